@@ -1,0 +1,20 @@
+//! # cinegenre
+//!
+//! Multi-modal movie-genre classification, rebuilt from scratch in Rust after Harvard CS209's
+//! "An end to end implementation of a Machine Learning pipeline" (Spandan Madan, 2017).
+//!
+//! The pipeline, in the tutorial's order:
+//!
+//! 1. **Collect** movies: the bundled real TMDB data ([`dataset`]).
+//! 2. **Prepare** labels: one indicator column per genre ([`labels`]).
+//! 3. **Vectorize** overviews: tokens, counts, TF-IDF with scikit-learn parity ([`text`]) into
+//!    sparse matrices ([`matrix`]).
+//! 4. **Train** classic models: multinomial naive Bayes ([`bayes`]) one-vs-rest ([`ovr`]).
+//! 5. **Evaluate**: precision/recall per genre and per movie, classification report ([`metrics`]).
+//! 6. **Run** it all: [`run`], the main job behind `cinegenre run`.
+
+pub mod error;
+pub mod io;
+pub mod matrix;
+
+pub use error::{Error, Result};
