@@ -15,6 +15,10 @@
 
 pub mod error;
 pub mod io;
+pub mod bayes;
 pub mod matrix;
+pub mod model_file;
+pub mod ovr;
+pub mod progress;
 
 pub use error::{Error, Result};

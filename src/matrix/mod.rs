@@ -3,6 +3,8 @@
 
 mod csr;
 mod dense;
+mod pairwise;
 
 pub use csr::CsrMatrix;
 pub use dense::DenseMatrix;
+pub use pairwise::pairwise_sum;

@@ -1,0 +1,234 @@
+//! Model files: safetensors with a typed header.
+//!
+//! A model is a set of named little-endian tensors plus string metadata. cinegenre reserves
+//! two metadata keys: `cinegenre.kind` (what the file holds, e.g. `multinomial_nb_ovr`) and
+//! `cinegenre.format_version`; loading checks both, so handing `predict` a file of the wrong
+//! kind (or not a model at all) is a clear error instead of garbage. Every other key is the
+//! model's own (hyper-parameters, label names, the vocabulary it was trained with).
+//! Files are written atomically.
+//!
+//! The format is Hugging Face's safetensors (<https://github.com/huggingface/safetensors>):
+//! Python users open them with `safetensors.numpy.load_file` and read the metadata with
+//! `safe_open(path, "np").metadata()`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+
+use crate::error::{Error, Result};
+use crate::io::write_atomic;
+
+/// Metadata key naming the model kind.
+pub const KIND_KEY: &str = "cinegenre.kind";
+/// Metadata key with the file layout version.
+pub const VERSION_KEY: &str = "cinegenre.format_version";
+/// The layout version this build writes and reads.
+pub const FORMAT_VERSION: &str = "1";
+
+/// A tensor's values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TensorData {
+    F64(Vec<f64>),
+    I64(Vec<i64>),
+}
+
+/// A named tensor: shape and values in C order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tensor {
+    pub shape: Vec<usize>,
+    pub data: TensorData,
+}
+
+/// A model in memory, as written to or read from a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelFile {
+    kind: String,
+    metadata: BTreeMap<String, String>,
+    tensors: BTreeMap<String, Tensor>,
+    /// Where it was loaded from (for error messages); empty for a model built in memory.
+    origin: PathBuf,
+}
+
+impl ModelFile {
+    /// An empty model of `kind`.
+    pub fn new(kind: &str) -> Self {
+        ModelFile {
+            kind: kind.to_string(),
+            metadata: BTreeMap::new(),
+            tensors: BTreeMap::new(),
+            origin: PathBuf::from("<model in memory>"),
+        }
+    }
+
+    /// The kind recorded in the file.
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
+
+    /// Set a metadata entry.
+    pub fn set_meta(&mut self, key: &str, value: impl Into<String>) {
+        self.metadata.insert(key.to_string(), value.into());
+    }
+
+    /// A metadata entry, or an error naming the file and the key.
+    pub fn meta(&self, key: &str) -> Result<&str> {
+        self.metadata
+            .get(key)
+            .map(String::as_str)
+            .ok_or_else(|| Error::model(&self.origin, format!("metadata entry `{key}` is missing")))
+    }
+
+    /// A metadata entry parsed with `FromStr`.
+    pub fn meta_parsed<T: std::str::FromStr>(&self, key: &str) -> Result<T> {
+        let raw = self.meta(key)?;
+        raw.parse()
+            .map_err(|_| Error::model(&self.origin, format!("metadata entry `{key}` = {raw:?} is not valid")))
+    }
+
+    /// Add an `f64` tensor.
+    pub fn put_f64(&mut self, name: &str, shape: Vec<usize>, data: Vec<f64>) {
+        debug_assert_eq!(shape.iter().product::<usize>(), data.len());
+        self.tensors.insert(name.to_string(), Tensor { shape, data: TensorData::F64(data) });
+    }
+
+    /// Add an `i64` tensor.
+    pub fn put_i64(&mut self, name: &str, shape: Vec<usize>, data: Vec<i64>) {
+        debug_assert_eq!(shape.iter().product::<usize>(), data.len());
+        self.tensors.insert(name.to_string(), Tensor { shape, data: TensorData::I64(data) });
+    }
+
+    /// An `f64` tensor of exactly `shape`, or an error naming the file and tensor.
+    pub fn f64_tensor(&self, name: &str, shape: &[usize]) -> Result<&[f64]> {
+        match self.tensor(name, shape)? {
+            TensorData::F64(v) => Ok(v),
+            TensorData::I64(_) => Err(Error::model(&self.origin, format!("tensor `{name}` should be F64, it is I64"))),
+        }
+    }
+
+    /// An `i64` tensor of exactly `shape`, or an error naming the file and tensor.
+    pub fn i64_tensor(&self, name: &str, shape: &[usize]) -> Result<&[i64]> {
+        match self.tensor(name, shape)? {
+            TensorData::I64(v) => Ok(v),
+            TensorData::F64(_) => Err(Error::model(&self.origin, format!("tensor `{name}` should be I64, it is F64"))),
+        }
+    }
+
+    fn tensor(&self, name: &str, shape: &[usize]) -> Result<&TensorData> {
+        let tensor = self
+            .tensors
+            .get(name)
+            .ok_or_else(|| Error::model(&self.origin, format!("tensor `{name}` is missing")))?;
+        if tensor.shape != shape {
+            return Err(Error::model(
+                &self.origin,
+                format!("tensor `{name}` has shape {:?}, expected {:?}", tensor.shape, shape),
+            ));
+        }
+        Ok(&tensor.data)
+    }
+
+    /// Write to `path` atomically.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let bytes: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = self
+            .tensors
+            .iter()
+            .map(|(name, t)| {
+                let (dtype, raw) = match &t.data {
+                    TensorData::F64(v) => (Dtype::F64, v.iter().flat_map(|x| x.to_le_bytes()).collect()),
+                    TensorData::I64(v) => (Dtype::I64, v.iter().flat_map(|x| x.to_le_bytes()).collect()),
+                };
+                (name.clone(), dtype, t.shape.clone(), raw)
+            })
+            .collect();
+        let views = bytes
+            .iter()
+            .map(|(name, dtype, shape, raw)| {
+                TensorView::new(*dtype, shape.clone(), raw)
+                    .map(|view| (name.clone(), view))
+                    .map_err(|e| Error::model(path, format!("tensor `{name}`: {e}")))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut metadata: HashMap<String, String> = self.metadata.clone().into_iter().collect();
+        metadata.insert(KIND_KEY.to_string(), self.kind.clone());
+        metadata.insert(VERSION_KEY.to_string(), FORMAT_VERSION.to_string());
+        let buffer = safetensors::serialize(views, Some(metadata))
+            .map_err(|e| Error::model(path, format!("cannot serialise the model: {e}")))?;
+        write_atomic(path, |w| w.write_all(&buffer).map_err(|e| Error::io(path, e)))
+    }
+
+    /// Read `path`; it must be a cinegenre model of `expected_kind`.
+    pub fn load(path: &Path, expected_kind: &str) -> Result<Self> {
+        let model = Self::load_any(path)?;
+        if model.kind != expected_kind {
+            return Err(Error::model(
+                path,
+                format!("this is a `{}` model, expected a `{expected_kind}` model", model.kind),
+            ));
+        }
+        Ok(model)
+    }
+
+    /// Read `path`, whatever cinegenre model kind it holds.
+    pub fn load_any(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let not_model = |why: String| Error::model(path, format!("not a cinegenre model file ({why})"));
+        let (_, header) = SafeTensors::read_metadata(&bytes).map_err(|e| not_model(format!("safetensors: {e}")))?;
+        let mut metadata: BTreeMap<String, String> =
+            header.metadata().clone().unwrap_or_default().into_iter().collect();
+        let kind = metadata.remove(KIND_KEY).ok_or_else(|| not_model(format!("no `{KIND_KEY}` entry")))?;
+        let version = metadata.remove(VERSION_KEY).unwrap_or_default();
+        if version != FORMAT_VERSION {
+            return Err(Error::model(
+                path,
+                format!("model format version {version:?} is not supported (this build reads {FORMAT_VERSION:?})"),
+            ));
+        }
+        let file = SafeTensors::deserialize(&bytes).map_err(|e| not_model(format!("safetensors: {e}")))?;
+        let mut tensors = BTreeMap::new();
+        for (name, view) in file.iter() {
+            let raw = view.data();
+            let data = match view.dtype() {
+                Dtype::F64 => TensorData::F64(
+                    raw.chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().expect("8 bytes"))).collect(),
+                ),
+                Dtype::I64 => TensorData::I64(
+                    raw.chunks_exact(8).map(|b| i64::from_le_bytes(b.try_into().expect("8 bytes"))).collect(),
+                ),
+                other => {
+                    return Err(Error::model(path, format!("tensor `{name}` has unsupported dtype {other:?}")));
+                }
+            };
+            tensors.insert(name.to_string(), Tensor { shape: view.shape().to_vec(), data });
+        }
+        Ok(ModelFile { kind, metadata, tensors, origin: path.to_path_buf() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_kind_check() {
+        let dir = std::env::temp_dir().join(format!("cinegenre-model-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("m.safetensors");
+        let mut m = ModelFile::new("toy");
+        m.set_meta("alpha", "0.5");
+        m.put_f64("w", vec![2, 2], vec![1.0, -2.5, f64::MIN_POSITIVE, 3.0]);
+        m.put_i64("c", vec![3], vec![-1, 0, 1]);
+        m.save(&path).unwrap();
+        let back = ModelFile::load(&path, "toy").unwrap();
+        assert_eq!(back.f64_tensor("w", &[2, 2]).unwrap(), &[1.0, -2.5, f64::MIN_POSITIVE, 3.0]);
+        assert_eq!(back.i64_tensor("c", &[3]).unwrap(), &[-1, 0, 1]);
+        assert_eq!(back.meta_parsed::<f64>("alpha").unwrap(), 0.5);
+        let err = ModelFile::load(&path, "svm").unwrap_err().to_string();
+        assert!(err.contains("`toy` model, expected a `svm` model"), "{err}");
+        assert!(back.f64_tensor("w", &[4]).unwrap_err().to_string().contains("shape [2, 2]"));
+        std::fs::write(&path, b"not a model").unwrap();
+        assert!(ModelFile::load_any(&path).unwrap_err().to_string().contains("not a cinegenre model file"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,72 @@
+//! Multinomial naive Bayes and one-vs-rest against scikit-learn (`tools/gen_bayes.py`).
+
+use cinegenre::bayes::{BinaryNb, NbModel, NbParams};
+use cinegenre::matrix::CsrMatrix;
+use cinegenre::ovr::{LabelModel, OneVsRest};
+
+use crate::fixtures::{self, assert_close, f64_rows};
+
+/// scikit-learn fits with the same sums in the same order; what is left is the platform's
+/// `ln`/`exp`/`log1p` (≤ 1 ulp each), so a few ulps of relative error: 1e-12 leaves room.
+const NB_REL_TOL: f64 = 1e-12;
+
+fn csr(value: &serde_json::Value) -> CsrMatrix {
+    let (rows, data) = f64_rows(value);
+    CsrMatrix::from_dense(rows, data.len() / rows, &data)
+}
+
+fn labels(value: &serde_json::Value) -> (usize, Vec<u8>) {
+    let (rows, data) = f64_rows(value);
+    (data.len() / rows, data.iter().map(|&v| v as u8).collect())
+}
+
+#[test]
+fn small_fixture_matches_sklearn_per_label_and_one_vs_rest() {
+    let fx = fixtures::load("bayes/small.json");
+    let x_train = csr(&fx["x_train"]);
+    let x_test = csr(&fx["x_test"]);
+    let (n_labels, y_train) = labels(&fx["y_train"]);
+    for case in fx["cases"].as_array().unwrap() {
+        let params = NbParams { alpha: case["alpha"].as_f64().unwrap(), fit_prior: case["fit_prior"].as_bool().unwrap() };
+        let tag = format!("alpha={} fit_prior={}", params.alpha, params.fit_prior);
+        let model = OneVsRest::<BinaryNb>::fit(&params, &x_train, &y_train, n_labels).unwrap();
+        for (k, (got, want)) in model.models().iter().zip(case["labels"].as_array().unwrap()).enumerate() {
+            match (got, want["constant"].as_u64()) {
+                (LabelModel::Constant(c), Some(w)) => assert_eq!(u64::from(*c), w, "{tag} label {k}"),
+                (LabelModel::Fitted(BinaryNb(nb)), None) => {
+                    let label = |what: &str| format!("{tag} label {k} {what}");
+                    assert_close(&label("feature_count"), nb.feature_count().data(), &f64_rows(&want["feature_count"]).1, 0.0, 1.0);
+                    assert_close(&label("class_count"), nb.class_count(), &fixtures::f64s(&want["class_count"]), 0.0, 1.0);
+                    assert_close(&label("feature_log_prob"), nb.feature_log_prob().data(), &f64_rows(&want["feature_log_prob"]).1, NB_REL_TOL, 1e-300);
+                    assert_close(&label("class_log_prior"), nb.class_log_prior(), &fixtures::f64s(&want["class_log_prior"]), NB_REL_TOL, 1e-300);
+                }
+                (got, want) => panic!("{tag} label {k}: got {got:?}, sklearn constant = {want:?}"),
+            }
+        }
+        let proba = model.scores(&x_test).unwrap();
+        assert_close(&format!("{tag} predict_proba"), proba.data(), &f64_rows(&case["predict_proba"]).1, NB_REL_TOL, 1e-300);
+        assert_eq!(model.predict(&x_test).unwrap(), labels(&case["predict"]).1, "{tag} predict");
+    }
+}
+
+#[test]
+fn saved_model_predicts_the_same() {
+    let fx = fixtures::load("bayes/small.json");
+    let x_train = csr(&fx["x_train"]);
+    let (n_labels, y_train) = labels(&fx["y_train"]);
+    let params = NbParams::default();
+    let model = NbModel {
+        ovr: OneVsRest::fit(&params, &x_train, &y_train, n_labels).unwrap(),
+        params,
+        n_features: x_train.n_cols(),
+        labels: (0..n_labels).map(|k| format!("label {k}")).collect(),
+        vocabulary: None,
+    };
+    let dir = std::env::temp_dir().join(format!("cinegenre-nb-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("nb.safetensors");
+    model.save(&path).unwrap();
+    let back = NbModel::load(&path).unwrap();
+    assert_eq!(back, model);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
