@@ -16,9 +16,11 @@
 pub mod error;
 pub mod io;
 pub mod bayes;
+pub mod classifier;
 pub mod matrix;
 pub mod model_file;
 pub mod ovr;
 pub mod progress;
+pub mod run;
 
 pub use error::{Error, Result};

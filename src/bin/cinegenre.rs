@@ -1,0 +1,317 @@
+//! `cinegenre`: the command line. Parse (clap) → call the library → print.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use cinegenre::bayes::{NbModel, NbParams};
+use cinegenre::classifier::Classifier;
+use cinegenre::dataset::{self, Bundled, GenreMap};
+use cinegenre::labels::{self, LabelFile};
+use cinegenre::run::{DataChoice, RunConfig};
+use cinegenre::text::{self, Cleaning, DocFreq, VectorizeOptions};
+use cinegenre::{Result, io, metrics};
+
+#[derive(Parser)]
+#[command(name = "cinegenre", version, about = "Movie-genre classification from scratch: the CS209 pipeline in Rust")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The main job: bundled data → labels → counts/TF-IDF → naive Bayes → report and metrics.json.
+    Run(RunArgs),
+    /// Load movie files (TMDB 5000 CSV, The Movies Dataset CSV, TMDB API JSON, movies.jsonl),
+    /// de-duplicate by id, drop empty overviews, write normalised JSON lines.
+    Dataset(DatasetArgs),
+    /// Write the multi-label indicator matrix (one column per genre id, ascending) as .npy.
+    Labels(LabelsArgs),
+    /// Turn documents into a count or TF-IDF matrix (Matrix Market), scikit-learn compatible.
+    Vectorize(VectorizeArgs),
+    /// Train a model on features X and labels Y.
+    #[command(subcommand)]
+    Train(TrainCommand),
+    /// Apply a saved model to features X.
+    Predict(PredictArgs),
+    /// Compare predicted and true labels: classification report and per-movie precision/recall.
+    Evaluate(EvaluateArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BundledArg {
+    /// Every bundled file, de-duplicated (about 10,000 movies).
+    All,
+    /// The tutorial's own 1,559 movies with overviews.
+    Tutorial,
+}
+
+impl From<BundledArg> for Bundled {
+    fn from(b: BundledArg) -> Self {
+        match b {
+            BundledArg::All => Bundled::All,
+            BundledArg::Tutorial => Bundled::Tutorial,
+        }
+    }
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Bundled data set to use when no --data is given.
+    #[arg(long, value_enum, default_value = "all")]
+    dataset: BundledArg,
+    /// Movie files to use instead of the bundled data (any format `dataset` reads).
+    #[arg(long, num_args = 1..)]
+    data: Vec<PathBuf>,
+    /// Seed of the 80/20 split (numpy's legacy `np.random.seed(s); np.random.rand(n) < 0.8`).
+    #[arg(long, default_value_t = 42)]
+    seed: u32,
+    /// Output folder (metrics.json, models, vocabulary).
+    #[arg(long, default_value = "out")]
+    out: PathBuf,
+    /// Ignore terms in fewer documents than this (integer count or fraction).
+    #[arg(long, default_value = "0.005")]
+    min_df: DocFreq,
+    /// Ignore terms in more documents than this (integer count or fraction).
+    #[arg(long, default_value = "0.95")]
+    max_df: DocFreq,
+    /// A small subset (the first 2,000 movies) for a fast look.
+    #[arg(long)]
+    quick: bool,
+    /// Print only the results, not the stages.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct DatasetArgs {
+    /// Movie files; without any, the bundled data.
+    #[arg(long, num_args = 1..)]
+    input: Vec<PathBuf>,
+    /// Bundled data set to use when no --input is given.
+    #[arg(long, value_enum, default_value = "all")]
+    bundled: BundledArg,
+    /// Output JSON lines, one normalised movie per line.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+struct LabelsArgs {
+    /// Movie file (movies.jsonl or any format `dataset` reads).
+    #[arg(long)]
+    data: PathBuf,
+    /// Output indicator matrix (uint8, rows = movies, columns = genres).
+    #[arg(long)]
+    out: PathBuf,
+    /// Genre map fixing the columns ({"28": "Action", …} or TMDB's {"genres": […]});
+    /// default: the genre ids present, ascending.
+    #[arg(long)]
+    genres: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CleanArg {
+    /// Delete ',' and '.' first, as the tutorial does.
+    Tutorial,
+    /// Leave the text as it is.
+    None,
+}
+
+#[derive(Args)]
+struct VectorizeArgs {
+    /// Documents: .txt (one per line), .csv (a named column), .jsonl (a named field), or a movie file.
+    #[arg(long)]
+    input: PathBuf,
+    /// Column or field holding the text (.csv/.jsonl).
+    #[arg(long, default_value = "overview")]
+    column: String,
+    /// Ignore terms in fewer documents than this: an integer count or a fraction (scikit-learn's min_df).
+    #[arg(long, default_value = "1")]
+    min_df: DocFreq,
+    /// Ignore terms in more documents than this: an integer count or a fraction (scikit-learn's max_df).
+    #[arg(long, default_value = "1.0")]
+    max_df: DocFreq,
+    /// TF-IDF (smooth idf, l2 rows) instead of raw counts.
+    #[arg(long)]
+    tfidf: bool,
+    /// With --tfidf: 1 + ln(tf) instead of tf.
+    #[arg(long, requires = "tfidf")]
+    sublinear_tf: bool,
+    /// Text cleaning before tokenizing.
+    #[arg(long, value_enum, default_value = "tutorial")]
+    clean: CleanArg,
+    /// Output matrix (Matrix Market coordinate format).
+    #[arg(long)]
+    out: PathBuf,
+    /// Also write the vocabulary ({term: column}) here.
+    #[arg(long)]
+    vocab: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum TrainCommand {
+    /// One-vs-rest multinomial naive Bayes on counts.
+    Nb(TrainNbArgs),
+}
+
+#[derive(Args)]
+struct TrainNbArgs {
+    /// Features (Matrix Market), non-negative counts.
+    #[arg(long)]
+    x: PathBuf,
+    /// Labels (.npy indicator matrix, one row per row of X).
+    #[arg(long)]
+    y: PathBuf,
+    /// Additive smoothing.
+    #[arg(long, default_value_t = 1.0)]
+    alpha: f64,
+    /// Uniform class priors instead of learned ones.
+    #[arg(long)]
+    no_fit_prior: bool,
+    /// The vocabulary file X was made with (recorded in the model).
+    #[arg(long)]
+    vocab: Option<PathBuf>,
+    /// Output model (safetensors).
+    #[arg(long)]
+    model: PathBuf,
+}
+
+#[derive(Args)]
+struct PredictArgs {
+    /// A model written by `train`.
+    #[arg(long)]
+    model: PathBuf,
+    /// Features (Matrix Market) with the model's columns.
+    #[arg(long)]
+    x: PathBuf,
+    /// Output .npy: uint8 0/1 predictions, or float64 scores with --proba.
+    #[arg(long)]
+    out: PathBuf,
+    /// Write per-label probabilities (scores) instead of 0/1 predictions.
+    #[arg(long)]
+    proba: bool,
+}
+
+#[derive(Args)]
+struct EvaluateArgs {
+    /// True labels (.npy indicator matrix).
+    #[arg(long)]
+    y_true: PathBuf,
+    /// Predicted labels (.npy indicator matrix, same shape).
+    #[arg(long)]
+    y_pred: PathBuf,
+    /// Genre names for the report rows (default: the sidecar written by `labels`).
+    #[arg(long)]
+    genres: Option<PathBuf>,
+    /// Decimal digits in the report.
+    #[arg(long, default_value_t = 2)]
+    digits: usize,
+}
+
+fn main() -> ExitCode {
+    match dispatch(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(command: Command) -> Result<()> {
+    match command {
+        Command::Run(a) => {
+            let data = if a.data.is_empty() { DataChoice::Bundled(a.dataset.into()) } else { DataChoice::Files(a.data) };
+            let config = RunConfig {
+                data,
+                seed: a.seed,
+                out_dir: a.out,
+                min_df: a.min_df,
+                max_df: a.max_df,
+                quick: a.quick,
+                quiet: a.quiet,
+                ..RunConfig::default()
+            };
+            let report = cinegenre::run::run(&config)?;
+            print!("{}", report.summary());
+        }
+        Command::Dataset(a) => {
+            let (movies, report) = if a.input.is_empty() {
+                dataset::load_bundled(a.bundled.into())?
+            } else {
+                dataset::load_prepared(&a.input)?
+            };
+            dataset::write_jsonl(&a.out, &movies)?;
+            println!("{report}");
+            println!("wrote {} movies to {}", movies.len(), a.out.display());
+        }
+        Command::Labels(a) => {
+            let (movies, _) = dataset::load_prepared(std::slice::from_ref(&a.data))?;
+            let map = match &a.genres {
+                Some(path) => Some(GenreMap::from_json_file(path)?),
+                None => None,
+            };
+            let file = LabelFile::from_movies(&movies, map.as_ref())?;
+            file.write(&a.out)?;
+            let shape = (file.labels.n_rows(), file.labels.n_cols());
+            println!("wrote {}×{} labels to {} (columns: {})", shape.0, shape.1, a.out.display(), file.names.join(", "));
+            if file.unknown > 0 {
+                eprintln!("warning: {} genre ids are not in the genre map and were ignored", file.unknown);
+            }
+        }
+        Command::Vectorize(a) => {
+            let options = VectorizeOptions {
+                column: a.column,
+                min_df: a.min_df,
+                max_df: a.max_df,
+                tfidf: a.tfidf,
+                sublinear_tf: a.sublinear_tf,
+                cleaning: match a.clean {
+                    CleanArg::Tutorial => Cleaning::Tutorial,
+                    CleanArg::None => Cleaning::None,
+                },
+            };
+            let features = text::vectorize_file(&a.input, &options)?;
+            io::write_mtx(&a.out, &features.matrix)?;
+            if let Some(vocab) = &a.vocab {
+                features.vocabulary.write_json(vocab)?;
+            }
+            let (rows, cols) = features.matrix.shape();
+            println!("wrote a {rows}×{cols} matrix ({} non-zeros) to {}", features.matrix.nnz(), a.out.display());
+        }
+        Command::Train(TrainCommand::Nb(a)) => {
+            let x = io::read_mtx(&a.x)?;
+            let y = LabelFile::read(&a.y)?;
+            let params = NbParams { alpha: a.alpha, fit_prior: !a.no_fit_prior };
+            let model = NbModel::train(&params, &x, &y, a.vocab.as_ref().map(|p| p.display().to_string()))?;
+            model.save(&a.model)?;
+            println!("trained naive Bayes on {} rows × {} features, {} labels → {}", x.n_rows(), x.n_cols(), y.names.len(), a.model.display());
+        }
+        Command::Predict(a) => {
+            let classifier = Classifier::load(&a.model)?;
+            let x = io::read_mtx(&a.x)?;
+            let n = x.n_rows();
+            let k = classifier.labels().len();
+            if a.proba {
+                io::write_npy(&a.out, &[n, k], classifier.scores(&x)?.data())?;
+            } else {
+                io::write_npy(&a.out, &[n, k], &classifier.predict(&x)?)?;
+            }
+            println!("wrote {n}×{k} {} to {}", if a.proba { "scores" } else { "predictions" }, a.out.display());
+        }
+        Command::Evaluate(a) => {
+            let truth = LabelFile::read(&a.y_true)?;
+            let pred = labels::read_indicator(&a.y_pred)?;
+            let names = match &a.genres {
+                Some(path) => GenreMap::from_json_file(path)?.names_for(truth.labels.genre_ids()),
+                None => truth.names.clone(),
+            };
+            let evaluation = metrics::Evaluation::new(truth.labels.as_slice(), pred.as_slice(), &names, a.digits)?;
+            print!("{evaluation}");
+        }
+    }
+    Ok(())
+}
