@@ -13,8 +13,10 @@
 //! 5. **Evaluate**: precision/recall per genre and per movie, classification report ([`metrics`]).
 //! 6. **Run** it all: [`run`], the main job behind `cinegenre run`.
 
+pub mod dataset;
 pub mod error;
 pub mod io;
+pub mod labels;
 pub mod matrix;
 
 pub use error::{Error, Result};
