@@ -13,10 +13,12 @@
 //! 5. **Evaluate**: precision/recall per genre and per movie, classification report ([`metrics`]).
 //! 6. **Run** it all: [`run`], the main job behind `cinegenre run`.
 
-pub mod error;
-pub mod io;
 pub mod bayes;
 pub mod classifier;
+pub mod dataset;
+pub mod error;
+pub mod io;
+pub mod labels;
 pub mod matrix;
 pub mod model_file;
 pub mod ovr;
