@@ -45,6 +45,15 @@ pub enum Bundled {
     All,
 }
 
+impl std::fmt::Display for Bundled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Bundled::Tutorial => "tutorial",
+            Bundled::All => "all",
+        })
+    }
+}
+
 macro_rules! bundled_files {
     ($($dir:literal $name:literal => $format:ident,)*) => {
         static SOURCES: &[(&str, SourceFormat)] = &[$(($name, SourceFormat::$format)),*];

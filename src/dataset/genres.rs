@@ -144,6 +144,22 @@ impl GenreMap {
         &self.names
     }
 
+    /// The name of each of `ids`, or `genre <id>` for an id this map does not know.
+    pub fn names_for(&self, ids: &[u32]) -> Vec<String> {
+        ids.iter()
+            .map(|&id| self.name(id).map_or_else(|| format!("genre {id}"), str::to_string))
+            .collect()
+    }
+
+    /// The map restricted to `ids` (unknown ids get the name `genre <id>`).
+    pub fn subset(&self, ids: &[u32]) -> GenreMap {
+        let mut pairs: Vec<(u32, String)> = ids.iter().copied().zip(self.names_for(ids)).collect();
+        pairs.sort_by_key(|&(id, _)| id);
+        pairs.dedup_by_key(|(id, _)| *id);
+        let (ids, names) = pairs.into_iter().unzip();
+        GenreMap { ids, names }
+    }
+
     /// Number of genres.
     pub fn len(&self) -> usize {
         self.ids.len()

@@ -40,5 +40,5 @@ pub use bundled::{Bundled, bundled_bytes, bundled_sources, load_bundled, load_bu
 pub use genres::GenreMap;
 pub use jsonl::{read_jsonl, write_jsonl};
 pub use movie::{Movie, SourceFormat};
-pub use prepare::{PrepareReport, prepare, tutorial_clean};
+pub use prepare::{PrepareReport, load_prepared, prepare, tutorial_clean};
 pub use read::{decode_text, detect_format, load_movies, load_movies_from_text, read_text};

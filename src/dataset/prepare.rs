@@ -25,11 +25,17 @@
 //! ```
 
 use std::collections::HashSet;
+use std::fmt;
+use std::path::PathBuf;
 
+use serde::Serialize;
+
+use crate::dataset::load_movies;
 use crate::dataset::movie::Movie;
+use crate::error::Result;
 
 /// What [`prepare`] did: `read = duplicates + empty_overview + kept`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct PrepareReport {
     /// Records given.
     pub read: usize,
@@ -68,4 +74,24 @@ pub fn prepare(movies: Vec<Movie>) -> (Vec<Movie>, PrepareReport) {
     }
     report.kept = kept.len();
     (kept, report)
+}
+
+/// Load movie files of any format, in order, and [`prepare`] them together (so an id repeated
+/// across files is kept once, from the first file that has it).
+pub fn load_prepared(paths: &[PathBuf]) -> Result<(Vec<Movie>, PrepareReport)> {
+    let mut movies = Vec::new();
+    for path in paths {
+        movies.extend(load_movies(path)?);
+    }
+    Ok(prepare(movies))
+}
+
+impl fmt::Display for PrepareReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "read {}, dropped {} duplicate ids and {} empty overviews, kept {} ({} without a genre)",
+            self.read, self.duplicates, self.empty_overview, self.kept, self.no_genre
+        )
+    }
 }
