@@ -16,5 +16,8 @@
 pub mod error;
 pub mod io;
 pub mod matrix;
+pub mod metrics;
+pub mod rng;
+pub mod split;
 
 pub use error::{Error, Result};
