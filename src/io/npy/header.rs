@@ -54,7 +54,10 @@ impl Header {
         let err = |field: &str, msg: String| Error::parse(path, None, msg).in_field(field);
         if bytes.len() < 8 || &bytes[..6] != MAGIC {
             let got = &bytes[..bytes.len().min(6)];
-            return Err(err("magic", format!("not an .npy file: it starts with {got:?}, not \\x93NUMPY")));
+            return Err(err(
+                "magic",
+                format!("not an .npy file: it starts with b\"{}\", not b\"\\x93NUMPY\"", got.escape_ascii()),
+            ));
         }
         let (major, minor) = (bytes[6], bytes[7]);
         let (len_size, utf8) = match (major, minor) {
