@@ -104,13 +104,9 @@ pub fn read_mtx(path: &Path) -> Result<CsrMatrix> {
     let want = if dense { 2 } else { 3 };
     let sizes = tokens::<usize>(path, size_no, size_line, want, "size")?;
     let (n_rows, n_cols) = (sizes[0], sizes[1]);
-    if n_cols > u32::MAX as usize {
-        return Err(Error::parse(
-            path,
-            Some(size_no),
-            format!("{n_cols} columns do not fit a 32-bit column index"),
-        )
-        .in_field("size"));
+    if n_rows.max(n_cols) > u32::MAX as usize {
+        let message = format!("{n_rows} x {n_cols} does not fit 32-bit row and column indices");
+        return Err(Error::parse(path, Some(size_no), message).in_field("size"));
     }
     if symmetry != Symmetry::General && n_rows != n_cols {
         return Err(Error::parse(
