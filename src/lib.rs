@@ -20,9 +20,12 @@ pub mod error;
 pub mod io;
 pub mod labels;
 pub mod matrix;
+pub mod metrics;
 pub mod model_file;
 pub mod ovr;
 pub mod progress;
+pub mod rng;
 pub mod run;
+pub mod split;
 
 pub use error::{Error, Result};

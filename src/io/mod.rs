@@ -2,5 +2,9 @@
 //! (`.npy`, Matrix Market `.mtx`).
 
 mod atomic;
+mod mtx;
+mod npy;
 
 pub use atomic::write_atomic;
+pub use mtx::{read_mtx, write_mtx};
+pub use npy::{NpyArray, NpyData, NpyElement, read_npy, write_npy};
