@@ -26,6 +26,10 @@
 //! assert_eq!((z.labels.column_sums(), z.unknown), (vec![1, 1], 1));
 //! ```
 
+mod file;
+
+pub use file::{LabelFile, read_indicator, sidecar_path};
+
 use crate::dataset::Movie;
 use crate::error::{Error, Result};
 

@@ -28,7 +28,8 @@ use crate::metrics::Evaluation;
 use crate::ovr::OneVsRest;
 use crate::progress::Stages;
 use crate::split::{split_from_mask, tutorial_mask};
-use crate::text::{CountVectorizer, CountVectorizerParams, DocFreq, TfidfParams, TfidfTransformer, tutorial_clean};
+use crate::dataset::tutorial_clean;
+use crate::text::{CountVectorizer, CountVectorizerParams, DocFreq, TfidfParams, TfidfTransformer};
 
 /// Where the movies come from.
 #[derive(Debug, Clone)]

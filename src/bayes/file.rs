@@ -11,7 +11,8 @@ use std::path::Path;
 
 use crate::bayes::{BinaryNb, MultinomialNb, NbParams};
 use crate::error::{Error, Result};
-use crate::matrix::DenseMatrix;
+use crate::labels::LabelFile;
+use crate::matrix::{CsrMatrix, DenseMatrix};
 use crate::model_file::ModelFile;
 use crate::ovr::{LabelModel, OneVsRest};
 
@@ -31,6 +32,19 @@ pub struct NbModel {
 }
 
 impl NbModel {
+    /// Train one-vs-rest naive Bayes on counts `x` and the labels (with their names) of `y`.
+    pub fn train(params: &NbParams, x: &CsrMatrix, y: &LabelFile, vocabulary: Option<String>) -> Result<Self> {
+        if x.n_rows() != y.labels.n_rows() {
+            return Err(Error::Shape(format!(
+                "X has {} rows but Y has {}: they must describe the same movies",
+                x.n_rows(),
+                y.labels.n_rows()
+            )));
+        }
+        let ovr = OneVsRest::fit(params, x, y.labels.as_slice(), y.labels.n_cols())?;
+        Ok(NbModel { ovr, params: *params, n_features: x.n_cols(), labels: y.names.clone(), vocabulary })
+    }
+
     /// Write to `path` atomically.
     pub fn save(&self, path: &Path) -> Result<()> {
         let (k, v) = (self.ovr.n_labels(), self.n_features);

@@ -62,6 +62,17 @@ mod tests {
     }
 
     #[test]
+    fn matches_values_printed_by_numpy() {
+        // numpy 2.4.6: np.sum([0.1] * 10), np.sum([0.1] * 16), np.sum(np.arange(1, 20) / 7);
+        // Python's sequential sum() differs on all three.
+        assert_eq!(pairwise_sum(&[0.1; 10]), 1.0);
+        assert_eq!(pairwise_sum(&[0.1; 16]), 1.6);
+        let sevenths: Vec<f64> = (1..20).map(|i| i as f64 / 7.0).collect();
+        assert_eq!(pairwise_sum(&sevenths), 27.142857142857146);
+        assert_eq!(sevenths.iter().sum::<f64>(), 27.142857142857142);
+    }
+
+    #[test]
     fn blocks_use_eight_partial_sums() {
         // 1e16 + 1 loses the 1 left to right, but the partial sums keep it apart.
         let mut a = vec![0.0; 16];

@@ -50,6 +50,7 @@ pub use report::{classification_report, classification_report_2017};
 pub use topk::{top_k, top_k_indicator};
 
 use crate::error::{Error, Result};
+use crate::matrix::pairwise_sum;
 
 /// Check that `y_true` and `y_pred` are 0/1 matrices of the same shape with `n_labels` columns;
 /// returns the number of samples (rows).
@@ -80,53 +81,14 @@ fn ratio(x: f64, y: f64) -> f64 {
     if y == 0.0 { 0.0 } else { x / y }
 }
 
-/// numpy's `np.add.reduce` of a contiguous float64 array: pairwise summation with an 8-way
-/// unrolled base case of up to 128 elements (`pairwise_sum_DOUBLE` in numpy's loops).
-fn numpy_sum(values: &[f64]) -> f64 {
-    const BLOCK: usize = 128;
-    let n = values.len();
-    if n < 8 {
-        values.iter().fold(0.0, |acc, &v| acc + v)
-    } else if n <= BLOCK {
-        let mut r = [0.0f64; 8];
-        r.copy_from_slice(&values[..8]);
-        let whole = n - n % 8;
-        for chunk in values[8..whole].chunks_exact(8) {
-            for (acc, &v) in r.iter_mut().zip(chunk) {
-                *acc += v;
-            }
-        }
-        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for &v in &values[whole..] {
-            res += v;
-        }
-        res
-    } else {
-        let mut half = n / 2;
-        half -= half % 8;
-        numpy_sum(&values[..half]) + numpy_sum(&values[half..])
-    }
-}
-
 /// `np.mean` of a float64 array: pairwise sum divided by the count (NaN when empty).
 fn numpy_mean(values: &[f64]) -> f64 {
-    numpy_sum(values) / values.len() as f64
+    pairwise_sum(values) / values.len() as f64
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numpy_sum_orders_like_pairwise_summation() {
-        // Values printed by numpy 2.4.6: np.sum([0.1] * 10), np.sum([0.1] * 16),
-        // np.sum(np.arange(1, 20) / 7); Python's sequential sum() differs on all three.
-        assert_eq!(numpy_sum(&[0.1; 10]), 1.0);
-        assert_eq!(numpy_sum(&[0.1; 16]), 1.6);
-        let sevenths: Vec<f64> = (1..20).map(|i| i as f64 / 7.0).collect();
-        assert_eq!(numpy_sum(&sevenths), 27.142857142857146);
-        assert_eq!(sevenths.iter().sum::<f64>(), 27.142857142857142);
-    }
 
     #[test]
     fn shapes_and_values_are_checked() {

@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use super::{check_indicators, numpy_mean, numpy_sum, ratio};
+use super::{check_indicators, numpy_mean, ratio};
+use crate::matrix::pairwise_sum;
 use crate::error::Result;
 
 /// Per-label scores, one entry per label column.
@@ -119,14 +120,14 @@ pub fn averaged(y_true: &[u8], y_pred: &[u8], n_labels: usize, average: Average)
         Average::Weighted => {
             let s = per_label(y_true, y_pred, n_labels)?;
             let weights: Vec<f64> = s.support.iter().map(|&w| w as f64).collect();
-            let scale = numpy_sum(&weights);
+            let scale = pairwise_sum(&weights);
             if scale == 0.0 {
                 // np.average raises ZeroDivisionError; scikit-learn then falls back to the mean.
                 (numpy_mean(&s.precision), numpy_mean(&s.recall), numpy_mean(&s.f1))
             } else {
                 let weighted = |v: &[f64]| {
                     let products: Vec<f64> = v.iter().zip(&weights).map(|(a, w)| a * w).collect();
-                    numpy_sum(&products) / scale
+                    pairwise_sum(&products) / scale
                 };
                 (weighted(&s.precision), weighted(&s.recall), weighted(&s.f1))
             }

@@ -19,7 +19,8 @@
 use std::fmt::Write as _;
 
 use super::prf::{Average, averaged, per_label};
-use super::{check_indicators, numpy_sum};
+use super::check_indicators;
+use crate::matrix::pairwise_sum;
 use crate::error::{Error, Result};
 
 const HEADERS: [&str; 4] = ["precision", "recall", "f1-score", "support"];
@@ -76,7 +77,7 @@ pub fn classification_report_2017(
         })
         .collect();
     let weights: Vec<f64> = scores.support.iter().map(|&s| s as f64).collect();
-    let scale = numpy_sum(&weights);
+    let scale = pairwise_sum(&weights);
     if scale == 0.0 {
         return Err(Error::param(
             "y_true",
@@ -86,7 +87,7 @@ pub fn classification_report_2017(
     }
     let weighted = |v: &[f64]| {
         let products: Vec<f64> = v.iter().zip(&weights).map(|(a, w)| a * w).collect();
-        numpy_sum(&products) / scale
+        pairwise_sum(&products) / scale
     };
     let width = column_width(target_names, "avg / total", digits);
     let mut out = header(width);
