@@ -16,5 +16,6 @@
 pub mod error;
 pub mod io;
 pub mod matrix;
+pub mod text;
 
 pub use error::{Error, Result};

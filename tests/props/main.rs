@@ -1,0 +1,3 @@
+//! Property tests (proptest, small case counts).
+
+mod text;
