@@ -7,12 +7,13 @@
 //! column(t) = rank of t among the kept terms in code-point order (Python's sorted())
 //! ```
 //!
-//! Steps of [`CountVectorizer::fit_transform`]: (1) in parallel, lowercase each document once
-//! and count its tokens in a per-document hash map of `&str` slices (no `String` per token);
-//! (2) merge per-document term sets into document frequencies (a parallel fold of sums, so the
-//! result is independent of scheduling); (3) prune by `min_df`/`max_df`, sort the survivors
-//! by code point: that order *is* the vocabulary; (4) in parallel, map each document's terms to
-//! columns and sort its row.
+//! Steps of [`CountVectorizer::fit_transform`]: (1) in parallel, lowercase each document once;
+//! (2) in parallel over chunks of documents, tokenize and intern each token (a `&str` slice of
+//! the lowercased text, no `String` per token) in a chunk-local hash table, and count each
+//! document's term ids by sort + run length; (3) merge the chunk tables into global ids and
+//! document frequencies (integer sums: the result does not depend on the thread count);
+//! (4) prune by `min_df`/`max_df` and sort the survivors by code point: that order *is* the
+//! vocabulary; (5) in parallel, map each document's ids to columns and sort its row.
 //!
 //! Reference: `sklearn.feature_extraction.text.CountVectorizer` with the default analyzer,
 //! `token_pattern=r"(?u)\b\w\w+\b"`, no stop words, unigrams. Errors carry scikit-learn's
@@ -75,9 +76,6 @@ pub struct CountVectorizer {
     vocabulary: Option<Vocabulary>,
 }
 
-/// One document's distinct terms with their counts, borrowing from the (lowercased) text.
-type TermCounts<'a> = Vec<(&'a str, u32)>;
-
 impl CountVectorizer {
     /// An unfitted vectorizer.
     pub fn new(params: CountVectorizerParams) -> Self {
@@ -104,11 +102,9 @@ impl CountVectorizer {
         let min_df = self.params.min_df.validate("min_df")?;
         let max_df = self.params.max_df.validate("max_df")?;
         let texts = self.lowered(docs);
-        let doc_terms: Vec<TermCounts<'_>> =
-            texts.par_iter().map_init(FxHashMap::default, |map, text| count_terms(map, text)).collect();
-
-        let df = document_frequencies(&doc_terms);
-        if df.is_empty() {
+        let chunks: Vec<Chunk<'_>> = texts.par_chunks(chunk_len(texts.len())).map(Chunk::count).collect();
+        let merged = Merged::new(&chunks);
+        if merged.terms.is_empty() {
             return Err(Error::Vocabulary(EMPTY_VOCABULARY.into()));
         }
         let max_doc_count = max_df.threshold(docs.len());
@@ -116,27 +112,32 @@ impl CountVectorizer {
         if max_doc_count < min_doc_count {
             return Err(Error::Vocabulary(MAX_DF_BELOW_MIN_DF.into()));
         }
-        let mut kept: Vec<&str> = df
-            .iter()
-            .filter(|&(_, &d)| d as f64 <= max_doc_count && d as f64 >= min_doc_count)
-            .map(|(&term, _)| term)
+        let mut kept: Vec<u32> = (0..merged.terms.len() as u32)
+            .filter(|&g| {
+                let d = merged.df[g as usize] as f64;
+                d <= max_doc_count && d >= min_doc_count
+            })
             .collect();
         if kept.is_empty() {
             return Err(Error::Vocabulary(NOTHING_LEFT_AFTER_PRUNING.into()));
         }
         // UTF-8 byte order is code-point order, i.e. Python's sorted() on str.
-        kept.sort_unstable();
-        let columns: FxHashMap<&str, u32> = kept.iter().enumerate().map(|(j, &t)| (t, j as u32)).collect();
-
-        let rows: Vec<Vec<(u32, u32)>> = doc_terms
+        kept.sort_unstable_by_key(|&g| merged.terms[g as usize]);
+        let mut column_of = vec![u32::MAX; merged.terms.len()];
+        for (j, &g) in kept.iter().enumerate() {
+            column_of[g as usize] = j as u32;
+        }
+        let rows: Vec<Rows> = chunks
             .par_iter()
-            .map(|terms| {
-                let mut row: Vec<(u32, u32)> =
-                    terms.iter().filter_map(|&(t, c)| columns.get(t).map(|&j| (j, c))).collect();
-                row.sort_unstable_by_key(|&(j, _)| j);
-                row
+            .zip(&merged.remaps)
+            .map(|(chunk, remap)| {
+                chunk.rows.map_sorted(|local| match column_of[remap[local as usize] as usize] {
+                    u32::MAX => None,
+                    j => Some(j),
+                })
             })
             .collect();
+        let kept: Vec<&str> = kept.iter().map(|&g| merged.terms[g as usize]).collect();
         let matrix = assemble(&rows, kept.len())?;
         self.vocabulary = Some(Vocabulary::from_terms(kept.into_iter().map(str::to_owned).collect())?);
         Ok(matrix)
@@ -150,19 +151,22 @@ impl CountVectorizer {
             )
         })?;
         let texts = self.lowered(docs);
-        let rows: Vec<Vec<(u32, u32)>> = texts
-            .par_iter()
-            .map(|text| {
-                let mut cols: Vec<u32> = tokens(text).filter_map(|t| vocab.get(t)).collect();
-                cols.sort_unstable();
-                let mut row: Vec<(u32, u32)> = Vec::new();
-                for j in cols {
-                    match row.last_mut() {
-                        Some((last, count)) if *last == j => *count += 1,
-                        _ => row.push((j, 1)),
+        let chunk_len = chunk_len(texts.len());
+        let rows: Vec<Rows> = texts
+            .par_chunks(chunk_len)
+            .map(|texts| {
+                let mut rows = Rows::default();
+                let mut cols = Vec::new();
+                for text in texts {
+                    cols.clear();
+                    cols.extend(tokens(text).filter_map(|t| vocab.get(t)));
+                    cols.sort_unstable();
+                    for &j in &cols {
+                        rows.add(j);
                     }
+                    rows.end_row();
                 }
-                row
+                rows
             })
             .collect();
         assemble(&rows, vocab.len())
@@ -181,49 +185,144 @@ impl CountVectorizer {
     }
 }
 
-/// Distinct tokens of `text` with their counts (order unspecified), via a reused scratch map.
-fn count_terms<'a>(map: &mut FxHashMap<&'a str, u32>, text: &'a str) -> TermCounts<'a> {
-    map.clear();
-    for token in tokens(text) {
-        *map.entry(token).or_insert(0) += 1;
+/// Documents of one parallel chunk, tokenized against a chunk-local term table.
+struct Chunk<'a> {
+    /// Local term id → term (a slice of a lowercased document).
+    terms: Vec<&'a str>,
+    /// Per document: `(local term id, count)`, one entry per distinct term.
+    rows: Rows,
+}
+
+impl<'a> Chunk<'a> {
+    /// Tokenize and count `texts`, hashing each token once; rows list terms in order of first
+    /// appearance (like scikit-learn's), counted through a per-term "last seen in" slot.
+    fn count(texts: &'a [Cow<'a, str>]) -> Self {
+        let mut ids: FxHashMap<&'a str, u32> = FxHashMap::default();
+        ids.reserve(4096);
+        let mut terms = Vec::new();
+        // Per local term: (document of its last occurrence + 1, its entry in `rows`).
+        let mut last_seen: Vec<(u32, u32)> = Vec::new();
+        let mut rows = Rows::default();
+        for (d, text) in texts.iter().enumerate() {
+            let doc_tag = d as u32 + 1;
+            for token in tokens(text) {
+                let id = *ids.entry(token).or_insert_with(|| {
+                    terms.push(token);
+                    last_seen.push((0, 0));
+                    terms.len() as u32 - 1
+                });
+                let seen = &mut last_seen[id as usize];
+                if seen.0 == doc_tag {
+                    rows.entries[seen.1 as usize].1 += 1;
+                } else {
+                    *seen = (doc_tag, rows.entries.len() as u32);
+                    rows.entries.push((id, 1));
+                }
+            }
+            rows.end_row();
+        }
+        Chunk { terms, rows }
     }
-    map.iter().map(|(&t, &c)| (t, c)).collect()
 }
 
-/// Number of documents containing each term: a parallel fold of integer sums (deterministic).
-fn document_frequencies<'a>(doc_terms: &[TermCounts<'a>]) -> FxHashMap<&'a str, u32> {
-    doc_terms
-        .par_iter()
-        .fold(FxHashMap::default, |mut df: FxHashMap<&'a str, u32>, terms| {
-            for &(t, _) in terms {
-                *df.entry(t).or_insert(0) += 1;
-            }
-            df
-        })
-        .reduce(FxHashMap::default, |a, b| {
-            let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-            for (t, d) in small {
-                *big.entry(t).or_insert(0) += d;
-            }
-            big
-        })
+/// The union of the chunks' term tables with document frequencies.
+struct Merged<'a> {
+    /// Global term id → term.
+    terms: Vec<&'a str>,
+    /// Global term id → number of documents containing it.
+    df: Vec<u32>,
+    /// Per chunk: local term id → global term id.
+    remaps: Vec<Vec<u32>>,
 }
 
-/// Stack per-document `(column, count)` rows into a CSR matrix with `f64` values.
-fn assemble(rows: &[Vec<(u32, u32)>], n_cols: usize) -> Result<CsrMatrix> {
-    let nnz = rows.iter().map(Vec::len).sum();
-    let mut indptr = Vec::with_capacity(rows.len() + 1);
+impl<'a> Merged<'a> {
+    /// Merge in chunk order; df are integer sums, so the result does not depend on chunking
+    /// except for the order of global ids, which is never observed (terms are sorted later).
+    fn new(chunks: &[Chunk<'a>]) -> Self {
+        let mut ids: FxHashMap<&'a str, u32> = FxHashMap::default();
+        let mut terms = Vec::new();
+        let mut df = Vec::new();
+        let mut remaps = Vec::with_capacity(chunks.len());
+        for chunk in chunks {
+            let remap: Vec<u32> = chunk
+                .terms
+                .iter()
+                .map(|&t| {
+                    *ids.entry(t).or_insert_with(|| {
+                        terms.push(t);
+                        df.push(0);
+                        terms.len() as u32 - 1
+                    })
+                })
+                .collect();
+            for &(local, _) in &chunk.rows.entries {
+                df[remap[local as usize] as usize] += 1;
+            }
+            remaps.push(remap);
+        }
+        Merged { terms, df, remaps }
+    }
+}
+
+/// Documents per parallel work unit: about four per thread, at least 16 documents.
+fn chunk_len(n_docs: usize) -> usize {
+    n_docs.div_ceil(4 * rayon::current_num_threads()).max(16)
+}
+
+/// Consecutive sparse rows of `(column or term id, count)` in one flat buffer.
+#[derive(Default)]
+struct Rows {
+    entries: Vec<(u32, u32)>,
+    /// `ends[i]`: one past the last entry of row `i`.
+    ends: Vec<usize>,
+}
+
+impl Rows {
+    /// Count one more occurrence of `id` in the current row, whose ids arrive sorted.
+    fn add(&mut self, id: u32) {
+        let row_is_open = self.entries.len() > self.ends.last().copied().unwrap_or(0);
+        match self.entries.last_mut() {
+            Some((last, count)) if row_is_open && *last == id => *count += 1,
+            _ => self.entries.push((id, 1)),
+        }
+    }
+
+    /// Close the current row.
+    fn end_row(&mut self) {
+        self.ends.push(self.entries.len());
+    }
+
+    /// Relabel ids through `map` (dropping `None`) and sort each row by the new id.
+    fn map_sorted(&self, map: impl Fn(u32) -> Option<u32>) -> Rows {
+        let mut out = Rows { entries: Vec::with_capacity(self.entries.len()), ends: Vec::new() };
+        let mut start = 0;
+        for &end in &self.ends {
+            let row_start = out.entries.len();
+            out.entries
+                .extend(self.entries[start..end].iter().filter_map(|&(id, c)| map(id).map(|j| (j, c))));
+            out.entries[row_start..].sort_unstable_by_key(|&(j, _)| j);
+            out.end_row();
+            start = end;
+        }
+        out
+    }
+}
+
+/// Stack the row blocks into one CSR matrix with `f64` counts.
+fn assemble(blocks: &[Rows], n_cols: usize) -> Result<CsrMatrix> {
+    let nnz = blocks.iter().map(|b| b.entries.len()).sum();
+    let n_rows = blocks.iter().map(|b| b.ends.len()).sum();
+    let mut indptr = Vec::with_capacity(n_rows + 1);
     let mut indices = Vec::with_capacity(nnz);
     let mut data = Vec::with_capacity(nnz);
     indptr.push(0);
-    for row in rows {
-        for &(j, c) in row {
-            indices.push(j);
-            data.push(f64::from(c));
-        }
-        indptr.push(indices.len());
+    for block in blocks {
+        let offset = indices.len();
+        indptr.extend(block.ends.iter().map(|&e| offset + e));
+        indices.extend(block.entries.iter().map(|&(j, _)| j));
+        data.extend(block.entries.iter().map(|&(_, c)| f64::from(c)));
     }
-    CsrMatrix::from_parts(rows.len(), n_cols, indptr, indices, data)
+    CsrMatrix::from_parts(n_rows, n_cols, indptr, indices, data)
 }
 
 #[cfg(test)]

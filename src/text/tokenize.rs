@@ -114,41 +114,58 @@ impl<'a> Iterator for Tokens<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        let bytes = self.doc.as_bytes();
-        while self.pos < bytes.len() {
+        let doc = self.doc;
+        let bytes = doc.as_bytes();
+        let mut at = self.pos;
+        loop {
             // Skip non-word characters.
-            let start = self.pos;
-            let (first_is_word, first_len) = classify(self.doc, start);
-            if !first_is_word {
-                self.pos += first_len;
-                continue;
+            while at < bytes.len() {
+                let (is_word, len) = classify(doc, at);
+                if is_word {
+                    break;
+                }
+                at += len;
             }
-            // Consume the run.
-            let mut end = start + first_len;
-            let mut n_chars = 1usize;
-            while end < bytes.len() {
-                let (is_word, len) = classify(self.doc, end);
+            if at >= bytes.len() {
+                self.pos = at;
+                return None;
+            }
+            // Consume the maximal run of word characters.
+            let start = at;
+            let mut n_chars = 0usize;
+            while at < bytes.len() {
+                let (is_word, len) = classify(doc, at);
                 if !is_word {
                     break;
                 }
-                end += len;
+                at += len;
                 n_chars += 1;
             }
-            self.pos = end;
             if n_chars >= 2 {
-                return Some(&self.doc[start..end]);
+                self.pos = at;
+                return Some(&doc[start..at]);
             }
         }
-        None
     }
 }
 
+/// `ASCII_WORD[b]`: whether ASCII byte `b` is `[0-9A-Za-z_]`.
+static ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    table
+};
+
 /// Whether the character starting at byte `at` of `doc` is a word character, and its length.
-#[inline]
+#[inline(always)]
 fn classify(doc: &str, at: usize) -> (bool, usize) {
     let b = doc.as_bytes()[at];
     if b < 0x80 {
-        return (b.is_ascii_alphanumeric() || b == b'_', 1);
+        return (ASCII_WORD[b as usize], 1);
     }
     // `at` is a char boundary: every caller advances by whole characters.
     let c = doc[at..].chars().next().unwrap_or('\0');
