@@ -27,5 +27,6 @@ pub mod progress;
 pub mod rng;
 pub mod run;
 pub mod split;
+pub mod text;
 
 pub use error::{Error, Result};

@@ -1,38 +1,82 @@
-//! Loading reference outputs from `fixtures/` and comparing floats with useful failure output.
+//! Loading fixtures written by `tools/gen_*.py` and comparing against them.
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-/// The fixture layout these tests understand.
-const FORMAT_VERSION: u64 = 1;
+/// The fixture format this crate reads; a mismatch means "re-run the generator".
+pub const FORMAT_VERSION: u64 = 1;
 
-/// Absolute path of a file under `fixtures/`.
-pub fn path(relative: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(relative)
+/// `fixtures/<rel>` under the crate root.
+pub fn path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
 }
 
-/// Parse a fixture JSON (gzip'd if it ends in `.gz`) and check its `format_version`.
-pub fn load(relative: &str) -> Value {
-    let file = path(relative);
-    let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    let text = if relative.ends_with(".gz") {
-        let mut s = String::new();
-        flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut s).expect("gzip fixture");
-        s
+/// Raw text of a file, gunzipped when its name ends in `.gz`.
+pub fn read_text(rel: &str) -> String {
+    let p = path(rel);
+    let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    if rel.ends_with(".gz") {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut text)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        text
     } else {
-        String::from_utf8(bytes).expect("UTF-8 fixture")
-    };
-    let value: Value = serde_json::from_str(&text).expect("fixture JSON");
+        String::from_utf8(bytes).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+}
+
+/// A fixture JSON (optionally gzipped), with its `format_version` checked.
+pub fn load(rel: &str) -> Value {
+    let value: Value = serde_json::from_str(&read_text(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
     let version = value["format_version"].as_u64();
     assert_eq!(
         version,
         Some(FORMAT_VERSION),
-        "{relative}: format_version {version:?}, expected {FORMAT_VERSION}: re-run the generator {} (tools/regen_fixtures.sh)",
+        "{rel}: format_version {version:?}, expected {FORMAT_VERSION}; re-run {}",
         value["generator"]
     );
     value
+}
+
+/// `value` as a vector of `T` (panics with the label on mismatch: fixtures are trusted input).
+pub fn vec_of<T: serde::de::DeserializeOwned>(value: &Value, label: &str) -> Vec<T> {
+    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{label}: {e}"))
+}
+
+/// Assert two f64 slices are equal bit for bit; on failure print the first mismatches.
+pub fn assert_bits_eq(label: &str, got: &[f64], want: &[f64]) {
+    assert_eq!(got.len(), want.len(), "{label}: length");
+    let bad: Vec<usize> = (0..got.len()).filter(|&k| got[k].to_bits() != want[k].to_bits()).collect();
+    if !bad.is_empty() {
+        let max_err = bad.iter().map(|&k| (got[k] - want[k]).abs()).fold(0.0, f64::max);
+        let first: Vec<String> =
+            bad.iter().take(5).map(|&k| format!("({k}, got {:e}, want {:e})", got[k], want[k])).collect();
+        panic!(
+            "{label}: {} of {} values differ in bits, max error {max_err:e}; first: {}",
+            bad.len(),
+            got.len(),
+            first.join(", ")
+        );
+    }
+}
+
+/// Assert two sequences are equal; on failure print the first mismatching positions.
+pub fn assert_seq_eq<T: PartialEq + std::fmt::Debug>(label: &str, got: &[T], want: &[T]) {
+    let bad: Vec<usize> = (0..got.len().min(want.len())).filter(|&k| got[k] != want[k]).collect();
+    if !bad.is_empty() || got.len() != want.len() {
+        let first: Vec<String> =
+            bad.iter().take(5).map(|&k| format!("({k}, got {:?}, want {:?})", got[k], want[k])).collect();
+        panic!(
+            "{label}: lengths {} vs {}, {} mismatches; first: {}",
+            got.len(),
+            want.len(),
+            bad.len(),
+            first.join(", ")
+        );
+    }
 }
 
 /// A JSON array of numbers as `f64`s.
@@ -43,7 +87,7 @@ pub fn f64s(value: &Value) -> Vec<f64> {
 /// A JSON array of arrays of numbers, flattened row-major, with the row count.
 pub fn f64_rows(value: &Value) -> (usize, Vec<f64>) {
     let rows = value.as_array().expect("array of rows");
-    (rows.len(), rows.iter().flat_map(|r| f64s(r)).collect())
+    (rows.len(), rows.iter().flat_map(f64s).collect())
 }
 
 /// Assert `|got − want| ≤ tol · max(|want|, floor)` element-wise; on failure print the first

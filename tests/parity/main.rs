@@ -8,3 +8,4 @@ mod fixtures;
 mod io;
 mod metrics;
 mod split;
+mod text;

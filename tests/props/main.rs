@@ -4,3 +4,4 @@
 mod dataset;
 mod io;
 mod metrics;
+mod text;
