@@ -23,7 +23,10 @@ impl Classifier {
         let file = ModelFile::load_any(path)?;
         match file.kind() {
             NB_KIND => Ok(Classifier::NaiveBayes(NbModel::from_file(&file, path)?)),
-            other => Err(Error::model(path, format!("model kind `{other}` cannot predict (known kinds: {NB_KIND})"))),
+            other => Err(Error::model(
+                path,
+                format!("model kind `{other}` cannot predict (known kinds: {NB_KIND})"),
+            )),
         }
     }
 

@@ -67,11 +67,7 @@ impl LabelMatrix {
                 data[k]
             )));
         }
-        Ok(LabelMatrix {
-            genre_ids,
-            n_rows,
-            data,
-        })
+        Ok(LabelMatrix { genre_ids, n_rows, data })
     }
 
     pub fn n_rows(&self) -> usize {
@@ -100,14 +96,8 @@ impl LabelMatrix {
 
     /// Column `j` as a new vector (panics if `j >= n_cols`).
     pub fn column(&self, j: usize) -> Vec<u8> {
-        assert!(
-            j < self.n_cols(),
-            "column {j} out of range for {} columns",
-            self.n_cols()
-        );
-        (0..self.n_rows)
-            .map(|i| self.data[i * self.n_cols() + j])
-            .collect()
+        assert!(j < self.n_cols(), "column {j} out of range for {} columns", self.n_cols());
+        (0..self.n_rows).map(|i| self.data[i * self.n_cols() + j]).collect()
     }
 
     /// Number of movies carrying each genre.
@@ -127,11 +117,7 @@ impl LabelMatrix {
         for &i in rows {
             data.extend_from_slice(self.row(i));
         }
-        LabelMatrix {
-            genre_ids: self.genre_ids.clone(),
-            n_rows: rows.len(),
-            data,
-        }
+        LabelMatrix { genre_ids: self.genre_ids.clone(), n_rows: rows.len(), data }
     }
 }
 
@@ -150,18 +136,12 @@ pub fn binarize(movies: &[Movie], columns: Option<&[u32]>) -> Result<Binarized> 
             let mut ids = given.to_vec();
             ids.sort_unstable();
             if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
-                return Err(Error::param(
-                    "columns",
-                    format!("genre id {} is given twice", w[0]),
-                ));
+                return Err(Error::param("columns", format!("genre id {} is given twice", w[0])));
             }
             ids
         }
         None => {
-            let mut ids: Vec<u32> = movies
-                .iter()
-                .flat_map(|m| m.genre_ids.iter().copied())
-                .collect();
+            let mut ids: Vec<u32> = movies.iter().flat_map(|m| m.genre_ids.iter().copied()).collect();
             ids.sort_unstable();
             ids.dedup();
             ids
@@ -184,12 +164,5 @@ pub fn binarize(movies: &[Movie], columns: Option<&[u32]>) -> Result<Binarized> 
             }
         }
     }
-    Ok(Binarized {
-        labels: LabelMatrix {
-            genre_ids,
-            n_rows: movies.len(),
-            data,
-        },
-        unknown,
-    })
+    Ok(Binarized { labels: LabelMatrix { genre_ids, n_rows: movies.len(), data }, unknown })
 }

@@ -103,7 +103,9 @@ impl ModelFile {
     pub fn f64_tensor(&self, name: &str, shape: &[usize]) -> Result<&[f64]> {
         match self.tensor(name, shape)? {
             TensorData::F64(v) => Ok(v),
-            TensorData::I64(_) => Err(Error::model(&self.origin, format!("tensor `{name}` should be F64, it is I64"))),
+            TensorData::I64(_) => {
+                Err(Error::model(&self.origin, format!("tensor `{name}` should be F64, it is I64")))
+            }
         }
     }
 
@@ -111,7 +113,9 @@ impl ModelFile {
     pub fn i64_tensor(&self, name: &str, shape: &[usize]) -> Result<&[i64]> {
         match self.tensor(name, shape)? {
             TensorData::I64(v) => Ok(v),
-            TensorData::F64(_) => Err(Error::model(&self.origin, format!("tensor `{name}` should be I64, it is F64"))),
+            TensorData::F64(_) => {
+                Err(Error::model(&self.origin, format!("tensor `{name}` should be I64, it is F64")))
+            }
         }
     }
 
@@ -174,7 +178,8 @@ impl ModelFile {
     pub fn load_any(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let not_model = |why: String| Error::model(path, format!("not a cinegenre model file ({why})"));
-        let (_, header) = SafeTensors::read_metadata(&bytes).map_err(|e| not_model(format!("safetensors: {e}")))?;
+        let (_, header) =
+            SafeTensors::read_metadata(&bytes).map_err(|e| not_model(format!("safetensors: {e}")))?;
         let mut metadata: BTreeMap<String, String> =
             header.metadata().clone().unwrap_or_default().into_iter().collect();
         let kind = metadata.remove(KIND_KEY).ok_or_else(|| not_model(format!("no `{KIND_KEY}` entry")))?;
@@ -182,7 +187,9 @@ impl ModelFile {
         if version != FORMAT_VERSION {
             return Err(Error::model(
                 path,
-                format!("model format version {version:?} is not supported (this build reads {FORMAT_VERSION:?})"),
+                format!(
+                    "model format version {version:?} is not supported (this build reads {FORMAT_VERSION:?})"
+                ),
             ));
         }
         let file = SafeTensors::deserialize(&bytes).map_err(|e| not_model(format!("safetensors: {e}")))?;
@@ -197,7 +204,10 @@ impl ModelFile {
                     raw.chunks_exact(8).map(|b| i64::from_le_bytes(b.try_into().expect("8 bytes"))).collect(),
                 ),
                 other => {
-                    return Err(Error::model(path, format!("tensor `{name}` has unsupported dtype {other:?}")));
+                    return Err(Error::model(
+                        path,
+                        format!("tensor `{name}` has unsupported dtype {other:?}"),
+                    ));
                 }
             };
             tensors.insert(name.to_string(), Tensor { shape: view.shape().to_vec(), data });

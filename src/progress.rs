@@ -43,7 +43,9 @@ impl Stages {
         if spinner.is_hidden() {
             eprintln!("{line} …");
         } else {
-            spinner.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"));
+            spinner.set_style(
+                ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"),
+            );
             spinner.set_message(line);
             spinner.enable_steady_tick(Duration::from_millis(100));
             self.spinner = Some(spinner);

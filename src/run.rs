@@ -20,6 +20,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::bayes::{BinaryNb, NbModel, NbParams};
+use crate::dataset::tutorial_clean;
 use crate::dataset::{self, Bundled, GenreMap, Movie, PrepareReport};
 use crate::error::{Error, Result};
 use crate::io::write_atomic;
@@ -28,7 +29,6 @@ use crate::metrics::Evaluation;
 use crate::ovr::OneVsRest;
 use crate::progress::Stages;
 use crate::split::{split_from_mask, tutorial_mask};
-use crate::dataset::tutorial_clean;
 use crate::text::{CountVectorizer, CountVectorizerParams, DocFreq, TfidfParams, TfidfTransformer};
 
 /// Where the movies come from.
@@ -137,7 +137,10 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
         movies.truncate(QUICK_MOVIES);
     }
     if movies.len() < 10 {
-        return Err(Error::Shape(format!("{source} has only {} usable movies; at least 10 are needed", movies.len())));
+        return Err(Error::Shape(format!(
+            "{source} has only {} usable movies; at least 10 are needed",
+            movies.len()
+        )));
     }
     stages.done(&format!("{} movies from {source} ({prepare})", movies.len()));
 
@@ -146,11 +149,19 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
     let binarized = binarize(&movies, Some(genre_map.ids()))?;
     let labels = binarized.labels;
     let genre_names = genre_map.names_for(labels.genre_ids());
-    stages.done(&format!("{} genres, {} labels in all", labels.n_cols(), labels.as_slice().iter().filter(|&&v| v != 0).count()));
+    stages.done(&format!(
+        "{} genres, {} labels in all",
+        labels.n_cols(),
+        labels.as_slice().iter().filter(|&&v| v != 0).count()
+    ));
 
     stages.start("features", "Vectorizing overviews (counts and TF-IDF)");
     let docs: Vec<String> = movies.iter().map(|m| tutorial_clean(&m.overview)).collect();
-    let mut vectorizer = CountVectorizer::new(CountVectorizerParams { min_df: config.min_df, max_df: config.max_df, lowercase: true });
+    let mut vectorizer = CountVectorizer::new(CountVectorizerParams {
+        min_df: config.min_df,
+        max_df: config.max_df,
+        lowercase: true,
+    });
     let counts = vectorizer.fit_transform(&docs)?;
     let tfidf = TfidfTransformer::new(TfidfParams::default()).fit_transform(&counts)?;
     let features = FeatureSummary {
@@ -166,7 +177,12 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
     let split = split_from_mask(&tutorial_mask(movies.len(), config.seed, config.train_fraction));
     let (x_train, x_test) = (counts.select_rows(&split.train), counts.select_rows(&split.test));
     let (y_train, y_test) = (labels.select_rows(&split.train), labels.select_rows(&split.test));
-    stages.done(&format!("{} training, {} test movies (seed {})", split.train.len(), split.test.len(), config.seed));
+    stages.done(&format!(
+        "{} training, {} test movies (seed {})",
+        split.train.len(),
+        split.test.len(),
+        config.seed
+    ));
 
     stages.start("train_nb", "Training one-vs-rest multinomial naive Bayes");
     let params = NbParams { alpha: config.alpha, fit_prior: true };
@@ -184,7 +200,8 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
     stages.start("write", "Writing outputs");
     std::fs::create_dir_all(&config.out_dir).map_err(|e| Error::io(&config.out_dir, e))?;
     let out = |name: &str| config.out_dir.join(name);
-    let vocabulary = vectorizer.vocabulary().ok_or_else(|| Error::Shape("the vectorizer was not fitted".into()))?;
+    let vocabulary =
+        vectorizer.vocabulary().ok_or_else(|| Error::Shape("the vectorizer was not fitted".into()))?;
     vocabulary.write_json(&out("vocabulary.json"))?;
     genre_map.subset(labels.genre_ids()).write_json(&out("genres.json"))?;
     let model = NbModel {
@@ -210,7 +227,10 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
             tutorial_mean_recall: TUTORIAL_NB.1,
         }],
         timings: Vec::new(),
-        outputs: ["metrics.json", "nb.safetensors", "vocabulary.json", "genres.json"].iter().map(|n| out(n)).collect(),
+        outputs: ["metrics.json", "nb.safetensors", "vocabulary.json", "genres.json"]
+            .iter()
+            .map(|n| out(n))
+            .collect(),
     };
     stages.done(&format!("{}", config.out_dir.display()));
     report.timings = stages.timings().iter().map(|(k, d)| (k.clone(), secs(*d))).collect();
@@ -222,7 +242,7 @@ fn load(choice: &DataChoice) -> Result<(String, Vec<Movie>, PrepareReport)> {
     match choice {
         DataChoice::Bundled(which) => {
             let (movies, report) = dataset::load_bundled(*which)?;
-            Ok((format!("the bundled {which} data"), movies, report))
+            Ok((format!("the bundled data ({which})"), movies, report))
         }
         DataChoice::Files(paths) => {
             let (movies, report) = dataset::load_prepared(paths)?;
@@ -253,10 +273,17 @@ impl RunReport {
             let _ = writeln!(
                 s,
                 "\nmean per-movie precision {:.4}  recall {:.4}   (tutorial: {:.4} / {:.4})",
-                m.evaluation.mean_precision, m.evaluation.mean_recall, m.tutorial_mean_precision, m.tutorial_mean_recall
+                m.evaluation.mean_precision,
+                m.evaluation.mean_recall,
+                m.tutorial_mean_precision,
+                m.tutorial_mean_recall
             );
         }
-        let _ = writeln!(s, "\nwrote {}", self.outputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        let _ = writeln!(
+            s,
+            "\nwrote {}",
+            self.outputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
         s
     }
 }

@@ -33,7 +33,12 @@ pub struct NbModel {
 
 impl NbModel {
     /// Train one-vs-rest naive Bayes on counts `x` and the labels (with their names) of `y`.
-    pub fn train(params: &NbParams, x: &CsrMatrix, y: &LabelFile, vocabulary: Option<String>) -> Result<Self> {
+    pub fn train(
+        params: &NbParams,
+        x: &CsrMatrix,
+        y: &LabelFile,
+        vocabulary: Option<String>,
+    ) -> Result<Self> {
         if x.n_rows() != y.labels.n_rows() {
             return Err(Error::Shape(format!(
                 "X has {} rows but Y has {}: they must describe the same movies",
@@ -94,10 +99,12 @@ impl NbModel {
 
     /// Rebuild from an already loaded [`ModelFile`] of kind [`NB_KIND`].
     pub fn from_file(file: &ModelFile, path: &Path) -> Result<Self> {
-        let params = NbParams { alpha: file.meta_parsed("alpha")?, fit_prior: file.meta_parsed("fit_prior")? };
+        let params =
+            NbParams { alpha: file.meta_parsed("alpha")?, fit_prior: file.meta_parsed("fit_prior")? };
         let v: usize = file.meta_parsed("n_features")?;
-        let labels: Vec<String> = serde_json::from_str(file.meta("labels")?)
-            .map_err(|e| Error::model(path, format!("metadata entry `labels` is not a JSON list of names: {e}")))?;
+        let labels: Vec<String> = serde_json::from_str(file.meta("labels")?).map_err(|e| {
+            Error::model(path, format!("metadata entry `labels` is not a JSON list of names: {e}"))
+        })?;
         let k = labels.len();
         let feature_count = file.f64_tensor("feature_count", &[k, 2, v])?;
         let feature_log_prob = file.f64_tensor("feature_log_prob", &[k, 2, v])?;
@@ -119,7 +126,10 @@ impl NbModel {
                 }
                 c @ (0 | 1) => LabelModel::Constant(c as u8),
                 other => {
-                    return Err(Error::model(path, format!("tensor `constant` holds {other} for label {label}")));
+                    return Err(Error::model(
+                        path,
+                        format!("tensor `constant` holds {other} for label {label}"),
+                    ));
                 }
             });
         }

@@ -70,11 +70,7 @@ impl MultinomialNb {
             return Err(Error::param("alpha", format!("must be a number ≥ 0, got {}", params.alpha)));
         }
         if y.len() != x.n_rows() {
-            return Err(Error::Shape(format!(
-                "X has {} rows but y has {} labels",
-                x.n_rows(),
-                y.len()
-            )));
+            return Err(Error::Shape(format!("X has {} rows but y has {} labels", x.n_rows(), y.len())));
         }
         if let Some(&c) = y.iter().find(|&&c| c as usize >= n_classes) {
             return Err(Error::Shape(format!("class index {c} is out of range for {n_classes} classes")));
@@ -128,7 +124,10 @@ impl MultinomialNb {
         class_count: Vec<f64>,
     ) -> Result<Self> {
         let k = class_log_prior.len();
-        if feature_log_prob.n_rows() != k || feature_count.shape() != feature_log_prob.shape() || class_count.len() != k {
+        if feature_log_prob.n_rows() != k
+            || feature_count.shape() != feature_log_prob.shape()
+            || class_count.len() != k
+        {
             return Err(Error::Shape(format!(
                 "naive Bayes arrays disagree: log-probabilities {:?}, counts {:?}, {} priors, {} class counts",
                 feature_log_prob.shape(),

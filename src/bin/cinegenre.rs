@@ -14,7 +14,11 @@ use cinegenre::text::{self, Cleaning, DocFreq, VectorizeOptions};
 use cinegenre::{Result, io, metrics};
 
 #[derive(Parser)]
-#[command(name = "cinegenre", version, about = "Movie-genre classification from scratch: the CS209 pipeline in Rust")]
+#[command(
+    name = "cinegenre",
+    version,
+    about = "Movie-genre classification from scratch: the CS209 pipeline in Rust"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -224,7 +228,11 @@ fn main() -> ExitCode {
 fn dispatch(command: Command) -> Result<()> {
     match command {
         Command::Run(a) => {
-            let data = if a.data.is_empty() { DataChoice::Bundled(a.dataset.into()) } else { DataChoice::Files(a.data) };
+            let data = if a.data.is_empty() {
+                DataChoice::Bundled(a.dataset.into())
+            } else {
+                DataChoice::Files(a.data)
+            };
             let config = RunConfig {
                 data,
                 seed: a.seed,
@@ -257,7 +265,13 @@ fn dispatch(command: Command) -> Result<()> {
             let file = LabelFile::from_movies(&movies, map.as_ref())?;
             file.write(&a.out)?;
             let shape = (file.labels.n_rows(), file.labels.n_cols());
-            println!("wrote {}×{} labels to {} (columns: {})", shape.0, shape.1, a.out.display(), file.names.join(", "));
+            println!(
+                "wrote {}×{} labels to {} (columns: {})",
+                shape.0,
+                shape.1,
+                a.out.display(),
+                file.names.join(", ")
+            );
             if file.unknown > 0 {
                 eprintln!("warning: {} genre ids are not in the genre map and were ignored", file.unknown);
             }
@@ -280,7 +294,11 @@ fn dispatch(command: Command) -> Result<()> {
                 features.vocabulary.write_json(vocab)?;
             }
             let (rows, cols) = features.matrix.shape();
-            println!("wrote a {rows}×{cols} matrix ({} non-zeros) to {}", features.matrix.nnz(), a.out.display());
+            println!(
+                "wrote a {rows}×{cols} matrix ({} non-zeros) to {}",
+                features.matrix.nnz(),
+                a.out.display()
+            );
         }
         Command::Train(TrainCommand::Nb(a)) => {
             let x = io::read_mtx(&a.x)?;
@@ -288,7 +306,13 @@ fn dispatch(command: Command) -> Result<()> {
             let params = NbParams { alpha: a.alpha, fit_prior: !a.no_fit_prior };
             let model = NbModel::train(&params, &x, &y, a.vocab.as_ref().map(|p| p.display().to_string()))?;
             model.save(&a.model)?;
-            println!("trained naive Bayes on {} rows × {} features, {} labels → {}", x.n_rows(), x.n_cols(), y.names.len(), a.model.display());
+            println!(
+                "trained naive Bayes on {} rows × {} features, {} labels → {}",
+                x.n_rows(),
+                x.n_cols(),
+                y.names.len(),
+                a.model.display()
+            );
         }
         Command::Predict(a) => {
             let classifier = Classifier::load(&a.model)?;
@@ -300,7 +324,11 @@ fn dispatch(command: Command) -> Result<()> {
             } else {
                 io::write_npy(&a.out, &[n, k], &classifier.predict(&x)?)?;
             }
-            println!("wrote {n}×{k} {} to {}", if a.proba { "scores" } else { "predictions" }, a.out.display());
+            println!(
+                "wrote {n}×{k} {} to {}",
+                if a.proba { "scores" } else { "predictions" },
+                a.out.display()
+            );
         }
         Command::Evaluate(a) => {
             let truth = LabelFile::read(&a.y_true)?;
@@ -309,7 +337,8 @@ fn dispatch(command: Command) -> Result<()> {
                 Some(path) => GenreMap::from_json_file(path)?.names_for(truth.labels.genre_ids()),
                 None => truth.names.clone(),
             };
-            let evaluation = metrics::Evaluation::new(truth.labels.as_slice(), pred.as_slice(), &names, a.digits)?;
+            let evaluation =
+                metrics::Evaluation::new(truth.labels.as_slice(), pred.as_slice(), &names, a.digits)?;
             print!("{evaluation}");
         }
     }

@@ -46,46 +46,14 @@ struct ApiPage {
 }
 
 const API_FIELDS: &[FieldSpec] = &[
-    FieldSpec {
-        name: "id",
-        required: true,
-        check: type_error::<u64>,
-    },
-    FieldSpec {
-        name: "title",
-        required: true,
-        check: type_error::<String>,
-    },
-    FieldSpec {
-        name: "overview",
-        required: false,
-        check: type_error::<Option<String>>,
-    },
-    FieldSpec {
-        name: "genre_ids",
-        required: true,
-        check: type_error::<Vec<u32>>,
-    },
-    FieldSpec {
-        name: "poster_path",
-        required: false,
-        check: type_error::<Option<String>>,
-    },
-    FieldSpec {
-        name: "release_date",
-        required: false,
-        check: type_error::<Option<String>>,
-    },
-    FieldSpec {
-        name: "popularity",
-        required: false,
-        check: type_error::<Option<f64>>,
-    },
-    FieldSpec {
-        name: "original_language",
-        required: false,
-        check: type_error::<Option<String>>,
-    },
+    FieldSpec { name: "id", required: true, check: type_error::<u64> },
+    FieldSpec { name: "title", required: true, check: type_error::<String> },
+    FieldSpec { name: "overview", required: false, check: type_error::<Option<String>> },
+    FieldSpec { name: "genre_ids", required: true, check: type_error::<Vec<u32>> },
+    FieldSpec { name: "poster_path", required: false, check: type_error::<Option<String>> },
+    FieldSpec { name: "release_date", required: false, check: type_error::<Option<String>> },
+    FieldSpec { name: "popularity", required: false, check: type_error::<Option<f64>> },
+    FieldSpec { name: "original_language", required: false, check: type_error::<Option<String>> },
 ];
 
 /// Every result object of an API results text, in file order.
@@ -124,22 +92,14 @@ fn explain(path: &Path, text: &str, is_page: bool, e: &serde_json::Error) -> Err
     let Ok(value) = serde_json::from_str::<Value>(text) else {
         return error;
     };
-    let results = if is_page {
-        value.get("results")
-    } else {
-        Some(&value)
-    };
+    let results = if is_page { value.get("results") } else { Some(&value) };
     let Some(Value::Array(items)) = results else {
         let message = if is_page {
             "expected an API page with a \"results\" array"
         } else {
             "expected a JSON array of TMDB result objects"
         };
-        return Error::parse(path, line, message).in_field(if is_page {
-            "results"
-        } else {
-            "(root)"
-        });
+        return Error::parse(path, line, message).in_field(if is_page { "results" } else { "(root)" });
     };
     for (index, item) in items.iter().enumerate() {
         if let Some(fault) = diagnose(item, API_FIELDS) {

@@ -82,24 +82,15 @@ pub fn bundled_sources() -> &'static [(&'static str, SourceFormat)] {
 
 /// The raw gzip bytes of bundled file `name` (as listed by [`bundled_sources`]).
 pub fn bundled_bytes(name: &str) -> Option<&'static [u8]> {
-    SOURCES
-        .iter()
-        .position(|&(n, _)| n == name)
-        .map(|i| BYTES[i])
+    SOURCES.iter().position(|&(n, _)| n == name).map(|i| BYTES[i])
 }
 
 /// Every record of one bundled file, in file order, nothing filtered.
 pub fn load_bundled_file(name: &str) -> Result<Vec<Movie>> {
-    let index = SOURCES
-        .iter()
-        .position(|&(n, _)| n == name)
-        .ok_or_else(|| {
-            let known: Vec<&str> = SOURCES.iter().map(|&(n, _)| n).collect();
-            Error::param(
-                "bundled file",
-                format!("`{name}` is not one of {}", known.join(", ")),
-            )
-        })?;
+    let index = SOURCES.iter().position(|&(n, _)| n == name).ok_or_else(|| {
+        let known: Vec<&str> = SOURCES.iter().map(|&(n, _)| n).collect();
+        Error::param("bundled file", format!("`{name}` is not one of {}", known.join(", ")))
+    })?;
     load_index(index)
 }
 
@@ -115,10 +106,8 @@ pub fn load_bundled(which: Bundled) -> Result<(Vec<Movie>, PrepareReport)> {
     let movies = match which {
         Bundled::Tutorial => load_index(0)?,
         Bundled::All => {
-            let per_file: Vec<Vec<Movie>> = (0..SOURCES.len())
-                .into_par_iter()
-                .map(load_index)
-                .collect::<Result<_>>()?;
+            let per_file: Vec<Vec<Movie>> =
+                (0..SOURCES.len()).into_par_iter().map(load_index).collect::<Result<_>>()?;
             per_file.into_iter().flatten().collect()
         }
     };

@@ -61,13 +61,7 @@ pub struct CsvReader<'a> {
 impl<'a> CsvReader<'a> {
     /// A reader over `text`; `path` only names the file in error messages.
     pub fn new(path: &'a Path, text: &'a str) -> Self {
-        CsvReader {
-            path,
-            text,
-            pos: 0,
-            line: 1,
-            expected_fields: None,
-        }
+        CsvReader { path, text, pos: 0, line: 1, expected_fields: None }
     }
 
     /// Read the first record as the header; every later record must have as many fields.
@@ -115,10 +109,7 @@ impl<'a> CsvReader<'a> {
             return Err(Error::parse(
                 self.path,
                 Some(line),
-                format!(
-                    "the record has {} fields but the header has {expected}",
-                    fields.len()
-                ),
+                format!("the record has {} fields but the header has {expected}", fields.len()),
             ));
         }
         Ok(Some(Record { line, fields }))
@@ -145,24 +136,14 @@ impl<'a> CsvReader<'a> {
             while self.pos < bytes.len() && !matches!(bytes[self.pos], b',' | b'\n' | b'\r') {
                 self.pos += 1;
             }
-            return Ok(Field {
-                text: Cow::Borrowed(&self.text[start..self.pos]),
-                line,
-            });
+            return Ok(Field { text: Cow::Borrowed(&self.text[start..self.pos]), line });
         }
         self.pos += 1;
         let mut start = self.pos;
         let mut owned: Option<String> = None;
         loop {
-            let Some(offset) = bytes[self.pos..]
-                .iter()
-                .position(|&b| b == b'"' || b == b'\n')
-            else {
-                return Err(Error::parse(
-                    self.path,
-                    Some(line),
-                    "unterminated quoted field",
-                ));
+            let Some(offset) = bytes[self.pos..].iter().position(|&b| b == b'"' || b == b'\n') else {
+                return Err(Error::parse(self.path, Some(line), "unterminated quoted field"));
             };
             self.pos += offset;
             if bytes[self.pos] == b'\n' {
@@ -194,18 +175,9 @@ impl<'a> CsvReader<'a> {
 
 /// Index of the column `name` in `header`, or an error naming the missing column.
 pub fn column_index(path: &Path, header: &Record<'_>, name: &str) -> Result<usize> {
-    header
-        .fields
-        .iter()
-        .position(|f| f.text == name)
-        .ok_or_else(|| {
-            Error::parse(
-                path,
-                Some(header.line),
-                format!("missing required column `{name}`"),
-            )
-            .in_field(name)
-        })
+    header.fields.iter().position(|f| f.text == name).ok_or_else(|| {
+        Error::parse(path, Some(header.line), format!("missing required column `{name}`")).in_field(name)
+    })
 }
 
 /// Index of the column `name` in `header`, if present.
@@ -221,9 +193,7 @@ pub fn write_record<W: Write, S: AsRef<str>>(out: &mut W, fields: &[S]) -> io::R
             out.write_all(b",")?;
         }
         let field = field.as_ref();
-        let needs_quotes = field
-            .bytes()
-            .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+        let needs_quotes = field.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
             || (field.is_empty() && fields.len() == 1);
         if needs_quotes {
             out.write_all(b"\"")?;
@@ -244,10 +214,7 @@ mod tests {
         let mut reader = CsvReader::new(Path::new("t.csv"), text);
         let mut out = Vec::new();
         while let Some(r) = reader.next_record().unwrap() {
-            out.push((
-                r.line,
-                r.fields.into_iter().map(|f| f.text.into_owned()).collect(),
-            ));
+            out.push((r.line, r.fields.into_iter().map(|f| f.text.into_owned()).collect()));
         }
         out
     }

@@ -61,12 +61,7 @@ pub(crate) fn read_csv_movies(path: &Path, text: &str, genres: GenresParser) -> 
 
 fn parse_id(path: &Path, field: &Field<'_>) -> Result<u64> {
     field.text.trim().parse::<u64>().map_err(|_| {
-        Error::parse(
-            path,
-            Some(field.line),
-            format!("`{}` is not a movie id", field.text),
-        )
-        .in_field("id")
+        Error::parse(path, Some(field.line), format!("`{}` is not a movie id", field.text)).in_field("id")
     })
 }
 
@@ -77,23 +72,16 @@ fn parse_optional_float(path: &Path, field: &Field<'_>, name: &str) -> Result<Op
     }
     match text.parse::<f64>() {
         Ok(x) if x.is_finite() => Ok(Some(x)),
-        _ => Err(Error::parse(
-            path,
-            Some(field.line),
-            format!("`{text}` is not a finite number"),
-        )
-        .in_field(name)),
+        _ => {
+            Err(Error::parse(path, Some(field.line), format!("`{text}` is not a finite number"))
+                .in_field(name))
+        }
     }
 }
 
 /// A genre id from an integer that must fit `u32`.
 pub(crate) fn genre_id(path: &Path, field: &Field<'_>, value: i64) -> Result<u32> {
     u32::try_from(value).map_err(|_| {
-        Error::parse(
-            path,
-            Some(field.line),
-            format!("genre id {value} is out of range"),
-        )
-        .in_field("genres")
+        Error::parse(path, Some(field.line), format!("genre id {value} is out of range")).in_field("genres")
     })
 }

@@ -57,10 +57,7 @@ impl GenreMap {
     pub fn tmdb_2017() -> Self {
         GenreMap {
             ids: TMDB_2017.iter().map(|&(id, _)| id).collect(),
-            names: TMDB_2017
-                .iter()
-                .map(|&(_, name)| name.to_string())
-                .collect(),
+            names: TMDB_2017.iter().map(|&(_, name)| name.to_string()).collect(),
         }
     }
 
@@ -69,10 +66,7 @@ impl GenreMap {
         let mut pairs: Vec<(u32, String)> = pairs.into_iter().collect();
         pairs.sort_by_key(|&(id, _)| id);
         if let Some(w) = pairs.windows(2).find(|w| w[0].0 == w[1].0) {
-            return Err(Error::param(
-                "genres",
-                format!("genre id {} appears twice", w[0].0),
-            ));
+            return Err(Error::param("genres", format!("genre id {} appears twice", w[0].0)));
         }
         let (ids, names) = pairs.into_iter().unzip();
         Ok(GenreMap { ids, names })
@@ -91,32 +85,22 @@ impl GenreMap {
         let mut pairs = Vec::with_capacity(map.len());
         if let Some(list) = map.get("genres") {
             let Value::Array(items) = list else {
-                return Err(fail(
-                    "genres",
-                    "expected an array of {\"id\", \"name\"}".into(),
-                ));
+                return Err(fail("genres", "expected an array of {\"id\", \"name\"}".into()));
             };
             for (i, item) in items.iter().enumerate() {
-                let id = item
-                    .get("id")
-                    .and_then(Value::as_u64)
-                    .and_then(|id| u32::try_from(id).ok());
+                let id = item.get("id").and_then(Value::as_u64).and_then(|id| u32::try_from(id).ok());
                 let name = item.get("name").and_then(Value::as_str);
                 match (id, name) {
                     (Some(id), Some(name)) => pairs.push((id, name.to_string())),
                     _ => {
-                        return Err(fail(
-                            "genres",
-                            format!("entry {i} lacks an integer id or a name"),
-                        ));
+                        return Err(fail("genres", format!("entry {i} lacks an integer id or a name")));
                     }
                 }
             }
         } else {
             for (key, name) in &map {
-                let id = key
-                    .parse::<u32>()
-                    .map_err(|_| fail(key, format!("key `{key}` is not a genre id")))?;
+                let id =
+                    key.parse::<u32>().map_err(|_| fail(key, format!("key `{key}` is not a genre id")))?;
                 let Some(name) = name.as_str() else {
                     return Err(fail(key, "the genre name is not a string".into()));
                 };
@@ -128,10 +112,7 @@ impl GenreMap {
 
     /// The name of genre `id`, if known.
     pub fn name(&self, id: u32) -> Option<&str> {
-        self.ids
-            .binary_search(&id)
-            .ok()
-            .map(|i| self.names[i].as_str())
+        self.ids.binary_search(&id).ok().map(|i| self.names[i].as_str())
     }
 
     /// All ids, ascending.
@@ -146,9 +127,7 @@ impl GenreMap {
 
     /// The name of each of `ids`, or `genre <id>` for an id this map does not know.
     pub fn names_for(&self, ids: &[u32]) -> Vec<String> {
-        ids.iter()
-            .map(|&id| self.name(id).map_or_else(|| format!("genre {id}"), str::to_string))
-            .collect()
+        ids.iter().map(|&id| self.name(id).map_or_else(|| format!("genre {id}"), str::to_string)).collect()
     }
 
     /// The map restricted to `ids` (unknown ids get the name `genre <id>`).
@@ -180,9 +159,6 @@ impl GenreMap {
             text.push_str(&format!(" \"{id}\": {name}{sep}\n"));
         }
         text.push_str("}\n");
-        write_atomic(path, |out| {
-            out.write_all(text.as_bytes())
-                .map_err(|e| Error::io(path, e))
-        })
+        write_atomic(path, |out| out.write_all(text.as_bytes()).map_err(|e| Error::io(path, e)))
     }
 }

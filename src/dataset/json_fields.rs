@@ -29,21 +29,14 @@ pub(crate) fn type_error<T: DeserializeOwned>(value: &Value) -> Option<String> {
 /// The first field of `value` (expected to be an object) that breaks `specs`.
 pub(crate) fn diagnose(value: &Value, specs: &[FieldSpec]) -> Option<FieldFault> {
     let Value::Object(map) = value else {
-        return Some(FieldFault {
-            field: "(record)",
-            message: "expected a JSON object".into(),
-        });
+        return Some(FieldFault { field: "(record)", message: "expected a JSON object".into() });
     };
     specs.iter().find_map(|spec| match map.get(spec.name) {
-        None if spec.required => Some(FieldFault {
-            field: spec.name,
-            message: "missing required field".into(),
-        }),
+        None if spec.required => {
+            Some(FieldFault { field: spec.name, message: "missing required field".into() })
+        }
         None => None,
-        Some(v) => (spec.check)(v).map(|message| FieldFault {
-            field: spec.name,
-            message,
-        }),
+        Some(v) => (spec.check)(v).map(|message| FieldFault { field: spec.name, message }),
     })
 }
 

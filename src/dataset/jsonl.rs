@@ -29,54 +29,21 @@ use crate::error::{Error, Result};
 use crate::io::write_atomic;
 
 const MOVIE_FIELDS: &[FieldSpec] = &[
-    FieldSpec {
-        name: "id",
-        required: true,
-        check: type_error::<u64>,
-    },
-    FieldSpec {
-        name: "title",
-        required: true,
-        check: type_error::<String>,
-    },
-    FieldSpec {
-        name: "overview",
-        required: true,
-        check: type_error::<String>,
-    },
-    FieldSpec {
-        name: "genre_ids",
-        required: true,
-        check: type_error::<Vec<u32>>,
-    },
-    FieldSpec {
-        name: "poster_path",
-        required: false,
-        check: type_error::<Option<String>>,
-    },
-    FieldSpec {
-        name: "release_date",
-        required: false,
-        check: type_error::<Option<String>>,
-    },
-    FieldSpec {
-        name: "popularity",
-        required: false,
-        check: type_error::<Option<f64>>,
-    },
-    FieldSpec {
-        name: "language",
-        required: false,
-        check: type_error::<Option<String>>,
-    },
+    FieldSpec { name: "id", required: true, check: type_error::<u64> },
+    FieldSpec { name: "title", required: true, check: type_error::<String> },
+    FieldSpec { name: "overview", required: true, check: type_error::<String> },
+    FieldSpec { name: "genre_ids", required: true, check: type_error::<Vec<u32>> },
+    FieldSpec { name: "poster_path", required: false, check: type_error::<Option<String>> },
+    FieldSpec { name: "release_date", required: false, check: type_error::<Option<String>> },
+    FieldSpec { name: "popularity", required: false, check: type_error::<Option<f64>> },
+    FieldSpec { name: "language", required: false, check: type_error::<Option<String>> },
 ];
 
 /// Write `movies` to `path`, one JSON object per line, atomically.
 pub fn write_jsonl(path: &Path, movies: &[Movie]) -> Result<()> {
     write_atomic(path, |out| {
         for movie in movies {
-            serde_json::to_writer(&mut *out, movie)
-                .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+            serde_json::to_writer(&mut *out, movie).map_err(|e| Error::io(path, std::io::Error::other(e)))?;
             out.write_all(b"\n").map_err(|e| Error::io(path, e))?;
         }
         Ok(())
@@ -107,11 +74,7 @@ pub(crate) fn parse_jsonl(path: &Path, text: &str) -> Result<Vec<Movie>> {
 fn explain(path: &Path, line_number: usize, line: &str, e: &serde_json::Error) -> Error {
     let line_no = Some(line_number);
     if e.is_syntax() || e.is_eof() {
-        let message = format!(
-            "malformed JSON at column {}: {}",
-            e.column(),
-            message_without_location(e)
-        );
+        let message = format!("malformed JSON at column {}: {}", e.column(), message_without_location(e));
         return Error::parse(path, line_no, message);
     }
     let Ok(value) = serde_json::from_str::<Value>(line) else {

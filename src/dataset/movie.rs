@@ -55,9 +55,5 @@ impl SourceFormat {
 
 /// `Some(s)` unless `s` is empty.
 pub(crate) fn non_empty(s: &str) -> Option<String> {
-    if s.is_empty() {
-        None
-    } else {
-        Some(s.to_string())
-    }
+    if s.is_empty() { None } else { Some(s.to_string()) }
 }

@@ -30,12 +30,9 @@ pub(crate) fn read(path: &Path, text: &str) -> Result<Vec<Movie>> {
 fn python_genres(path: &Path, field: &Field<'_>) -> Result<Vec<u32>> {
     let fail = |msg: String| Error::parse(path, Some(field.line), msg).in_field("genres");
     if field.text.trim().is_empty() {
-        return Err(fail(
-            "the cell is empty (expected a Python list such as [])".into(),
-        ));
+        return Err(fail("the cell is empty (expected a Python list such as [])".into()));
     }
-    let value = pyliteral::parse(&field.text)
-        .map_err(|e| fail(format!("malformed Python literal: {e}")))?;
+    let value = pyliteral::parse(&field.text).map_err(|e| fail(format!("malformed Python literal: {e}")))?;
     let PyValue::List(items) = value else {
         return Err(fail("expected a list of {'id': …, 'name': …} dicts".into()));
     };
@@ -43,9 +40,7 @@ fn python_genres(path: &Path, field: &Field<'_>) -> Result<Vec<u32>> {
         .iter()
         .map(|item| match item.get("id") {
             Some(PyValue::Int(id)) => genre_id(path, field, *id),
-            _ => Err(fail(format!(
-                "expected a dict with an integer 'id', found {item}"
-            ))),
+            _ => Err(fail(format!("expected a dict with an integer 'id', found {item}"))),
         })
         .collect()
 }

@@ -56,10 +56,7 @@ pub fn tutorial_clean(overview: &str) -> String {
 
 /// De-duplicate by id keeping the first occurrence, then drop empty overviews; order is kept.
 pub fn prepare(movies: Vec<Movie>) -> (Vec<Movie>, PrepareReport) {
-    let mut report = PrepareReport {
-        read: movies.len(),
-        ..PrepareReport::default()
-    };
+    let mut report = PrepareReport { read: movies.len(), ..PrepareReport::default() };
     let mut seen = HashSet::with_capacity(movies.len());
     let mut kept = Vec::with_capacity(movies.len());
     for movie in movies {

@@ -44,10 +44,9 @@ impl PyValue {
     /// The value of string key `key` in a dict, `None` for other values or a missing key.
     pub fn get(&self, key: &str) -> Option<&PyValue> {
         match self {
-            PyValue::Dict(pairs) => pairs
-                .iter()
-                .find(|(k, _)| matches!(k, PyValue::Str(s) if s == key))
-                .map(|(_, v)| v),
+            PyValue::Dict(pairs) => {
+                pairs.iter().find(|(k, _)| matches!(k, PyValue::Str(s) if s == key)).map(|(_, v)| v)
+            }
             _ => None,
         }
     }
@@ -88,11 +87,7 @@ impl fmt::Display for PyValue {
 }
 
 fn write_str_literal(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
     write!(f, "{quote}")?;
     for c in s.chars() {
         match c {
@@ -139,10 +134,7 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn error(&self, message: impl Into<String>) -> PyLiteralError {
-        PyLiteralError {
-            offset: self.pos,
-            message: message.into(),
-        }
+        PyLiteralError { offset: self.pos, message: message.into() }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -195,8 +187,7 @@ impl Parser<'_> {
     }
 
     fn list(&mut self, depth: usize) -> Result<PyValue, PyLiteralError> {
-        self.sequence(b']', |p| p.value(depth + 1))
-            .map(PyValue::List)
+        self.sequence(b']', |p| p.value(depth + 1)).map(PyValue::List)
     }
 
     fn dict(&mut self, depth: usize) -> Result<PyValue, PyLiteralError> {
@@ -265,9 +256,7 @@ impl Parser<'_> {
             }
         };
         let hex = self.text.get(self.pos..self.pos + digits).unwrap_or("");
-        let code = u32::from_str_radix(hex, 16)
-            .ok()
-            .filter(|_| hex.len() == digits);
+        let code = u32::from_str_radix(hex, 16).ok().filter(|_| hex.len() == digits);
         match code.and_then(char::from_u32) {
             Some(ch) => {
                 out.push(ch);
@@ -320,10 +309,7 @@ impl Parser<'_> {
 
     fn keyword(&mut self) -> Result<PyValue, PyLiteralError> {
         let rest = &self.text[self.pos..];
-        let word_len = rest
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-            .count();
+        let word_len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
         let value = match &rest[..word_len] {
             "None" => PyValue::None,
             "True" => PyValue::Bool(true),
@@ -344,19 +330,10 @@ mod tests {
 
     #[test]
     fn movies_dataset_cells() {
-        let v = parse("[{'name': \"D'Pelicula\", 'id': 93489}, None, True, -2.5e3, 'a\\'b\\xe9']")
-            .unwrap();
-        let PyValue::List(items) = &v else {
-            panic!("not a list: {v:?}")
-        };
-        assert_eq!(
-            items[0].get("name"),
-            Some(&PyValue::Str("D'Pelicula".into()))
-        );
-        assert_eq!(
-            items[1..4],
-            [PyValue::None, PyValue::Bool(true), PyValue::Float(-2500.0)]
-        );
+        let v = parse("[{'name': \"D'Pelicula\", 'id': 93489}, None, True, -2.5e3, 'a\\'b\\xe9']").unwrap();
+        let PyValue::List(items) = &v else { panic!("not a list: {v:?}") };
+        assert_eq!(items[0].get("name"), Some(&PyValue::Str("D'Pelicula".into())));
+        assert_eq!(items[1..4], [PyValue::None, PyValue::Bool(true), PyValue::Float(-2500.0)]);
         assert_eq!(items[4], PyValue::Str("a'bé".into()));
     }
 
@@ -364,11 +341,6 @@ mod tests {
     fn errors_give_an_offset() {
         let err = parse("[{'id': 35, 'name': 'Comedy'} GATORADE").unwrap_err();
         assert_eq!(err.to_string(), "expected ',' or ']' at byte 30");
-        assert!(
-            parse(&"[".repeat(1000))
-                .unwrap_err()
-                .message
-                .contains("nesting")
-        );
+        assert!(parse(&"[".repeat(1000)).unwrap_err().message.contains("nesting"));
     }
 }

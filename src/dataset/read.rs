@@ -45,15 +45,9 @@ pub fn read_text(path: &Path) -> Result<String> {
 pub fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
     let bytes = if bytes.starts_with(&GZIP_MAGIC) {
         let mut out = Vec::with_capacity(bytes.len() * 4);
-        MultiGzDecoder::new(&bytes[..])
-            .read_to_end(&mut out)
-            .map_err(|e| {
-                Error::parse(
-                    path,
-                    None,
-                    format!("the gzip stream could not be decompressed: {e}"),
-                )
-            })?;
+        MultiGzDecoder::new(&bytes[..]).read_to_end(&mut out).map_err(|e| {
+            Error::parse(path, None, format!("the gzip stream could not be decompressed: {e}"))
+        })?;
         out
     } else {
         bytes
@@ -62,16 +56,8 @@ pub fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let line = 1 + bytes[..valid].iter().filter(|&&b| b == b'\n').count();
-        let bad: Vec<String> = bytes[valid..]
-            .iter()
-            .take(4)
-            .map(|b| format!("{b:#04x}"))
-            .collect();
-        Error::parse(
-            path,
-            Some(line),
-            format!("invalid UTF-8 (bytes {})", bad.join(" ")),
-        )
+        let bad: Vec<String> = bytes[valid..].iter().take(4).map(|b| format!("{b:#04x}")).collect();
+        Error::parse(path, Some(line), format!("invalid UTF-8 (bytes {})", bad.join(" ")))
     })?;
     if text.starts_with('\u{feff}') {
         text.drain(..3);
@@ -94,10 +80,7 @@ pub fn detect_format(path: &Path, text: &str) -> Result<SourceFormat> {
     let mut reader = CsvReader::new(path, text);
     let header = reader.read_header()?;
     let has = |name: &str| optional_column(&header, name).is_some();
-    if ["imdb_id", "belongs_to_collection", "adult", "video"]
-        .iter()
-        .any(|c| has(c))
-    {
+    if ["imdb_id", "belongs_to_collection", "adult", "video"].iter().any(|c| has(c)) {
         return Ok(SourceFormat::MoviesDatasetCsv);
     }
     if has("keywords") {

@@ -38,14 +38,9 @@ pub(crate) fn read(path: &Path, text: &str) -> Result<Vec<Movie>> {
 fn json_genres(path: &Path, field: &Field<'_>) -> Result<Vec<u32>> {
     let fail = |msg: String| Error::parse(path, Some(field.line), msg).in_field("genres");
     if field.text.trim().is_empty() {
-        return Err(fail(
-            "the cell is empty (expected a JSON list such as [])".into(),
-        ));
+        return Err(fail("the cell is empty (expected a JSON list such as [])".into()));
     }
-    let entries: Vec<GenreEntry> = serde_json::from_str(&field.text).map_err(|e| {
-        fail(format!(
-            "not a JSON list of {{\"id\", \"name\"}} objects: {e}"
-        ))
-    })?;
+    let entries: Vec<GenreEntry> = serde_json::from_str(&field.text)
+        .map_err(|e| fail(format!("not a JSON list of {{\"id\", \"name\"}} objects: {e}")))?;
     Ok(entries.into_iter().map(|g| g.id).collect())
 }

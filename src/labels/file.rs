@@ -83,14 +83,23 @@ fn read_indicator_values(path: &Path) -> Result<(usize, usize, Vec<u8>)> {
         NpyData::U8(v) => v.into_iter().map(i64::from).collect(),
         NpyData::I64(v) => v,
         NpyData::F32(_) | NpyData::F64(_) => {
-            return Err(Error::parse(path, None, "a label matrix must hold integers 0/1, this one holds floats"));
+            return Err(Error::parse(
+                path,
+                None,
+                "a label matrix must hold integers 0/1, this one holds floats",
+            ));
         }
     };
     if let Some(k) = values.iter().position(|&v| v != 0 && v != 1) {
         return Err(Error::parse(
             path,
             None,
-            format!("value {} at row {}, column {} is not 0 or 1", values[k], k / n_cols.max(1), k % n_cols.max(1)),
+            format!(
+                "value {} at row {}, column {} is not 0 or 1",
+                values[k],
+                k / n_cols.max(1),
+                k % n_cols.max(1)
+            ),
         ));
     }
     Ok((n_rows, n_cols, values.into_iter().map(|v| v as u8).collect()))

@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::{check_indicators, numpy_mean, ratio};
-use crate::matrix::pairwise_sum;
 use crate::error::Result;
+use crate::matrix::pairwise_sum;
 
 /// Per-label scores, one entry per label column.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -18,10 +18,10 @@
 
 use std::fmt::Write as _;
 
-use super::prf::{Average, averaged, per_label};
 use super::check_indicators;
-use crate::matrix::pairwise_sum;
+use super::prf::{Average, averaged, per_label};
 use crate::error::{Error, Result};
+use crate::matrix::pairwise_sum;
 
 const HEADERS: [&str; 4] = ["precision", "recall", "f1-score", "support"];
 

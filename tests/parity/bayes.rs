@@ -27,7 +27,10 @@ fn small_fixture_matches_sklearn_per_label_and_one_vs_rest() {
     let x_test = csr(&fx["x_test"]);
     let (n_labels, y_train) = labels(&fx["y_train"]);
     for case in fx["cases"].as_array().unwrap() {
-        let params = NbParams { alpha: case["alpha"].as_f64().unwrap(), fit_prior: case["fit_prior"].as_bool().unwrap() };
+        let params = NbParams {
+            alpha: case["alpha"].as_f64().unwrap(),
+            fit_prior: case["fit_prior"].as_bool().unwrap(),
+        };
         let tag = format!("alpha={} fit_prior={}", params.alpha, params.fit_prior);
         let model = OneVsRest::<BinaryNb>::fit(&params, &x_train, &y_train, n_labels).unwrap();
         for (k, (got, want)) in model.models().iter().zip(case["labels"].as_array().unwrap()).enumerate() {
@@ -35,16 +38,46 @@ fn small_fixture_matches_sklearn_per_label_and_one_vs_rest() {
                 (LabelModel::Constant(c), Some(w)) => assert_eq!(u64::from(*c), w, "{tag} label {k}"),
                 (LabelModel::Fitted(BinaryNb(nb)), None) => {
                     let label = |what: &str| format!("{tag} label {k} {what}");
-                    assert_close(&label("feature_count"), nb.feature_count().data(), &f64_rows(&want["feature_count"]).1, 0.0, 1.0);
-                    assert_close(&label("class_count"), nb.class_count(), &fixtures::f64s(&want["class_count"]), 0.0, 1.0);
-                    assert_close(&label("feature_log_prob"), nb.feature_log_prob().data(), &f64_rows(&want["feature_log_prob"]).1, NB_REL_TOL, 1e-300);
-                    assert_close(&label("class_log_prior"), nb.class_log_prior(), &fixtures::f64s(&want["class_log_prior"]), NB_REL_TOL, 1e-300);
+                    assert_close(
+                        &label("feature_count"),
+                        nb.feature_count().data(),
+                        &f64_rows(&want["feature_count"]).1,
+                        0.0,
+                        1.0,
+                    );
+                    assert_close(
+                        &label("class_count"),
+                        nb.class_count(),
+                        &fixtures::f64s(&want["class_count"]),
+                        0.0,
+                        1.0,
+                    );
+                    assert_close(
+                        &label("feature_log_prob"),
+                        nb.feature_log_prob().data(),
+                        &f64_rows(&want["feature_log_prob"]).1,
+                        NB_REL_TOL,
+                        1e-300,
+                    );
+                    assert_close(
+                        &label("class_log_prior"),
+                        nb.class_log_prior(),
+                        &fixtures::f64s(&want["class_log_prior"]),
+                        NB_REL_TOL,
+                        1e-300,
+                    );
                 }
                 (got, want) => panic!("{tag} label {k}: got {got:?}, sklearn constant = {want:?}"),
             }
         }
         let proba = model.scores(&x_test).unwrap();
-        assert_close(&format!("{tag} predict_proba"), proba.data(), &f64_rows(&case["predict_proba"]).1, NB_REL_TOL, 1e-300);
+        assert_close(
+            &format!("{tag} predict_proba"),
+            proba.data(),
+            &f64_rows(&case["predict_proba"]).1,
+            NB_REL_TOL,
+            1e-300,
+        );
         assert_eq!(model.predict(&x_test).unwrap(), labels(&case["predict"]).1, "{tag} predict");
     }
 }

@@ -17,9 +17,7 @@ pub fn genre_counts(movies: &[Movie]) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for movie in movies {
         for &id in &movie.genre_ids {
-            let name = genres
-                .name(id)
-                .map_or_else(|| format!("#{id}"), str::to_string);
+            let name = genres.name(id).map_or_else(|| format!("#{id}"), str::to_string);
             *counts.entry(name).or_insert(0) += 1;
         }
     }
@@ -45,10 +43,7 @@ pub fn assert_counts(label: &str, got: &BTreeMap<String, usize>, want: &BTreeMap
         .map(|n| (n.clone(), got.get(n).copied(), want.get(n).copied()))
         .collect();
     diffs.sort();
-    assert!(
-        diffs.is_empty(),
-        "{label}: genre counts differ (genre, got, want): {diffs:?}"
-    );
+    assert!(diffs.is_empty(), "{label}: genre counts differ (genre, got, want): {diffs:?}");
 }
 
 /// A fresh empty scratch directory for one test, under the system temp dir.
@@ -66,8 +61,5 @@ pub fn distinct_ids(movies: &[Movie]) -> usize {
 
 /// Records with a non-empty overview and at least one genre (the README's "usable").
 pub fn usable(movies: &[Movie]) -> usize {
-    movies
-        .iter()
-        .filter(|m| !m.overview.trim().is_empty() && !m.genre_ids.is_empty())
-        .count()
+    movies.iter().filter(|m| !m.overview.trim().is_empty() && !m.genre_ids.is_empty()).count()
 }

@@ -34,20 +34,9 @@ fn movie() -> impl Strategy<Value = Movie> {
         prop::option::of(popularity()),
         prop::option::of("[a-z]{2}"),
     )
-        .prop_map(
-            |(id, title, overview, genre_ids, poster_path, release_date, popularity, language)| {
-                Movie {
-                    id,
-                    title,
-                    overview,
-                    genre_ids,
-                    poster_path,
-                    release_date,
-                    popularity,
-                    language,
-                }
-            },
-        )
+        .prop_map(|(id, title, overview, genre_ids, poster_path, release_date, popularity, language)| {
+            Movie { id, title, overview, genre_ids, poster_path, release_date, popularity, language }
+        })
 }
 
 fn py_value() -> impl Strategy<Value = PyValue> {
@@ -55,9 +44,7 @@ fn py_value() -> impl Strategy<Value = PyValue> {
         Just(PyValue::None),
         any::<bool>().prop_map(PyValue::Bool),
         any::<i64>().prop_map(PyValue::Int),
-        any::<f64>()
-            .prop_filter("finite", |x| x.is_finite())
-            .prop_map(PyValue::Float),
+        any::<f64>().prop_filter("finite", |x| x.is_finite()).prop_map(PyValue::Float),
         prop_oneof![r#"[a'"\\\n\t\r\u{0}é ]{0,8}"#, "\\PC{0,8}"].prop_map(PyValue::Str),
     ];
     leaf.prop_recursive(4, 32, 5, |inner| {

@@ -87,18 +87,11 @@ fn tutorial_files_match_the_readme_table() {
     for file in TUTORIAL_FILES {
         let path = fixture(&format!("data/tmdb_tutorial/{}", file.name));
         let text = read_text(&path).unwrap();
-        assert_eq!(
-            detect_format(&path, &text).unwrap(),
-            SourceFormat::ApiResultsJson
-        );
+        assert_eq!(detect_format(&path, &text).unwrap(), SourceFormat::ApiResultsJson);
         let movies = load_movies(&path).unwrap();
         let label = file.name;
         assert_eq!(movies.len(), file.records, "{label}: records");
-        assert_eq!(
-            distinct_ids(&movies),
-            file.distinct,
-            "{label}: distinct ids"
-        );
+        assert_eq!(distinct_ids(&movies), file.distinct, "{label}: distinct ids");
         assert_eq!(usable(&movies), file.usable, "{label}: usable");
         let with_poster = movies.iter().filter(|m| m.poster_path.is_some()).count();
         assert_eq!(with_poster, file.with_poster, "{label}: with poster_path");
@@ -110,59 +103,23 @@ fn tutorial_files_match_the_readme_table() {
 fn tmdb_5000_matches_the_readme() {
     let path = fixture("data/tmdb_5000_movies.csv.gz");
     let text = read_text(&path).unwrap();
-    assert_eq!(
-        text.lines().count(),
-        4804,
-        "physical lines (a bare \\r does not end one)"
-    );
-    assert_eq!(
-        detect_format(&path, &text).unwrap(),
-        SourceFormat::Tmdb5000Csv
-    );
+    assert_eq!(text.lines().count(), 4804, "physical lines (a bare \\r does not end one)");
+    assert_eq!(detect_format(&path, &text).unwrap(), SourceFormat::Tmdb5000Csv);
     let movies = load_movies(&path).unwrap();
     // 4,803 records although 3 overviews hold a bare \r: the reader did not split them.
     assert_eq!(movies.len(), 4803, "records");
     assert_eq!(super::distinct_ids(&movies), 4803, "distinct ids");
     assert_eq!(usable(&movies), 4771, "usable");
-    assert_eq!(
-        movies
-            .iter()
-            .filter(|m| m.overview.trim().is_empty())
-            .count(),
-        4,
-        "blank overviews"
-    );
-    assert_eq!(
-        movies.iter().filter(|m| m.genre_ids.is_empty()).count(),
-        28,
-        "[] genres"
-    );
-    assert_eq!(
-        movies.iter().filter(|m| m.release_date.is_none()).count(),
-        1,
-        "no date"
-    );
-    assert!(
-        movies.iter().all(|m| m.poster_path.is_none()),
-        "TMDB 5000 has no poster_path"
-    );
-    let with_cr: Vec<u64> = movies
-        .iter()
-        .filter(|m| m.overview.contains('\r'))
-        .map(|m| m.id)
-        .collect();
-    assert_eq!(
-        with_cr,
-        vec![11891, 11342, 25248],
-        "overviews holding a bare \\r"
-    );
+    assert_eq!(movies.iter().filter(|m| m.overview.trim().is_empty()).count(), 4, "blank overviews");
+    assert_eq!(movies.iter().filter(|m| m.genre_ids.is_empty()).count(), 28, "[] genres");
+    assert_eq!(movies.iter().filter(|m| m.release_date.is_none()).count(), 1, "no date");
+    assert!(movies.iter().all(|m| m.poster_path.is_none()), "TMDB 5000 has no poster_path");
+    let with_cr: Vec<u64> = movies.iter().filter(|m| m.overview.contains('\r')).map(|m| m.id).collect();
+    assert_eq!(with_cr, vec![11891, 11342, 25248], "overviews holding a bare \\r");
     let avatar = &movies[0];
     assert_eq!((avatar.id, avatar.title.as_str()), (19995, "Avatar"));
     assert_eq!(avatar.genre_ids, vec![28, 12, 14, 878]);
-    assert_eq!(
-        (avatar.popularity, avatar.language.as_deref()),
-        (Some(150.437577), Some("en"))
-    );
+    assert_eq!((avatar.popularity, avatar.language.as_deref()), (Some(150.437577), Some("en")));
     let want = readme_counts(
         "Drama 2297, Comedy 1722, Thriller 1274, Action 1154, Romance 894, Adventure 790, Crime 696, Science Fiction 535, Horror 519, Family 513, Fantasy 424, Mystery 348, Animation 234, History 197, Music 185, War 144, Documentary 110, Western 82, Foreign 34, TV Movie 8",
     );
@@ -174,61 +131,22 @@ fn movies_metadata_sample_matches_the_readme() {
     let path = fixture("data/movies_metadata_sample.csv.gz");
     let text = read_text(&path).unwrap();
     assert_eq!(text.lines().count(), 5000, "physical lines");
-    assert_eq!(
-        detect_format(&path, &text).unwrap(),
-        SourceFormat::MoviesDatasetCsv
-    );
+    assert_eq!(detect_format(&path, &text).unwrap(), SourceFormat::MoviesDatasetCsv);
     let movies = load_movies(&path).unwrap();
     assert_eq!(movies.len(), 4994, "records");
     assert_eq!(super::distinct_ids(&movies), 4993, "distinct ids");
-    assert_eq!(
-        movies.iter().filter(|m| m.id == 105045).count(),
-        2,
-        "id 105045 twice"
-    );
+    assert_eq!(movies.iter().filter(|m| m.id == 105045).count(), 2, "id 105045 twice");
     assert_eq!(usable(&movies), 4870, "usable");
-    assert_eq!(
-        movies
-            .iter()
-            .filter(|m| m.overview.trim().is_empty())
-            .count(),
-        23,
-        "blank overviews"
-    );
-    assert_eq!(
-        movies.iter().filter(|m| m.genre_ids.is_empty()).count(),
-        106,
-        "[] genres"
-    );
-    assert_eq!(
-        movies.iter().filter(|m| m.poster_path.is_some()).count(),
-        4973,
-        "posters"
-    );
-    assert_eq!(
-        movies.iter().filter(|m| m.release_date.is_none()).count(),
-        4,
-        "no date"
-    );
-    assert_eq!(
-        movies.iter().filter(|m| m.overview.contains('\n')).count(),
-        4,
-        "multi-line"
-    );
+    assert_eq!(movies.iter().filter(|m| m.overview.trim().is_empty()).count(), 23, "blank overviews");
+    assert_eq!(movies.iter().filter(|m| m.genre_ids.is_empty()).count(), 106, "[] genres");
+    assert_eq!(movies.iter().filter(|m| m.poster_path.is_some()).count(), 4973, "posters");
+    assert_eq!(movies.iter().filter(|m| m.release_date.is_none()).count(), 4, "no date");
+    assert_eq!(movies.iter().filter(|m| m.overview.contains('\n')).count(), 4, "multi-line");
     let waterboy = movies.iter().find(|m| m.id == 10663).expect("The Waterboy");
-    assert_eq!(
-        (waterboy.title.as_str(), &waterboy.genre_ids[..]),
-        ("The Waterboy", &[35][..])
-    );
+    assert_eq!((waterboy.title.as_str(), &waterboy.genre_ids[..]), ("The Waterboy", &[35][..]));
     let toy_story = &movies[0];
-    assert_eq!(
-        (toy_story.id, toy_story.genre_ids.clone()),
-        (862, vec![16, 35, 10751])
-    );
-    assert_eq!(
-        toy_story.poster_path.as_deref(),
-        Some("/rhIRbceoE9lR4veEXuwCC2wARtG.jpg")
-    );
+    assert_eq!((toy_story.id, toy_story.genre_ids.clone()), (862, vec![16, 35, 10751]));
+    assert_eq!(toy_story.poster_path.as_deref(), Some("/rhIRbceoE9lR4veEXuwCC2wARtG.jpg"));
     assert_eq!(toy_story.popularity, Some(21.946943));
     assert_eq!(movies.last().map(|m| m.id), Some(93427), "last row");
     let want = readme_counts(
