@@ -1,40 +1,25 @@
 //! Text features on the bundled TMDB tutorial overviews: tokenize, CountVectorizer, TF-IDF.
 //!
-//! Reads every `fixtures/data/tmdb_tutorial/*.json.gz` (JSON arrays of TMDB objects), keeps the
-//! `overview` strings cleaned the tutorial's way, and reports documents per second (criterion's
-//! element throughput, plus one direct timing printed up front).
+//! Uses every bundled overview (≈10k movies after de-duplication, the input of `cinegenre run`),
+//! cleaned the tutorial's way, and reports documents per second (criterion's element
+//! throughput, plus one direct timing printed up front). `tools/bench_vs_python.py` times the
+//! same work against scikit-learn.
 //!
 //! Run: `cargo bench --bench text`.
 
 use std::hint::black_box;
-use std::io::Read;
-use std::path::Path;
 use std::time::Instant;
 
+use cinegenre::dataset::{Bundled, load_bundled, tutorial_clean};
 use cinegenre::text::{
     CountVectorizer, CountVectorizerParams, DocFreq, TfidfParams, TfidfTransformer, python_lower, tokens,
 };
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-/// Overviews of all bundled tutorial files, in file-name then file order, cleaned like the tutorial.
+/// Every bundled overview (≈10k movies, de-duplicated), cleaned like the tutorial.
 fn overviews() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/data/tmdb_tutorial");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("fixtures/data/tmdb_tutorial")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".json.gz"))
-        .collect();
-    files.sort();
-    let mut docs = Vec::new();
-    for file in files {
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(std::fs::File::open(&file).expect("data file"))
-            .read_to_string(&mut text)
-            .expect("gzip");
-        let movies: Vec<serde_json::Value> = serde_json::from_str(&text).expect("JSON array");
-        docs.extend(movies.iter().filter_map(|m| m["overview"].as_str()).map(|o| o.replace([',', '.'], "")));
-    }
-    docs
+    let (movies, _) = load_bundled(Bundled::All).expect("bundled data");
+    movies.iter().map(|m| tutorial_clean(&m.overview)).collect()
 }
 
 fn tutorial_params() -> CountVectorizerParams {

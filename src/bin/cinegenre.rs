@@ -22,6 +22,23 @@ use cinegenre::{Result, io, metrics};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print how long each step took (read, compute, write) to standard error.
+    #[arg(long, global = true)]
+    timings: bool,
+}
+
+/// Times steps when `--timings` is on: `timing <step> <seconds>` on standard error.
+struct Timer(bool);
+
+impl Timer {
+    fn step<T>(&self, name: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        let start = std::time::Instant::now();
+        let out = work()?;
+        if self.0 {
+            eprintln!("timing {name} {:.6}", start.elapsed().as_secs_f64());
+        }
+        Ok(out)
+    }
 }
 
 #[derive(Subcommand)]
@@ -216,7 +233,8 @@ struct EvaluateArgs {
 }
 
 fn main() -> ExitCode {
-    match dispatch(Cli::parse().command) {
+    let cli = Cli::parse();
+    match dispatch(cli.command, &Timer(cli.timings)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -225,7 +243,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn dispatch(command: Command) -> Result<()> {
+fn dispatch(command: Command, timer: &Timer) -> Result<()> {
     match command {
         Command::Run(a) => {
             let data = if a.data.is_empty() {
@@ -288,11 +306,15 @@ fn dispatch(command: Command) -> Result<()> {
                     CleanArg::None => Cleaning::None,
                 },
             };
-            let features = text::vectorize_file(&a.input, &options)?;
-            io::write_mtx(&a.out, &features.matrix)?;
-            if let Some(vocab) = &a.vocab {
-                features.vocabulary.write_json(vocab)?;
-            }
+            let docs = timer.step("read", || text::read_documents(&a.input, &options.column, options.cleaning))?;
+            let features = timer.step("vectorize", || text::vectorize_documents(&docs, &options))?;
+            timer.step("write", || {
+                io::write_mtx(&a.out, &features.matrix)?;
+                match &a.vocab {
+                    Some(vocab) => features.vocabulary.write_json(vocab),
+                    None => Ok(()),
+                }
+            })?;
             let (rows, cols) = features.matrix.shape();
             println!(
                 "wrote a {rows}×{cols} matrix ({} non-zeros) to {}",
@@ -301,11 +323,11 @@ fn dispatch(command: Command) -> Result<()> {
             );
         }
         Command::Train(TrainCommand::Nb(a)) => {
-            let x = io::read_mtx(&a.x)?;
-            let y = LabelFile::read(&a.y)?;
+            let (x, y) = timer.step("read", || Ok((io::read_mtx(&a.x)?, LabelFile::read(&a.y)?)))?;
             let params = NbParams { alpha: a.alpha, fit_prior: !a.no_fit_prior };
-            let model = NbModel::train(&params, &x, &y, a.vocab.as_ref().map(|p| p.display().to_string()))?;
-            model.save(&a.model)?;
+            let vocab = a.vocab.as_ref().map(|p| p.display().to_string());
+            let model = timer.step("fit", || NbModel::train(&params, &x, &y, vocab))?;
+            timer.step("write", || model.save(&a.model))?;
             println!(
                 "trained naive Bayes on {} rows × {} features, {} labels → {}",
                 x.n_rows(),
@@ -315,14 +337,14 @@ fn dispatch(command: Command) -> Result<()> {
             );
         }
         Command::Predict(a) => {
-            let classifier = Classifier::load(&a.model)?;
-            let x = io::read_mtx(&a.x)?;
-            let n = x.n_rows();
-            let k = classifier.labels().len();
+            let (classifier, x) = timer.step("read", || Ok((Classifier::load(&a.model)?, io::read_mtx(&a.x)?)))?;
+            let (n, k) = (x.n_rows(), classifier.labels().len());
             if a.proba {
-                io::write_npy(&a.out, &[n, k], classifier.scores(&x)?.data())?;
+                let scores = timer.step("predict", || classifier.scores(&x))?;
+                timer.step("write", || io::write_npy(&a.out, &[n, k], scores.data()))?;
             } else {
-                io::write_npy(&a.out, &[n, k], &classifier.predict(&x)?)?;
+                let predicted = timer.step("predict", || classifier.predict(&x))?;
+                timer.step("write", || io::write_npy(&a.out, &[n, k], &predicted))?;
             }
             println!(
                 "wrote {n}×{k} {} to {}",

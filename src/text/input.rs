@@ -12,7 +12,12 @@
 //! rows line up with `cinegenre labels` on the same file; their column is `overview` or
 //! `title`. Cleaning (the tutorial deletes `,` and `.`) is applied after reading.
 
+use std::borrow::Cow;
 use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Deserializer;
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use crate::dataset::csv::{CsvReader, column_index};
 use crate::dataset::{self, Movie, SourceFormat, tutorial_clean};
@@ -107,13 +112,17 @@ pub fn read_documents(path: &Path, column: &str, cleaning: Cleaning) -> Result<V
 
 /// Read, clean and vectorize `path`.
 pub fn vectorize_file(path: &Path, options: &VectorizeOptions) -> Result<Features> {
-    let docs = read_documents(path, &options.column, options.cleaning)?;
+    vectorize_documents(&read_documents(path, &options.column, options.cleaning)?, options)
+}
+
+/// Counts (or TF-IDF) of already cleaned documents, with the vocabulary.
+pub fn vectorize_documents<S: AsRef<str> + Sync>(docs: &[S], options: &VectorizeOptions) -> Result<Features> {
     let mut vectorizer = CountVectorizer::new(CountVectorizerParams {
         min_df: options.min_df,
         max_df: options.max_df,
         lowercase: true,
     });
-    let mut matrix = vectorizer.fit_transform(&docs)?;
+    let mut matrix = vectorizer.fit_transform(docs)?;
     if options.tfidf {
         let params = TfidfParams { sublinear_tf: options.sublinear_tf, ..TfidfParams::default() };
         matrix = TfidfTransformer::new(params).fit_transform(&matrix)?;
@@ -150,17 +159,65 @@ fn csv_column(path: &Path, text: &str, column: &str) -> Result<Vec<String>> {
 }
 
 fn json_lines_field(path: &Path, text: &str, field: &str) -> Result<Vec<String>> {
-    let mut docs = Vec::new();
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let at = |message: String| Error::parse(path, Some(i + 1), message).in_field(field);
-        let value: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| at(format!("invalid JSON: {e}")))?;
-        match value.get(field) {
-            Some(serde_json::Value::String(s)) => docs.push(s.clone()),
-            Some(serde_json::Value::Null) => docs.push(String::new()),
-            Some(_) => return Err(at("the field is not a string".into())),
-            None => return Err(at("the field is missing".into())),
-        }
+    let lines: Vec<(usize, &str)> = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).collect();
+    lines
+        .par_iter()
+        .map(|&(i, line)| {
+            let at = |message: String| Error::parse(path, Some(i + 1), message).in_field(field);
+            let mut de = serde_json::Deserializer::from_str(line);
+            let found = FieldSeed(field).deserialize(&mut de).map_err(|e| at(format!("invalid JSON: {e}")))?;
+            de.end().map_err(|e| at(format!("invalid JSON: {e}")))?;
+            match found {
+                Found::Text(s) => Ok(s),
+                Found::Null => Ok(String::new()),
+                Found::NotText => Err(at("the field is not a string".into())),
+                Found::Missing => Err(at("the field is missing".into())),
+            }
+        })
+        .collect()
+}
+
+/// What [`FieldSeed`] found under its key.
+enum Found {
+    Text(String),
+    Null,
+    NotText,
+    Missing,
+}
+
+/// Deserializes one JSON object keeping only the value of one key (the rest is skipped without
+/// building a `serde_json::Value`, which makes reading a large JSON-lines file several times
+/// faster).
+struct FieldSeed<'a>(&'a str);
+
+impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
+    type Value = Found;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> std::result::Result<Found, D::Error> {
+        deserializer.deserialize_map(self)
     }
-    Ok(docs)
+}
+
+impl<'de> Visitor<'de> for FieldSeed<'_> {
+    type Value = Found;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Found, A::Error> {
+        let mut found = Found::Missing;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == self.0 {
+                found = match map.next_value::<serde_json::Value>()? {
+                    serde_json::Value::String(s) => Found::Text(s),
+                    serde_json::Value::Null => Found::Null,
+                    _ => Found::NotText,
+                };
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
 }

@@ -34,7 +34,7 @@ pub use count::{
     CountVectorizer, CountVectorizerParams, EMPTY_VOCABULARY, MAX_DF_BELOW_MIN_DF, NOTHING_LEFT_AFTER_PRUNING,
 };
 pub use doc_freq::DocFreq;
-pub use input::{Cleaning, Features, VectorizeOptions, read_documents, vectorize_file};
+pub use input::{Cleaning, Features, VectorizeOptions, read_documents, vectorize_documents, vectorize_file};
 pub use tfidf::{Norm, TfidfParams, TfidfTransformer};
 pub use tokenize::{Tokens, is_python_word_char, python_lower, tokenize, tokens};
 pub use unicode_tables::UNICODE_VERSION;

@@ -57,6 +57,8 @@ use std::fs;
 use std::io::Read;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 use crate::matrix::CsrMatrix;
 
@@ -120,37 +122,16 @@ pub fn read_mtx(path: &Path) -> Result<CsrMatrix> {
         return read_array(path, lines, n_rows, n_cols, field);
     }
     let n_entries = sizes[2];
-    let mut triplets: Vec<(usize, u32, f64)> = Vec::with_capacity(n_entries.min(1 << 24));
-    let mut last_line = size_no;
-    for (line_no, line) in lines {
-        if triplets.len() == n_entries {
-            return Err(Error::parse(
-                path,
-                Some(line_no),
-                format!("more entries than the {n_entries} declared"),
-            )
+    let entry_lines: Vec<(usize, &str)> = lines.collect();
+    if let Some(&(line_no, _)) = entry_lines.get(n_entries) {
+        // Report a bad entry before the surplus, as a line-by-line reader would.
+        parse_entries(path, &entry_lines[..n_entries], n_rows, n_cols, field)?;
+        return Err(Error::parse(path, Some(line_no), format!("more entries than the {n_entries} declared"))
             .in_field("entries"));
-        }
-        let parts: Vec<&str> = line.split_ascii_whitespace().collect();
-        let expected = if field == Field::Pattern { 2 } else { 3 };
-        if parts.len() != expected {
-            return Err(Error::parse(
-                path,
-                Some(line_no),
-                format!("expected {expected} fields, found {}", parts.len()),
-            )
-            .in_field("entry"));
-        }
-        let row = index(path, line_no, parts[0], n_rows, "row")?;
-        let col = index(path, line_no, parts[1], n_cols, "column")?;
-        let value = match field {
-            Field::Pattern => 1.0,
-            _ => number(path, line_no, parts[2], field)?,
-        };
-        triplets.push((row, col as u32, value));
-        last_line = line_no;
     }
+    let mut triplets = parse_entries(path, &entry_lines, n_rows, n_cols, field)?;
     if triplets.len() != n_entries {
+        let last_line = entry_lines.last().map_or(size_no, |&(line_no, _)| line_no);
         return Err(Error::parse(
             path,
             Some(last_line),
@@ -202,6 +183,47 @@ fn parse_banner(path: &Path, line_no: usize, line: &str) -> Result<(bool, Field,
         }
     };
     Ok((dense, field, symmetry))
+}
+
+/// Parse coordinate entries `row col [value]` (in parallel; the first bad line in file order
+/// is the one reported).
+fn parse_entries(
+    path: &Path,
+    lines: &[(usize, &str)],
+    n_rows: usize,
+    n_cols: usize,
+    field: Field,
+) -> Result<Vec<(usize, u32, f64)>> {
+    let parsed: Vec<Result<(usize, u32, f64)>> = lines
+        .par_iter()
+        .with_min_len(4096)
+        .map(|&(line_no, line)| {
+            let mut parts = line.split_ascii_whitespace();
+            let expected = if field == Field::Pattern { 2 } else { 3 };
+            let (Some(r), Some(c), v, None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+                let found = line.split_ascii_whitespace().count();
+                return Err(Error::parse(path, Some(line_no), format!("expected {expected} fields, found {found}"))
+                    .in_field("entry"));
+            };
+            let row = index(path, line_no, r, n_rows, "row")?;
+            let col = index(path, line_no, c, n_cols, "column")?;
+            let value = match (field, v) {
+                (Field::Pattern, None) => 1.0,
+                (Field::Pattern, Some(_)) | (_, None) => {
+                    let found = line.split_ascii_whitespace().count();
+                    return Err(Error::parse(
+                        path,
+                        Some(line_no),
+                        format!("expected {expected} fields, found {found}"),
+                    )
+                    .in_field("entry"));
+                }
+                (_, Some(v)) => number(path, line_no, v, field)?,
+            };
+            Ok((row, col as u32, value))
+        })
+        .collect();
+    parsed.into_iter().collect()
 }
 
 /// Exactly `want` whitespace-separated values of type `T` on a line.
