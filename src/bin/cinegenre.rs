@@ -304,7 +304,9 @@ fn dispatch(command: Command) -> Result<()> {
             let x = io::read_mtx(&a.x)?;
             let y = LabelFile::read(&a.y)?;
             let params = NbParams { alpha: a.alpha, fit_prior: !a.no_fit_prior };
-            let model = NbModel::train(&params, &x, &y, a.vocab.as_ref().map(|p| p.display().to_string()))?;
+            let vocabulary = a.vocab.as_ref().map(|p| p.display().to_string());
+            let model =
+                NbModel::train(&params, &x, &y, vocabulary).map_err(|e| e.for_inputs(&[&a.x, &a.y]))?;
             model.save(&a.model)?;
             println!(
                 "trained naive Bayes on {} rows × {} features, {} labels → {}",
@@ -319,10 +321,11 @@ fn dispatch(command: Command) -> Result<()> {
             let x = io::read_mtx(&a.x)?;
             let n = x.n_rows();
             let k = classifier.labels().len();
+            let inputs = |e: cinegenre::Error| e.for_inputs(&[&a.model, &a.x]);
             if a.proba {
-                io::write_npy(&a.out, &[n, k], classifier.scores(&x)?.data())?;
+                io::write_npy(&a.out, &[n, k], classifier.scores(&x).map_err(inputs)?.data())?;
             } else {
-                io::write_npy(&a.out, &[n, k], &classifier.predict(&x)?)?;
+                io::write_npy(&a.out, &[n, k], &classifier.predict(&x).map_err(inputs)?)?;
             }
             println!(
                 "wrote {n}×{k} {} to {}",
@@ -332,7 +335,7 @@ fn dispatch(command: Command) -> Result<()> {
         }
         Command::Evaluate(a) => {
             let truth = LabelFile::read(&a.y_true)?;
-            let pred = labels::read_indicator(&a.y_pred)?;
+            let pred = labels::read_predictions(&a.y_pred, &truth.labels)?;
             let names = match &a.genres {
                 Some(path) => GenreMap::from_json_file(path)?.names_for(truth.labels.genre_ids()),
                 None => truth.names.clone(),
