@@ -19,8 +19,11 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 fn bench_bayes(c: &mut Criterion) {
     let (movies, _) = load_bundled(Bundled::All).expect("bundled data");
     let docs: Vec<String> = movies.iter().map(|m| tutorial_clean(&m.overview)).collect();
-    let params =
-        CountVectorizerParams { min_df: DocFreq::Fraction(0.005), max_df: DocFreq::Fraction(0.95), lowercase: true };
+    let params = CountVectorizerParams {
+        min_df: DocFreq::Fraction(0.005),
+        max_df: DocFreq::Fraction(0.95),
+        lowercase: true,
+    };
     let x = CountVectorizer::new(params).fit_transform(&docs).expect("vectorize");
     let y = binarize(&movies, Some(GenreMap::tmdb_2017().ids())).expect("labels").labels;
     let nb = NbParams::default();
@@ -32,7 +35,9 @@ fn bench_bayes(c: &mut Criterion) {
         b.iter(|| OneVsRest::<BinaryNb>::fit(&nb, black_box(&x), y.as_slice(), y.n_cols()).expect("fit"))
     });
     let model = OneVsRest::<BinaryNb>::fit(&nb, &x, y.as_slice(), y.n_cols()).expect("fit");
-    group.bench_function("predict_ovr_20_genres", |b| b.iter(|| model.predict(black_box(&x)).expect("predict")));
+    group.bench_function("predict_ovr_20_genres", |b| {
+        b.iter(|| model.predict(black_box(&x)).expect("predict"))
+    });
     group.finish();
 }
 

@@ -57,6 +57,18 @@ impl Error {
         }
     }
 
+    /// Name the input files a [`Error::Shape`] is about (`X.mtx, Y.npy: X has 5 rows but Y has
+    /// 4 …`); the other variants name their file already and are returned unchanged.
+    pub fn for_inputs(self, paths: &[&Path]) -> Self {
+        match self {
+            Error::Shape(message) => {
+                let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                Error::Shape(format!("{}: {message}", names.join(", ")))
+            }
+            other => other,
+        }
+    }
+
     /// A parameter error for `name`.
     pub fn param(name: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Param { name: name.into(), message: message.into() }
@@ -107,5 +119,14 @@ mod tests {
     fn parse_errors_name_file_line_and_field() {
         let e = Error::parse("movies.csv", Some(12), "unterminated quote").in_field("overview");
         assert_eq!(e.to_string(), "movies.csv:12: field `overview`: unterminated quote");
+    }
+
+    #[test]
+    fn shape_errors_name_their_inputs() {
+        let e = Error::Shape("X has 5 rows but Y has 4".into())
+            .for_inputs(&[Path::new("X.mtx"), Path::new("Y.npy")]);
+        assert_eq!(e.to_string(), "X.mtx, Y.npy: X has 5 rows but Y has 4");
+        let io = Error::parse("a.csv", Some(2), "bad").for_inputs(&[Path::new("b.csv")]);
+        assert_eq!(io.to_string(), "a.csv:2: bad");
     }
 }

@@ -28,7 +28,7 @@
 
 mod file;
 
-pub use file::{LabelFile, read_indicator, sidecar_path};
+pub use file::{LabelFile, read_indicator, read_predictions, sidecar_path};
 
 use crate::dataset::Movie;
 use crate::error::{Error, Result};

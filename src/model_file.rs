@@ -178,6 +178,11 @@ impl ModelFile {
     pub fn load_any(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let not_model = |why: String| Error::model(path, format!("not a cinegenre model file ({why})"));
+        if bytes.starts_with(b"\x93NUMPY") {
+            return Err(not_model(
+                "it is a numpy .npy array; models are written by `cinegenre train`".into(),
+            ));
+        }
         let (_, header) =
             SafeTensors::read_metadata(&bytes).map_err(|e| not_model(format!("safetensors: {e}")))?;
         let mut metadata: BTreeMap<String, String> =

@@ -112,8 +112,8 @@ impl NbModel {
         let class_log_prior = file.f64_tensor("class_log_prior", &[k, 2])?;
         let constant = file.i64_tensor("constant", &[k])?;
         let mut models = Vec::with_capacity(k);
-        for label in 0..k {
-            models.push(match constant[label] {
+        for (label, &kind) in constant.iter().enumerate() {
+            models.push(match kind {
                 -1 => {
                     let block = label * 2 * v..(label + 1) * 2 * v;
                     let pair = label * 2..label * 2 + 2;

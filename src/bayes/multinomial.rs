@@ -66,7 +66,7 @@ pub struct MultinomialNb {
 impl MultinomialNb {
     /// Fit on counts `x` `(n, V)` with class indices `y` (`n` entries, each `< n_classes`).
     pub fn fit(params: &NbParams, x: &CsrMatrix, y: &[u32], n_classes: usize) -> Result<Self> {
-        if !(params.alpha >= 0.0) {
+        if params.alpha.is_nan() || params.alpha < 0.0 {
             return Err(Error::param("alpha", format!("must be a number ≥ 0, got {}", params.alpha)));
         }
         if y.len() != x.n_rows() {

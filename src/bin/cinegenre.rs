@@ -306,7 +306,8 @@ fn dispatch(command: Command, timer: &Timer) -> Result<()> {
                     CleanArg::None => Cleaning::None,
                 },
             };
-            let docs = timer.step("read", || text::read_documents(&a.input, &options.column, options.cleaning))?;
+            let docs =
+                timer.step("read", || text::read_documents(&a.input, &options.column, options.cleaning))?;
             let features = timer.step("vectorize", || text::vectorize_documents(&docs, &options))?;
             timer.step("write", || {
                 io::write_mtx(&a.out, &features.matrix)?;
@@ -326,7 +327,9 @@ fn dispatch(command: Command, timer: &Timer) -> Result<()> {
             let (x, y) = timer.step("read", || Ok((io::read_mtx(&a.x)?, LabelFile::read(&a.y)?)))?;
             let params = NbParams { alpha: a.alpha, fit_prior: !a.no_fit_prior };
             let vocab = a.vocab.as_ref().map(|p| p.display().to_string());
-            let model = timer.step("fit", || NbModel::train(&params, &x, &y, vocab))?;
+            let model = timer.step("fit", || {
+                NbModel::train(&params, &x, &y, vocab).map_err(|e| e.for_inputs(&[&a.x, &a.y]))
+            })?;
             timer.step("write", || model.save(&a.model))?;
             println!(
                 "trained naive Bayes on {} rows × {} features, {} labels → {}",
@@ -337,13 +340,15 @@ fn dispatch(command: Command, timer: &Timer) -> Result<()> {
             );
         }
         Command::Predict(a) => {
-            let (classifier, x) = timer.step("read", || Ok((Classifier::load(&a.model)?, io::read_mtx(&a.x)?)))?;
+            let (classifier, x) =
+                timer.step("read", || Ok((Classifier::load(&a.model)?, io::read_mtx(&a.x)?)))?;
             let (n, k) = (x.n_rows(), classifier.labels().len());
+            let inputs = |e: cinegenre::Error| e.for_inputs(&[&a.model, &a.x]);
             if a.proba {
-                let scores = timer.step("predict", || classifier.scores(&x))?;
+                let scores = timer.step("predict", || classifier.scores(&x).map_err(inputs))?;
                 timer.step("write", || io::write_npy(&a.out, &[n, k], scores.data()))?;
             } else {
-                let predicted = timer.step("predict", || classifier.predict(&x))?;
+                let predicted = timer.step("predict", || classifier.predict(&x).map_err(inputs))?;
                 timer.step("write", || io::write_npy(&a.out, &[n, k], &predicted))?;
             }
             println!(
@@ -354,7 +359,7 @@ fn dispatch(command: Command, timer: &Timer) -> Result<()> {
         }
         Command::Evaluate(a) => {
             let truth = LabelFile::read(&a.y_true)?;
-            let pred = labels::read_indicator(&a.y_pred)?;
+            let pred = labels::read_predictions(&a.y_pred, &truth.labels)?;
             let names = match &a.genres {
                 Some(path) => GenreMap::from_json_file(path)?.names_for(truth.labels.genre_ids()),
                 None => truth.names.clone(),

@@ -70,6 +70,22 @@ pub fn read_indicator(path: &Path) -> Result<LabelMatrix> {
     LabelMatrix::from_parts((0..n_cols as u32).collect(), n_rows, data)
 }
 
+/// Read predictions to compare with `truth` from `path`: a 0/1 `.npy` of exactly `truth`'s
+/// shape (a transposed or truncated matrix with the same number of entries is an error, not a
+/// silently misread one); its columns take `truth`'s genre ids.
+pub fn read_predictions(path: &Path, truth: &LabelMatrix) -> Result<LabelMatrix> {
+    let (n_rows, n_cols, data) = read_indicator_values(path)?;
+    let want = (truth.n_rows(), truth.n_cols());
+    if (n_rows, n_cols) != want {
+        return Err(Error::Shape(format!(
+            "{}: the predictions have shape ({n_rows}, {n_cols}) but the true labels have {want:?}: \
+             one row per movie and one column per genre, in the same order",
+            path.display()
+        )));
+    }
+    LabelMatrix::from_parts(truth.genre_ids().to_vec(), n_rows, data)
+}
+
 fn read_indicator_values(path: &Path) -> Result<(usize, usize, Vec<u8>)> {
     let array = read_npy(path)?;
     let [n_rows, n_cols] = array.shape[..] else {

@@ -165,7 +165,8 @@ fn json_lines_field(path: &Path, text: &str, field: &str) -> Result<Vec<String>>
         .map(|&(i, line)| {
             let at = |message: String| Error::parse(path, Some(i + 1), message).in_field(field);
             let mut de = serde_json::Deserializer::from_str(line);
-            let found = FieldSeed(field).deserialize(&mut de).map_err(|e| at(format!("invalid JSON: {e}")))?;
+            let found =
+                FieldSeed(field).deserialize(&mut de).map_err(|e| at(format!("invalid JSON: {e}")))?;
             de.end().map_err(|e| at(format!("invalid JSON: {e}")))?;
             match found {
                 Found::Text(s) => Ok(s),

@@ -130,7 +130,10 @@ fn tutorial_naive_bayes_matches_sklearn_on_real_overviews() {
         lowercase: true,
     };
     let x = CountVectorizer::new(params).fit_transform(&docs).unwrap();
-    assert_eq!((x.n_rows() as u64, x.n_cols() as u64), (fx["n_docs"].as_u64().unwrap(), fx["n_features"].as_u64().unwrap()));
+    assert_eq!(
+        (x.n_rows() as u64, x.n_cols() as u64),
+        (fx["n_docs"].as_u64().unwrap(), fx["n_features"].as_u64().unwrap())
+    );
     let y = binarize(&movies, None).unwrap().labels;
     let classes: Vec<u32> = fixtures::vec_of(&fx["classes"], "classes");
     assert_eq!(y.genre_ids(), &classes[..]);
@@ -141,9 +144,13 @@ fn tutorial_naive_bayes_matches_sklearn_on_real_overviews() {
     assert_eq!(split.test, test_index);
 
     let y_train = y.select_rows(&split.train);
-    let model =
-        OneVsRest::<BinaryNb>::fit(&NbParams::default(), &x.select_rows(&split.train), y_train.as_slice(), y.n_cols())
-            .unwrap();
+    let model = OneVsRest::<BinaryNb>::fit(
+        &NbParams::default(),
+        &x.select_rows(&split.train),
+        y_train.as_slice(),
+        y.n_cols(),
+    )
+    .unwrap();
     let fitted: Vec<&cinegenre::bayes::MultinomialNb> = model
         .models()
         .iter()
@@ -161,11 +168,23 @@ fn tutorial_naive_bayes_matches_sklearn_on_real_overviews() {
 
     let x_test = x.select_rows(&split.test);
     let proba = model.scores(&x_test).unwrap();
-    assert_close("predict_proba", proba.data(), &f64_rows(&fx["predict_proba"]).1, DENSE_PROBA_REL_TOL, 1e-300);
+    assert_close(
+        "predict_proba",
+        proba.data(),
+        &f64_rows(&fx["predict_proba"]).1,
+        DENSE_PROBA_REL_TOL,
+        1e-300,
+    );
     let predicted = model.predict(&x_test).unwrap();
     assert_eq!(predicted, labels(&fx["predict"]).1, "predict");
     let movies = per_movie(y.select_rows(&split.test).as_slice(), &predicted, y.n_cols()).unwrap();
     // Means of identical per-movie values: equal up to the summation order of np.mean.
-    assert_close("mean precision", &[movies.mean_precision()], &[fx["mean_precision"].as_f64().unwrap()], 1e-15, 1.0);
+    assert_close(
+        "mean precision",
+        &[movies.mean_precision()],
+        &[fx["mean_precision"].as_f64().unwrap()],
+        1e-15,
+        1.0,
+    );
     assert_close("mean recall", &[movies.mean_recall()], &[fx["mean_recall"].as_f64().unwrap()], 1e-15, 1.0);
 }

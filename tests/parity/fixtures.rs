@@ -99,7 +99,7 @@ pub fn assert_close(label: &str, got: &[f64], want: &[f64], rel_tol: f64, floor:
     for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
         let err = if g == w { 0.0 } else { (g - w).abs() / w.abs().max(floor) };
         max_err = max_err.max(if err.is_nan() { f64::INFINITY } else { err });
-        if !(err <= rel_tol) {
+        if err.is_nan() || err > rel_tol {
             bad.push((i, g, w));
         }
     }

@@ -202,8 +202,12 @@ fn parse_entries(
             let expected = if field == Field::Pattern { 2 } else { 3 };
             let (Some(r), Some(c), v, None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
                 let found = line.split_ascii_whitespace().count();
-                return Err(Error::parse(path, Some(line_no), format!("expected {expected} fields, found {found}"))
-                    .in_field("entry"));
+                return Err(Error::parse(
+                    path,
+                    Some(line_no),
+                    format!("expected {expected} fields, found {found}"),
+                )
+                .in_field("entry"));
             };
             let row = index(path, line_no, r, n_rows, "row")?;
             let col = index(path, line_no, c, n_cols, "column")?;

@@ -1,0 +1,393 @@
+//! The `cinegenre` command line, end to end and on bad input.
+//!
+//! Every test runs the built binary in its own scratch folder (relative paths, so error messages
+//! name the files as the user typed them). The real-data test uses the bundled tutorial set
+//! (1,559 movies) and checks the feature matrix against scikit-learn's
+//! (`fixtures/text/real_tmdb.json.gz`); the bad-input tests check that a failing command exits
+//! non-zero, says `error:` and names the file with the line or field, and leaves no output (and
+//! no temporary file) behind.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use cinegenre::io::{NpyData, read_npy, write_npy};
+
+/// A scratch folder removed on drop (kept when the test failed, for a look).
+struct Scratch {
+    dir: PathBuf,
+}
+
+/// What a finished command printed.
+struct Outcome {
+    success: bool,
+    stdout: String,
+    stderr: String,
+}
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("cinegenre-cli-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    fn write(&self, name: &str, content: impl AsRef<[u8]>) {
+        std::fs::write(self.path(name), content).unwrap();
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    /// Run `cinegenre args…` inside the folder.
+    fn cinegenre(&self, args: &[&str]) -> Outcome {
+        let output = Command::new(env!("CARGO_BIN_EXE_cinegenre"))
+            .args(args)
+            .current_dir(&self.dir)
+            .output()
+            .expect("the cinegenre binary runs");
+        Outcome {
+            success: output.status.success(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Run and require success; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.cinegenre(args);
+        assert!(out.success, "cinegenre {args:?} failed:\n{}{}", out.stdout, out.stderr);
+        out.stdout
+    }
+
+    /// Run a command that must fail cleanly: non-zero exit, stderr `error: …` containing every
+    /// piece of `expected`, `output` not created, no temporary file left. Returns stderr.
+    fn fails(&self, args: &[&str], output: &str, expected: &[&str]) -> String {
+        let before = self.entries();
+        let out = self.cinegenre(args);
+        assert!(!out.success, "cinegenre {args:?} should fail, printed:\n{}", out.stdout);
+        assert!(out.stderr.starts_with("error: "), "cinegenre {args:?}: stderr is {:?}", out.stderr);
+        for piece in expected {
+            assert!(out.stderr.contains(piece), "cinegenre {args:?}: {:?} lacks {piece:?}", out.stderr);
+        }
+        assert!(!self.path(output).exists(), "cinegenre {args:?} created {output}");
+        let after = self.entries();
+        assert_eq!(after, before, "cinegenre {args:?} left files behind");
+        assert!(!after.iter().any(|n| n.contains(".tmp-")), "temporary file left: {after:?}");
+        out.stderr
+    }
+
+    fn entries(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// `n` movies as JSON lines; overviews share words so that every term is in ≥ 2 documents.
+fn small_movies(n: usize) -> String {
+    const WORDS: [&str; 6] = ["space", "love", "war", "ghost", "heist", "family"];
+    const GENRES: [u32; 4] = [28, 35, 18, 878];
+    (0..n)
+        .map(|i| {
+            let overview = format!("{} {} story", WORDS[i % 6], WORDS[(i + 1) % 6]);
+            let genres = [GENRES[i % 4], GENRES[(i + 2) % 4]];
+            format!(
+                "{{\"id\":{},\"title\":\"Movie {i}\",\"overview\":\"{overview}\",\"genre_ids\":{genres:?}}}\n",
+                100 + i
+            )
+        })
+        .collect()
+}
+
+fn u8_array(path: &Path) -> (Vec<usize>, Vec<u8>) {
+    let array = read_npy(path).unwrap();
+    match array.data {
+        NpyData::U8(v) => (array.shape, v),
+        other => panic!("{}: expected uint8, got {other:?}", path.display()),
+    }
+}
+
+fn f64_array(path: &Path) -> (Vec<usize>, Vec<f64>) {
+    let array = read_npy(path).unwrap();
+    match array.data {
+        NpyData::F64(v) => (array.shape, v),
+        other => panic!("{}: expected float64, got {other:?}", path.display()),
+    }
+}
+
+/// scikit-learn's vocabulary (column order) for the tutorial's overviews, min_df 0.005,
+/// max_df 0.95, and the number of non-zero counts.
+fn sklearn_tutorial_features() -> (Vec<String>, usize) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/text/real_tmdb.json.gz");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap()).read_to_string(&mut text).unwrap();
+    let fixture: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let vocabulary = serde_json::from_value(fixture["vocabulary"].clone()).unwrap();
+    (vocabulary, fixture["counts"].as_array().unwrap().len())
+}
+
+/// The `micro avg` figures a report should print for these predictions, as the report formats them.
+fn micro_average_text(truth: &[u8], pred: &[u8]) -> Vec<String> {
+    let count = |want_t: u8, want_p: u8| {
+        truth.iter().zip(pred).filter(|&(&t, &p)| t == want_t && p == want_p).count() as f64
+    };
+    let (tp, fp, fn_) = (count(1, 1), count(0, 1), count(1, 0));
+    let (precision, recall) = (tp / (tp + fp), tp / (tp + fn_));
+    let f1 = 2.0 * precision * recall / (precision + recall);
+    vec![format!("{precision:.2}"), format!("{recall:.2}"), format!("{f1:.2}"), format!("{}", tp + fn_)]
+}
+
+#[test]
+fn end_to_end_on_the_tutorial_movies() {
+    let s = Scratch::new("e2e");
+    s.ok(&["dataset", "--bundled", "tutorial", "--out", "movies.jsonl"]);
+    assert_eq!(s.read("movies.jsonl").lines().count(), 1559);
+
+    let stdout = s.ok(&["labels", "--data", "movies.jsonl", "--out", "Y.npy"]);
+    assert!(s.path("Y.npy").exists() && s.path("Y.genres.json").exists(), "{:?}", s.entries());
+    let columns = stdout.split("(columns: ").nth(1).and_then(|rest| rest.trim_end().strip_suffix(')'));
+    let columns: Vec<&str> =
+        columns.unwrap_or_else(|| panic!("no column list in {stdout:?}")).split(", ").collect();
+    assert_eq!(columns.len(), 20, "{columns:?}");
+    let sidecar: BTreeMap<String, String> = serde_json::from_str(&s.read("Y.genres.json")).unwrap();
+    assert_eq!(sidecar.len(), 20);
+    assert_eq!(sidecar["878"], "Science Fiction");
+
+    s.ok(&[
+        "vectorize",
+        "--input",
+        "movies.jsonl",
+        "--min-df",
+        "0.005",
+        "--max-df",
+        "0.95",
+        "--out",
+        "X.mtx",
+        "--vocab",
+        "vocab.json",
+    ]);
+    let (sklearn_vocabulary, sklearn_nnz) = sklearn_tutorial_features();
+    let mtx = s.read("X.mtx");
+    let size_line = mtx.lines().find(|l| !l.starts_with('%')).unwrap();
+    assert_eq!(size_line, format!("1559 {} {sklearn_nnz}", sklearn_vocabulary.len()));
+    assert_eq!(sklearn_vocabulary.len(), 1344);
+    let vocab: BTreeMap<String, usize> = serde_json::from_str(&s.read("vocab.json")).unwrap();
+    let mut by_column: Vec<(usize, String)> = vocab.into_iter().map(|(term, j)| (j, term)).collect();
+    by_column.sort();
+    let terms: Vec<String> = by_column.into_iter().map(|(_, term)| term).collect();
+    assert_eq!(terms, sklearn_vocabulary);
+
+    let stdout = s.ok(&["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--model", "nb.safetensors"]);
+    assert!(stdout.contains("1559 rows × 1344 features, 20 labels"), "{stdout}");
+    s.ok(&["predict", "--model", "nb.safetensors", "--x", "X.mtx", "--out", "P.npy"]);
+    s.ok(&["predict", "--model", "nb.safetensors", "--x", "X.mtx", "--out", "S.npy", "--proba"]);
+    let (p_shape, p) = u8_array(&s.path("P.npy"));
+    let (s_shape, scores) = f64_array(&s.path("S.npy"));
+    assert_eq!((p_shape, s_shape), (vec![1559, 20], vec![1559, 20]));
+    assert!(p.iter().all(|&v| v <= 1));
+    assert!(scores.iter().all(|v| (0.0..=1.0).contains(v)));
+    let disagree: Vec<(usize, u8, f64)> =
+        (0..p.len()).filter(|&i| p[i] != u8::from(scores[i] > 0.5)).map(|i| (i, p[i], scores[i])).collect();
+    assert!(
+        disagree.is_empty(),
+        "P != (S > 0.5) at {} entries, first (index, P, S): {:?}",
+        disagree.len(),
+        &disagree[..disagree.len().min(5)]
+    );
+    assert!(p.contains(&1) && p.contains(&0), "P should hold both 0s and 1s");
+
+    let report = s.ok(&["evaluate", "--y-true", "Y.npy", "--y-pred", "P.npy"]);
+    for piece in ["precision    recall  f1-score   support", "Science Fiction", "TV Movie", "samples avg"] {
+        assert!(report.contains(piece), "report lacks {piece:?}:\n{report}");
+    }
+    let (_, truth) = u8_array(&s.path("Y.npy"));
+    let micro = report.lines().find(|l| l.trim_start().starts_with("micro avg")).unwrap();
+    let got: Vec<&str> = micro.split_whitespace().skip(2).collect();
+    assert_eq!(got, micro_average_text(&truth, &p), "micro avg line: {micro:?}");
+}
+
+#[test]
+fn quick_run_writes_metrics_model_and_vocabulary() {
+    let s = Scratch::new("run");
+    let stdout = s.ok(&["run", "--quick", "--quiet", "--out", "out"]);
+    assert!(stdout.contains("precision    recall  f1-score   support"), "{stdout}");
+    assert!(stdout.contains("samples avg"), "{stdout}");
+    for name in ["nb.safetensors", "vocabulary.json", "genres.json"] {
+        assert!(s.path("out").join(name).exists(), "out/{name} is missing");
+    }
+    let metrics: serde_json::Value = serde_json::from_str(&s.read("out/metrics.json")).unwrap();
+    let mean_precision = metrics["models"][0]["evaluation"]["mean_precision"].as_f64();
+    assert!(mean_precision.is_some_and(|p| p > 0.0 && p < 1.0), "mean_precision = {mean_precision:?}");
+    let genres: BTreeMap<String, String> = serde_json::from_str(&s.read("out/genres.json")).unwrap();
+    assert_eq!(metrics["data"]["genres"].as_array().map(Vec::len), Some(genres.len()));
+    let vocabulary: BTreeMap<String, usize> = serde_json::from_str(&s.read("out/vocabulary.json")).unwrap();
+    assert_eq!(metrics["features"]["n_features"].as_u64(), Some(vocabulary.len() as u64));
+}
+
+#[test]
+fn empty_inputs_are_named() {
+    let s = Scratch::new("empty");
+    s.write("empty.txt", "");
+    s.write("empty.csv", "");
+    s.fails(
+        &["vectorize", "--input", "empty.txt", "--out", "X.mtx"],
+        "X.mtx",
+        &["empty.txt", "no documents"],
+    );
+    s.fails(&["dataset", "--input", "empty.csv", "--out", "m.jsonl"], "m.jsonl", &["empty.csv:1", "empty"]);
+}
+
+#[test]
+fn missing_columns_are_named() {
+    let s = Scratch::new("columns");
+    s.write("docs.csv", "title,overview\nAlien,space horror story\nHeat,heist crime story\n");
+    s.fails(
+        &["vectorize", "--input", "docs.csv", "--column", "plot", "--out", "X.mtx"],
+        "X.mtx",
+        &["docs.csv:1", "`plot`"],
+    );
+    // `keywords` makes the detector take it for TMDB 5000, which needs `genres`.
+    s.write("tmdb.csv", "id,title,overview,keywords\n19995,Avatar,A marine on Pandora,[]\n");
+    s.fails(&["dataset", "--input", "tmdb.csv", "--out", "m.jsonl"], "m.jsonl", &["tmdb.csv:1", "`genres`"]);
+}
+
+#[test]
+fn malformed_csv_rows_are_named_by_line() {
+    let s = Scratch::new("csv");
+    s.write("quote.csv", "title,overview\nAlien,space horror\nHeat,\"heist crime\nTen,ten\n");
+    s.fails(
+        &["vectorize", "--input", "quote.csv", "--out", "X.mtx"],
+        "X.mtx",
+        &["quote.csv:3", "unterminated"],
+    );
+    s.write("fields.csv", "title,overview\nAlien,space horror\nHeat,heist,crime\n");
+    s.fails(
+        &["vectorize", "--input", "fields.csv", "--out", "X.mtx"],
+        "X.mtx",
+        &["fields.csv:3", "3 fields"],
+    );
+    s.write(
+        "tmdb.csv",
+        "id,title,overview,genres,keywords\n1,A,space war,[],[]\n2,B,love story,\"[{\"\"id\"\": 18}]\"\n",
+    );
+    s.fails(&["dataset", "--input", "tmdb.csv", "--out", "m.jsonl"], "m.jsonl", &["tmdb.csv:3", "4 fields"]);
+}
+
+#[test]
+fn invalid_utf8_is_named_by_line() {
+    let s = Scratch::new("utf8");
+    s.write("docs.txt", b"space war story\nlove story\nghost \xff\xfe story\n");
+    s.fails(&["vectorize", "--input", "docs.txt", "--out", "X.mtx"], "X.mtx", &["docs.txt:3", "UTF-8"]);
+}
+
+#[test]
+fn train_rejects_x_and_y_of_different_movies() {
+    let s = Scratch::new("rows");
+    s.write("five.jsonl", small_movies(5));
+    s.write("four.jsonl", small_movies(4));
+    s.ok(&["vectorize", "--input", "five.jsonl", "--out", "X5.mtx"]);
+    s.ok(&["labels", "--data", "four.jsonl", "--out", "Y4.npy"]);
+    s.fails(
+        &["train", "nb", "--x", "X5.mtx", "--y", "Y4.npy", "--model", "nb.safetensors"],
+        "nb.safetensors",
+        &["X5.mtx", "Y4.npy", "5 rows", "has 4"],
+    );
+}
+
+#[test]
+fn predict_rejects_files_that_are_not_a_matching_model() {
+    let s = Scratch::new("model");
+    s.write("movies.jsonl", small_movies(6));
+    s.write("other.txt", "alpha beta gamma\nalpha beta\n");
+    s.ok(&["vectorize", "--input", "movies.jsonl", "--out", "X.mtx"]);
+    s.ok(&["vectorize", "--input", "other.txt", "--out", "other.mtx"]);
+    s.ok(&["labels", "--data", "movies.jsonl", "--out", "Y.npy"]);
+    s.ok(&["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--model", "nb.safetensors"]);
+    s.ok(&["predict", "--model", "nb.safetensors", "--x", "X.mtx", "--out", "P.npy"]);
+    std::fs::remove_file(s.path("P.npy")).unwrap();
+
+    let weights: Vec<u8> = [0.5f64, -1.0, 2.0, 0.0].iter().flat_map(|x| x.to_le_bytes()).collect();
+    let view = safetensors::tensor::TensorView::new(safetensors::Dtype::F64, vec![2, 2], &weights).unwrap();
+    let metadata = [("format".to_string(), "pt".to_string())].into_iter().collect();
+    s.write("foreign.safetensors", safetensors::serialize([("weight", view)], Some(metadata)).unwrap());
+    let args = |model| ["predict", "--model", model, "--x", "X.mtx", "--out", "P.npy"];
+    s.fails(
+        &args("foreign.safetensors"),
+        "P.npy",
+        &["foreign.safetensors", "not a cinegenre model", "cinegenre.kind"],
+    );
+    s.fails(&args("Y.npy"), "P.npy", &["Y.npy", "not a cinegenre model", "numpy .npy array"]);
+    let x_cols =
+        s.read("X.mtx").lines().find(|l| !l.starts_with('%')).unwrap().split(' ').nth(1).unwrap().to_string();
+    s.fails(
+        &["predict", "--model", "nb.safetensors", "--x", "other.mtx", "--out", "P.npy"],
+        "P.npy",
+        &["nb.safetensors", "other.mtx", "3 feature columns", &format!("trained on {x_cols}")],
+    );
+}
+
+#[test]
+fn evaluate_rejects_predictions_of_another_shape() {
+    let s = Scratch::new("evaluate");
+    s.write("movies.jsonl", small_movies(6));
+    s.ok(&["labels", "--data", "movies.jsonl", "--out", "Y.npy"]);
+    let (shape, truth) = u8_array(&s.path("Y.npy"));
+    let (n, k) = (shape[0], shape[1]);
+    assert_eq!((n, k), (6, 4));
+    // Same number of entries, transposed: must not be read as (n, k).
+    let transposed: Vec<u8> = (0..k * n).map(|i| truth[(i % n) * k + i / n]).collect();
+    write_npy(&s.path("T.npy"), &[k, n], &transposed).unwrap();
+    write_npy(&s.path("short.npy"), &[n - 1, k], &truth[..(n - 1) * k]).unwrap();
+    for (file, got) in [("T.npy", "shape (4, 6)"), ("short.npy", "shape (5, 4)")] {
+        s.fails(&["evaluate", "--y-true", "Y.npy", "--y-pred", file], "none", &[file, got, "(6, 4)"]);
+    }
+}
+
+#[test]
+fn a_failing_command_keeps_the_previous_output() {
+    let s = Scratch::new("keep");
+    s.write("X.mtx", "old");
+    s.write("bad.txt", b"fine line\n\xc3\x28 broken\n");
+    let out = s.cinegenre(&["vectorize", "--input", "bad.txt", "--out", "X.mtx"]);
+    assert!(!out.success && out.stderr.starts_with("error: bad.txt:2"), "{}", out.stderr);
+    assert_eq!(s.read("X.mtx"), "old");
+    assert_eq!(s.entries(), ["X.mtx", "bad.txt"]);
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    let s = Scratch::new("help");
+    for command in [
+        &["--help"][..],
+        &["run", "--help"],
+        &["dataset", "--help"],
+        &["labels", "--help"],
+        &["vectorize", "--help"],
+        &["train", "--help"],
+        &["train", "nb", "--help"],
+        &["predict", "--help"],
+        &["evaluate", "--help"],
+    ] {
+        let stdout = s.ok(command);
+        assert!(stdout.contains("Usage: cinegenre"), "{command:?}: {stdout}");
+    }
+}
