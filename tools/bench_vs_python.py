@@ -8,9 +8,11 @@ do the same work and write the same outputs:
   vectorize   delete ',' and '.', CountVectorizer(min_df=0.005, max_df=0.95) + TfidfTransformer,
               write X.mtx (scipy.io.mmwrite) and the vocabulary (JSON)
   nb          OneVsRestClassifier(MultinomialNB()) fit on the counts and Y, predict, write P.npy
-Python is timed from after its imports (interpreter start-up and `import sklearn` are excluded);
-cinegenre is timed as the whole process. Peak memory is each child process's max RSS.
-Times are the median of --repeat runs. Requires the pins of tools/requirements.txt.
+Two times per stage: "compute" is the algorithm alone (cinegenre's `--timings` vectorize/fit/
+predict steps; scikit-learn's fit_transform/fit/predict calls), "end to end" adds reading the
+input and writing the outputs (Python timed from after its imports: interpreter start-up and
+`import sklearn` are excluded; cinegenre as the whole process(es)). Peak memory is each child
+process's max RSS. Times are the median of --repeat runs. Requires tools/requirements.txt.
 """
 import argparse
 import json
@@ -33,13 +35,15 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 t_import = time.perf_counter()
 src, out, vocab_out, tfidf = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
 docs = [json.loads(line)["overview"].replace(",", "").replace(".", "") for line in open(src, encoding="utf-8")]
+t_compute = time.perf_counter()
 v = CountVectorizer(min_df=0.005, max_df=0.95)
 x = v.fit_transform(docs)
 if tfidf:
     x = TfidfTransformer().fit_transform(x)
+compute = time.perf_counter() - t_compute
 scipy.io.mmwrite(out, x)
 json.dump({k: int(i) for k, i in sorted(v.vocabulary_.items(), key=lambda kv: kv[1])}, open(vocab_out, "w"))
-print(time.perf_counter() - t_import)
+print(compute, time.perf_counter() - t_import)
 """
 
 PY_NB = r"""
@@ -51,14 +55,21 @@ import warnings; warnings.simplefilter("ignore")
 t_import = time.perf_counter()
 x = scipy.io.mmread(sys.argv[1]).tocsr()
 y = np.load(sys.argv[2])
+t_compute = time.perf_counter()
 model = OneVsRestClassifier(MultinomialNB()).fit(x, y)
-np.save(sys.argv[3], model.predict(x).astype(np.uint8))
-print(time.perf_counter() - t_import)
+pred = model.predict(x)
+compute = time.perf_counter() - t_compute
+np.save(sys.argv[3], pred.astype(np.uint8))
+print(compute, time.perf_counter() - t_import)
 """
 
 
-def run_child(cmd, timed_by_child):
-    """Run cmd; return (seconds, peak RSS in MiB)."""
+def run_child(cmd, compute_steps):
+    """Run cmd under a wrapper; return (compute s, end-to-end s, peak RSS MiB).
+
+    compute_steps None: the child is a Python reference printing "compute total" on its last
+    line. Otherwise cmd runs cinegenre with --timings, and the compute time is the sum of the
+    `timing <step> <s>` lines whose step is in compute_steps."""
     # ru_maxrss of RUSAGE_CHILDREN is a maximum over all children so far: run each child
     # under its own small wrapper process, which reports that one child's peak.
     wrapper = [sys.executable, "-c",
@@ -71,15 +82,21 @@ def run_child(cmd, timed_by_child):
                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"] + cmd
     out = subprocess.run(wrapper, capture_output=True, text=True)
     if out.returncode != 0:
-        raise SystemExit(f"failed: {' '.join(cmd)}\n{out.stderr}")
+        raise SystemExit(f"failed: {' '.join(map(str, cmd))}\n{out.stderr}")
     wall, last, rss = out.stdout.strip().splitlines()[-3:]
-    seconds = float(last) if timed_by_child else float(wall)
-    return seconds, int(rss) / 1024.0
+    if compute_steps is None:
+        compute, total = map(float, last.split())
+    else:
+        timings = [line.split() for line in out.stderr.splitlines() if line.startswith("timing ")]
+        compute = sum(float(t[2]) for t in timings if t[1] in compute_steps)
+        total = float(wall)
+    return compute, total, int(rss) / 1024.0
 
 
-def median_run(cmd, timed_by_child, repeat):
-    results = [run_child(cmd, timed_by_child) for _ in range(repeat)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+def median_run(cmd, compute_steps, repeat):
+    results = [run_child(cmd, compute_steps) for _ in range(repeat)]
+    return (statistics.median(r[0] for r in results), statistics.median(r[1] for r in results),
+            max(r[2] for r in results))
 
 
 def main():
@@ -99,32 +116,38 @@ def main():
         n_docs = sum(1 for _ in open(movies, encoding="utf-8"))
         rows = []
 
-        def compare(stage, ours, theirs):
-            (t_ours, m_ours), (t_py, m_py) = median_run(*ours, args.repeat), median_run(*theirs, args.repeat)
-            rows.append({"stage": stage, "cinegenre_s": t_ours, "sklearn_s": t_py, "speedup": t_py / t_ours,
-                         "cinegenre_peak_mib": m_ours, "sklearn_peak_mib": m_py, "memory_ratio": m_py / m_ours})
+        def compare(stage, ours, steps, theirs):
+            c_ours, e_ours, m_ours = median_run(ours, steps, args.repeat)
+            c_py, e_py, m_py = median_run(theirs, None, args.repeat)
+            rows.append({"stage": stage,
+                         "compute": {"cinegenre_s": c_ours, "sklearn_s": c_py, "speedup": c_py / c_ours},
+                         "end_to_end": {"cinegenre_s": e_ours, "sklearn_s": e_py, "speedup": e_py / e_ours},
+                         "peak_mib": {"cinegenre": m_ours, "sklearn": m_py, "ratio": m_py / m_ours}})
 
         for tfidf in (False, True):
             name = "vectorize + TF-IDF" if tfidf else "vectorize (counts)"
             out = tmp / ("X_tfidf.mtx" if tfidf else "X.mtx")
-            ours = [str(CLI), "vectorize", "--input", str(movies), "--min-df", "0.005", "--max-df", "0.95",
+            ours = [str(CLI), "vectorize", "--timings", "--input", str(movies), "--min-df", "0.005", "--max-df", "0.95",
                     "--out", str(out), "--vocab", str(tmp / "vocab.json")] + (["--tfidf"] if tfidf else [])
             theirs = [sys.executable, "-c", PY_VECTORIZE, str(movies), str(tmp / "py.mtx"), str(tmp / "py_vocab.json"),
                       "1" if tfidf else "0"]
-            compare(name, (ours, False), (theirs, True))
+            compare(name, ours, {"vectorize"}, theirs)
 
         x, y = tmp / "X.mtx", tmp / "Y.npy"
-        nb_ours = ["bash", "-c", f"'{CLI}' train nb --x '{x}' --y '{y}' --model '{tmp}/nb.safetensors' && "
-                                 f"'{CLI}' predict --model '{tmp}/nb.safetensors' --x '{x}' --out '{tmp}/P.npy'"]
+        nb_ours = ["bash", "-c", f"'{CLI}' train nb --timings --x '{x}' --y '{y}' --model '{tmp}/nb.safetensors' && "
+                                 f"'{CLI}' predict --timings --model '{tmp}/nb.safetensors' --x '{x}' --out '{tmp}/P.npy'"]
         nb_theirs = [sys.executable, "-c", PY_NB, str(x), str(y), str(tmp / "P_py.npy")]
-        compare("naive Bayes fit + predict", (nb_ours, False), (nb_theirs, True))
+        compare("naive Bayes fit + predict", nb_ours, {"fit", "predict"}, nb_theirs)
 
     print(f"cinegenre vs scikit-learn {sklearn.__version__} (numpy {numpy.__version__}, scipy {scipy.__version__}), "
           f"{n_docs} bundled overviews, median of {args.repeat}, {os.cpu_count()} CPUs")
-    print(f"{'stage':28} {'cinegenre':>10} {'sklearn':>10} {'speed-up':>9} {'peak MiB ours/py':>18}")
+    print(f"| stage | compute: ours / sklearn | speed-up | end to end: ours / sklearn | speed-up | peak MiB ours / sklearn |")
+    print("|---|---|---|---|---|---|")
     for r in rows:
-        print(f"{r['stage']:28} {r['cinegenre_s']:9.3f}s {r['sklearn_s']:9.3f}s {r['speedup']:8.1f}x "
-              f"{r['cinegenre_peak_mib']:8.1f}/{r['sklearn_peak_mib']:<8.1f}")
+        c, e, m = r["compute"], r["end_to_end"], r["peak_mib"]
+        print(f"| {r['stage']} | {c['cinegenre_s'] * 1e3:.1f} ms / {c['sklearn_s'] * 1e3:.1f} ms | {c['speedup']:.1f}x "
+              f"| {e['cinegenre_s'] * 1e3:.0f} ms / {e['sklearn_s'] * 1e3:.0f} ms | {e['speedup']:.1f}x "
+              f"| {m['cinegenre']:.0f} / {m['sklearn']:.0f} |")
     if args.json:
         args.json.write_text(json.dumps({"n_docs": n_docs, "repeat": args.repeat, "rows": rows}, indent=2) + "\n")
 

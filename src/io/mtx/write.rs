@@ -125,15 +125,8 @@ fn detect_symmetry(x: &CsrMatrix) -> Symmetry {
     }
 }
 
-/// fast_matrix_market's default float text: Ryu's shortest round-trip digits in scientific
-/// notation (`d.dddE±x`), with a trailing `E0` removed.
-pub(crate) fn shortest_repr(v: f64) -> String {
-    let mut s = String::new();
-    push_shortest_repr(&mut s, v);
-    s
-}
-
-/// Append [`shortest_repr`] of `v` to `out` without allocating.
+/// Append fast_matrix_market's default float text for `v` to `out`: Ryu's shortest round-trip
+/// digits in scientific notation (`d.dddE±x`), with a trailing `E0` removed.
 fn push_shortest_repr(out: &mut String, v: f64) {
     if v.is_nan() {
         out.push_str("NaN");
@@ -159,7 +152,8 @@ mod tests {
     #[test]
     fn shortest_repr_reads_back_exactly() {
         for v in [0.1, 1.0 / 3.0, 5e-324, f64::MAX, -0.0, 1e21, 123456.0, 2.5e-8] {
-            let s = shortest_repr(v);
+            let mut s = String::new();
+            push_shortest_repr(&mut s, v);
             assert_eq!(s.parse::<f64>().unwrap().to_bits(), v.to_bits(), "{v} -> {s}");
         }
     }
