@@ -1,4 +1,5 @@
-//! Loading fixtures written by `tools/gen_*.py` and comparing against them.
+//! Loading fixtures written by `tools/gen_*.py`, decoding their values (floats may be
+//! "nan"/"inf"), and comparing against them with failure messages that show the first mismatches.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -110,4 +111,47 @@ pub fn assert_close(label: &str, got: &[f64], want: &[f64], rel_tol: f64, floor:
         got.len(),
         &bad[..bad.len().min(5)]
     );
+}
+
+/// A float written by a generator: a JSON number, or "nan" / "inf" / "-inf".
+pub fn float(v: &Value) -> f64 {
+    match v {
+        Value::Number(n) => n.as_f64().expect("a JSON number"),
+        Value::String(s) if s == "nan" => f64::NAN,
+        Value::String(s) if s == "inf" => f64::INFINITY,
+        Value::String(s) if s == "-inf" => f64::NEG_INFINITY,
+        other => panic!("not a float: {other}"),
+    }
+}
+
+pub fn floats(v: &Value) -> Vec<f64> {
+    v.as_array().expect("a JSON array").iter().map(float).collect()
+}
+
+pub fn ints(v: &Value) -> Vec<i64> {
+    v.as_array().expect("a JSON array").iter().map(|x| x.as_i64().expect("an integer")).collect()
+}
+
+pub fn usizes(v: &Value) -> Vec<usize> {
+    ints(v).into_iter().map(|x| usize::try_from(x).expect("a non-negative integer")).collect()
+}
+
+pub fn string(v: &Value) -> String {
+    v.as_str().expect("a JSON string").to_owned()
+}
+
+/// A JSON matrix (array of rows) of 0/1 as a row-major `u8` vector and its column count.
+pub fn indicator(v: &Value) -> (Vec<u8>, usize) {
+    let rows = v.as_array().expect("an array of rows");
+    let n_cols = rows.first().and_then(|r| r.as_array()).map_or(0, Vec::len);
+    let flat = rows.iter().flat_map(ints).map(|x| u8::try_from(x).expect("0 or 1")).collect();
+    (flat, n_cols)
+}
+
+/// A fresh, empty directory for one test's output files.
+pub fn temp_dir(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cinegenre-parity-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a temporary directory");
+    dir
 }

@@ -9,14 +9,16 @@ use cinegenre::io::{NpyData, read_mtx, read_npy, write_mtx, write_npy};
 use cinegenre::matrix::CsrMatrix;
 use serde_json::Value;
 
-use crate::exact::{assert_bits_eq, float, floats, ints, load_json, root, string, temp_dir, usizes};
+use crate::fixtures::{
+    assert_bits_eq, float, floats, ints, load as load_json, path, string, temp_dir, usizes,
+};
 
 fn io_fixture() -> Value {
     load_json("io/io.json")
 }
 
 fn fixture_path(entry: &Value) -> PathBuf {
-    root().join("io").join(string(&entry["file"]))
+    path("io").join(string(&entry["file"]))
 }
 
 /// The values of an array as f64 (exact for every type read here).
@@ -105,7 +107,7 @@ fn parse_error(
 #[test]
 fn npy_rejects_bad_files_naming_file_and_field() {
     let dir = temp_dir("npy-bad");
-    let good = std::fs::read(root().join("io/npy/f64_2d.npy")).unwrap();
+    let good = std::fs::read(path("io/npy/f64_2d.npy")).unwrap();
     let header_end = 10 + u16::from_le_bytes([good[8], good[9]]) as usize;
     let mut patched_key = good.clone();
     let at = good.windows(7).position(|w| w == b"'shape'").unwrap();
@@ -132,7 +134,7 @@ fn npy_rejects_bad_files_naming_file_and_field() {
         let (_, field, text) = parse_error(read_npy(&path), &path);
         assert_eq!(field.as_deref(), Some(want_field), "{name}: {text}");
     }
-    let complex = root().join("io/npy/c128_unsupported.npy");
+    let complex = path("io/npy/c128_unsupported.npy");
     let (_, field, text) = parse_error(read_npy(&complex), &complex);
     assert_eq!(field.as_deref(), Some("descr"), "{text}");
     assert!(text.contains("<c16"), "{text}");
@@ -263,7 +265,7 @@ fn mtx_reads_gzip_by_magic_bytes_not_name() {
     let dir = temp_dir("mtx-gz");
     let renamed = dir.join("no_extension");
     std::fs::copy(fixture_path(gz), &renamed).unwrap();
-    let plain = read_mtx(&root().join("io/mtx/awkward_reals.mtx")).unwrap();
+    let plain = read_mtx(&path("io/mtx/awkward_reals.mtx")).unwrap();
     assert_eq!(read_mtx(&renamed).unwrap(), plain);
     assert_eq!(float(&gz["read"]["values"][0]), 1e-300);
 }

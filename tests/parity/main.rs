@@ -3,7 +3,6 @@
 
 mod bayes;
 mod dataset;
-mod exact;
 mod fixtures;
 mod io;
 mod metrics;

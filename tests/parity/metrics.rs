@@ -13,7 +13,7 @@ use cinegenre::metrics::{
 };
 use serde_json::Value;
 
-use crate::exact::{assert_bits_eq, float, floats, indicator, load_json, string, usizes};
+use crate::fixtures::{assert_bits_eq, float, floats, indicator, load as load_json, string, usizes};
 
 struct Case {
     name: String,

@@ -5,7 +5,7 @@
 use cinegenre::rng::Mt19937;
 use cinegenre::split::{split_from_mask, tutorial_mask};
 
-use crate::exact::{assert_bits_eq, floats, ints, load_json, string};
+use crate::fixtures::{assert_bits_eq, floats, ints, load as load_json, string};
 
 #[test]
 fn raw_u32_stream_matches_np_random_seed() {
