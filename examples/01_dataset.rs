@@ -15,7 +15,7 @@ fn main() -> cinegenre::Result<()> {
     let y = binarize(&movies, None)?.labels;
     let names = GenreMap::tmdb_2017().names_for(y.genre_ids());
     let mut counts: Vec<(usize, &String)> = y.column_sums().into_iter().zip(&names).collect();
-    counts.sort_by(|a, b| b.0.cmp(&a.0));
+    counts.sort_by_key(|&(count, _)| std::cmp::Reverse(count));
     for (count, name) in counts {
         println!("{name:>16} {count:5} {}", "#".repeat(count / 10));
     }
