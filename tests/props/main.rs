@@ -1,7 +1,9 @@
 //! Property tests: invariants that must hold for every input, checked on random cases
 //! (proptest, small case counts).
 
+mod bayes;
 mod dataset;
 mod io;
+mod matrix;
 mod metrics;
 mod text;
