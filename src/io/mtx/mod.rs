@@ -199,8 +199,10 @@ fn parse_entries(
         .with_min_len(4096)
         .map(|&(line_no, line)| {
             let mut parts = line.split_ascii_whitespace();
-            let expected = if field == Field::Pattern { 2 } else { 3 };
-            let (Some(r), Some(c), v, None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+            let (r, c, v, extra) = (parts.next(), parts.next(), parts.next(), parts.next());
+            let (Some(r), Some(c), None, true) = (r, c, extra, v.is_none() == (field == Field::Pattern))
+            else {
+                let expected = if field == Field::Pattern { 2 } else { 3 };
                 let found = line.split_ascii_whitespace().count();
                 return Err(Error::parse(
                     path,
@@ -211,18 +213,9 @@ fn parse_entries(
             };
             let row = index(path, line_no, r, n_rows, "row")?;
             let col = index(path, line_no, c, n_cols, "column")?;
-            let value = match (field, v) {
-                (Field::Pattern, None) => 1.0,
-                (Field::Pattern, Some(_)) | (_, None) => {
-                    let found = line.split_ascii_whitespace().count();
-                    return Err(Error::parse(
-                        path,
-                        Some(line_no),
-                        format!("expected {expected} fields, found {found}"),
-                    )
-                    .in_field("entry"));
-                }
-                (_, Some(v)) => number(path, line_no, v, field)?,
+            let value = match v {
+                Some(v) => number(path, line_no, v, field)?,
+                None => 1.0,
             };
             Ok((row, col as u32, value))
         })
