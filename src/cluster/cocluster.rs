@@ -40,7 +40,7 @@
 use crate::cluster::{KMeansParams, kmeans};
 use crate::error::{Error, Result};
 use crate::linalg::{Operator, RandomizedSvd, Svd, lanczos_svd, randomized_svd};
-use crate::matrix::{CsrMatrix, DenseMatrix};
+use crate::matrix::{CsrMatrix, DenseMatrix, pairwise_sum};
 
 /// The matrix to co-cluster.
 #[derive(Debug, Clone, Copy)]
@@ -118,13 +118,13 @@ pub fn normalise(x: Input<'_>) -> Result<Normalised> {
             check_finite(a.data())?;
             let min = a.data().iter().copied().fold(f64::INFINITY, f64::min);
             let shift = if min < 0.0 { -min } else { 0.0 };
-            let mut rs = vec![0.0; m];
+            // Row sums in numpy's pairwise order, column sums row after row (numpy's axis-0
+            // order), so Aₙ matches scikit-learn's bit for bit.
+            let shifted = |row: &[f64]| -> Vec<f64> { row.iter().map(|v| v + shift).collect() };
+            let rs: Vec<f64> = a.rows().map(|row| pairwise_sum(&shifted(row))).collect();
             let mut cs = vec![0.0; n];
-            for (i, row) in a.rows().enumerate() {
-                for (j, &v) in row.iter().enumerate() {
-                    rs[i] += v + shift;
-                    cs[j] += v + shift;
-                }
+            for row in a.rows() {
+                cs.iter_mut().zip(row).for_each(|(c, v)| *c += v + shift);
             }
             let (r, c) = (scaling(&rs, "row")?, scaling(&cs, "column")?);
             let mut an = DenseMatrix::zeros(m, n);
