@@ -138,10 +138,10 @@ pub fn normalise(x: Input<'_>) -> Result<Normalised> {
         Input::Sparse(a) => {
             check_finite(a.data())?;
             if let Some(&v) = a.data().iter().find(|&&v| v < 0.0) {
-                return Err(Error::param(
-                    "matrix",
-                    format!("a sparse matrix must be non-negative to co-cluster (found {v})"),
-                ));
+                return Err(Error::Shape(format!(
+                    "a sparse matrix must be non-negative to co-cluster (found {v}); a dense one is \
+                     shifted by its minimum, as scikit-learn's make_nonnegative does"
+                )));
             }
             let rs: Vec<f64> = a.rows().map(|(_, vals)| vals.iter().sum()).collect();
             let (r, c) = (scaling(&rs, "row")?, scaling(&a.column_sums(), "column")?);
@@ -159,7 +159,7 @@ pub fn normalise(x: Input<'_>) -> Result<Normalised> {
 
 fn check_finite(values: &[f64]) -> Result<()> {
     match values.iter().find(|v| !v.is_finite()) {
-        Some(v) => Err(Error::param("matrix", format!("the matrix holds a non-finite value ({v})"))),
+        Some(v) => Err(Error::Shape(format!("the matrix holds a non-finite value ({v})"))),
         None => Ok(()),
     }
 }
@@ -167,13 +167,10 @@ fn check_finite(values: &[f64]) -> Result<()> {
 /// `1/√sum` per line; a zero sum is an error naming the line.
 fn scaling(sums: &[f64], what: &str) -> Result<Vec<f64>> {
     if let Some(i) = sums.iter().position(|&s| s <= 0.0) {
-        return Err(Error::param(
-            "matrix",
-            format!(
-                "{what} {i} is all zeros; spectral co-clustering divides by the square root of each \
-                 {what} sum, so every {what} needs a non-zero entry (drop it first)"
-            ),
-        ));
+        return Err(Error::Shape(format!(
+            "{what} {i} is all zeros; spectral co-clustering divides by the square root of each \
+             {what} sum, so every {what} needs a non-zero entry (drop it first)"
+        )));
     }
     Ok(sums.iter().map(|s| 1.0 / s.sqrt()).collect())
 }
@@ -185,6 +182,12 @@ pub fn n_singular_vectors(k: usize) -> usize {
 
 /// Check `params` against a matrix of `shape` (scikit-learn's parameter constraints).
 pub fn check_params(params: &CoclusterParams, shape: (usize, usize)) -> Result<()> {
+    let (m, n) = shape;
+    if m == 0 || n == 0 {
+        return Err(Error::Shape(format!(
+            "cannot co-cluster an empty ({m}, {n}) matrix: it needs at least one row and one column"
+        )));
+    }
     let k = params.n_clusters;
     if k < 2 {
         return Err(Error::param(
