@@ -10,6 +10,7 @@ mod ari;
 mod cocluster;
 mod cooccur;
 pub mod font;
+mod genres;
 pub mod heatmap;
 mod kmeans;
 mod labels_file;
@@ -20,6 +21,7 @@ pub use cocluster::{
     normalise, singular_triplets,
 };
 pub use cooccur::{Cooccurrence, cooccurrence};
+pub use genres::{GenreBiclusters, TUTORIAL_CLUSTERS, TUTORIAL_GROUPING, genre_biclusters};
 pub use kmeans::{KMeansFit, KMeansParams, kmeans};
 pub use labels_file::{LabelsJson, Matrix, NamedBicluster, read_matrix, read_names, write_cooccurrence};
 
