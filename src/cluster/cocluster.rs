@@ -37,6 +37,9 @@
 //!
 //! [`kmeans`]: crate::cluster::kmeans
 
+// Index loops in formula order read closer to the maths here than iterator chains.
+#![allow(clippy::needless_range_loop)]
+
 use crate::cluster::{KMeansParams, kmeans};
 use crate::error::{Error, Result};
 use crate::linalg::{Operator, RandomizedSvd, Svd, lanczos_svd, randomized_svd};

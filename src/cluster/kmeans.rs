@@ -22,6 +22,9 @@
 //! Cost: `O(n_init · iterations · n k d)` time, restarts in parallel; `O(n (d + 1))` memory per
 //! running restart.
 
+// Index loops in formula order read closer to the maths here than iterator chains.
+#![allow(clippy::needless_range_loop)]
+
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};

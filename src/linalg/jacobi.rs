@@ -13,6 +13,9 @@
 //! meant for the `l × n` projections of the randomized SVD and the Lanczos bidiagonal, where
 //! `l ≤ ~40`. Vectors of zero singular values are left as zero columns.
 
+// Index loops in formula order read closer to the maths here than iterator chains.
+#![allow(clippy::needless_range_loop)]
+
 use crate::linalg::{Svd, transpose};
 use crate::matrix::DenseMatrix;
 

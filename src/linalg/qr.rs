@@ -14,6 +14,9 @@
 //! Reference: G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed., 2013, §5.2 and
 //! §3.4. Cost: `O(m l²)` time, `O(m l)` memory.
 
+// Index loops in formula order read closer to the maths here than iterator chains.
+#![allow(clippy::needless_range_loop)]
+
 use crate::matrix::DenseMatrix;
 
 /// Columns of a row-major `(m, l)` matrix as `l` contiguous vectors.

@@ -26,7 +26,7 @@ impl LegacyGauss {
     }
 
     /// One standard normal value.
-    pub fn next(&mut self) -> f64 {
+    pub fn next_gauss(&mut self) -> f64 {
         if let Some(v) = self.cached.take() {
             return v;
         }
@@ -44,7 +44,7 @@ impl LegacyGauss {
 
     /// An `(n_rows, n_cols)` block filled in C order.
     pub fn matrix(&mut self, n_rows: usize, n_cols: usize) -> DenseMatrix {
-        let data = (0..n_rows * n_cols).map(|_| self.next()).collect();
+        let data = (0..n_rows * n_cols).map(|_| self.next_gauss()).collect();
         DenseMatrix::from_vec(n_rows, n_cols, data).expect("n_rows · n_cols values")
     }
 }
@@ -57,7 +57,7 @@ mod tests {
     fn first_draws_match_numpy() {
         // np.random.RandomState(0).normal(size=3)
         let mut g = LegacyGauss::new(0);
-        let got: Vec<f64> = (0..3).map(|_| g.next()).collect();
+        let got: Vec<f64> = (0..3).map(|_| g.next_gauss()).collect();
         let want = [1.764052345967664, 0.4001572083672233, 0.9787379841057392];
         for (g, w) in got.iter().zip(want) {
             assert!((g - w).abs() < 1e-15, "{got:?}");
