@@ -11,14 +11,18 @@
 //!    sparse matrices ([`matrix`]).
 //! 4. **Train** classic models: multinomial naive Bayes ([`bayes`]) one-vs-rest ([`ovr`]).
 //! 5. **Evaluate**: precision/recall per genre and per movie, classification report ([`metrics`]).
-//! 6. **Run** it all: [`run`], the main job behind `cinegenre run`.
+//! 6. **Co-cluster** genres: co-occurrence counts, spectral co-clustering and heatmaps
+//!    ([`cluster`], on the hand-written SVDs of [`linalg`]).
+//! 7. **Run** it all: [`run`], the main job behind `cinegenre run`.
 
 pub mod bayes;
 pub mod classifier;
+pub mod cluster;
 pub mod dataset;
 pub mod error;
 pub mod io;
 pub mod labels;
+pub mod linalg;
 pub mod matrix;
 pub mod metrics;
 pub mod model_file;

@@ -7,7 +7,9 @@
 //! 4. split       msk = rand(n) < 0.8 with numpy's legacy MT19937 seeded by --seed
 //! 5. train       one-vs-rest multinomial naive Bayes on the raw training counts
 //! 6. evaluate    classification report, micro/macro/weighted/samples averages, per-movie P/R
-//! 7. write       DIR/metrics.json, DIR/nb.safetensors, DIR/vocabulary.json, DIR/genres.json
+//! 7. biclusters  genre co-occurrence over the top-1000 popular movies (bundled data; else the
+//!                movies given), SpectralCoclustering(5) → DIR/cooccurrence.png and .svg
+//! 8. write       DIR/metrics.json, DIR/nb.safetensors, DIR/vocabulary.json, DIR/genres.json
 //! ```
 //! The tutorial fits the vectorizer on every movie before splitting; so do we. Later stages of
 //! the tutorial (SVM, biclustering, poster and word-vector MLPs) join this job as they land.
@@ -96,6 +98,8 @@ pub struct RunReport {
     /// Seconds per stage.
     pub timings: Vec<(String, f64)>,
     pub outputs: Vec<PathBuf>,
+    /// Genre co-occurrence biclusters (tutorial section 4).
+    pub biclusters: Option<crate::cluster::GenreBiclusters>,
 }
 
 /// Where the movies came from and what preparation removed.
@@ -129,7 +133,7 @@ pub struct ModelResult {
 
 /// Run the pipeline.
 pub fn run(config: &RunConfig) -> Result<RunReport> {
-    let mut stages = Stages::new(7, config.quiet);
+    let mut stages = Stages::new(8, config.quiet);
 
     stages.start("load", "Loading movies");
     let (source, mut movies, prepare) = load(&config.data)?;
@@ -197,8 +201,16 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
         evaluation.mean_precision, evaluation.mean_recall
     ));
 
-    stages.start("write", "Writing outputs");
     std::fs::create_dir_all(&config.out_dir).map_err(|e| Error::io(&config.out_dir, e))?;
+    stages.start("biclusters", "Co-clustering genres by co-occurrence");
+    let top_movies = match &config.data {
+        DataChoice::Bundled(_) => dataset::load_bundled_file(crate::cluster::TOP_MOVIES_FILE)?,
+        DataChoice::Files(_) => movies.clone(),
+    };
+    let biclusters = crate::cluster::genre_biclusters(&top_movies, config.seed, &config.out_dir)?;
+    stages.done(&format!("{} biclusters of {} genres", biclusters.n_clusters, biclusters.genres.len()));
+
+    stages.start("write", "Writing outputs");
     let out = |name: &str| config.out_dir.join(name);
     let vocabulary =
         vectorizer.vocabulary().ok_or_else(|| Error::Shape("the vectorizer was not fitted".into()))?;
@@ -230,7 +242,9 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
         outputs: ["metrics.json", "nb.safetensors", "vocabulary.json", "genres.json"]
             .iter()
             .map(|n| out(n))
+            .chain(biclusters.heatmaps.iter().cloned())
             .collect(),
+        biclusters: Some(biclusters),
     };
     stages.done(&format!("{}", config.out_dir.display()));
     report.timings = stages.timings().iter().map(|(k, d)| (k.clone(), secs(*d))).collect();
@@ -278,6 +292,16 @@ impl RunReport {
                 m.tutorial_mean_precision,
                 m.tutorial_mean_recall
             );
+        }
+        if let Some(b) = &self.biclusters {
+            let _ = writeln!(s, "\n== genre biclusters ({} movies, {} biclusters)\n", b.movies, b.n_clusters);
+            for (i, g) in b.groups.iter().enumerate() {
+                let _ = writeln!(s, "  {i}: {}", g.join(", "));
+            }
+            let _ = writeln!(s, "\n  the tutorial's suggested grouping:");
+            for (name, g) in &b.tutorial_grouping {
+                let _ = writeln!(s, "  {name}: {}", g.join(", "));
+            }
         }
         let _ = writeln!(
             s,

@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use cinegenre::bayes::{NbModel, NbParams};
 use cinegenre::classifier::Classifier;
+use cinegenre::cluster;
 use cinegenre::dataset::{self, Bundled, GenreMap};
 use cinegenre::labels::{self, LabelFile};
 use cinegenre::run::{DataChoice, RunConfig};
@@ -59,6 +60,55 @@ enum Command {
     Predict(PredictArgs),
     /// Compare predicted and true labels: classification report and per-movie precision/recall.
     Evaluate(EvaluateArgs),
+    /// Count how often two genres share a movie (the tutorial's list2pairs / visGrid), as .npy
+    /// with a `.genres.json` sidecar naming the rows and columns.
+    Cooccur(CooccurArgs),
+    /// Spectral co-clustering (Dhillon 2001) of a non-negative matrix: row and column labels,
+    /// optionally a heatmap before and after reordering by bicluster.
+    Cocluster(CoclusterArgs),
+}
+
+#[derive(Args)]
+struct CooccurArgs {
+    /// Movie file (movies.jsonl or any format `dataset` reads); default: the tutorial's
+    /// top-1000 popular movies (bundled `paritoshgoyal_movie_list123`).
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Output co-occurrence matrix (.npy, float64, genres × genres).
+    #[arg(long)]
+    out: PathBuf,
+    /// Genre map fixing rows/columns and names; default: the genre ids present, ascending.
+    #[arg(long)]
+    genres: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct CoclusterArgs {
+    /// Matrix to co-cluster: .npy (dense) or .mtx (sparse), non-negative.
+    #[arg(long)]
+    x: PathBuf,
+    /// Number of biclusters.
+    #[arg(long, default_value_t = 5)]
+    clusters: usize,
+    /// Seed of the random SVD start and of k-means.
+    #[arg(long, default_value_t = 0)]
+    seed: u32,
+    /// k-means restarts.
+    #[arg(long, default_value_t = 10)]
+    n_init: usize,
+    /// Use Lanczos bidiagonalisation instead of the randomized SVD.
+    #[arg(long)]
+    lanczos: bool,
+    /// Output labels (JSON: row_labels, column_labels, named biclusters).
+    #[arg(long)]
+    out: PathBuf,
+    /// Also draw the matrix before/after reordering: .png or .svg (by extension).
+    #[arg(long)]
+    heatmap: Option<PathBuf>,
+    /// Names of the rows and columns of a square matrix (genre map JSON); default: the
+    /// `.genres.json` sidecar written by `cooccur`, if present.
+    #[arg(long)]
+    names: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -367,6 +417,74 @@ fn dispatch(command: Command, timer: &Timer) -> Result<()> {
             let evaluation =
                 metrics::Evaluation::new(truth.labels.as_slice(), pred.as_slice(), &names, a.digits)?;
             print!("{evaluation}");
+        }
+        Command::Cooccur(a) => cooccur_command(&a)?,
+        Command::Cocluster(a) => cocluster_command(&a, timer)?,
+    }
+    Ok(())
+}
+
+fn cooccur_command(a: &CooccurArgs) -> Result<()> {
+    let (movies, source) = match &a.data {
+        Some(path) => (dataset::load_prepared(std::slice::from_ref(path))?.0, path.display().to_string()),
+        None => (dataset::load_bundled_file(cluster::TOP_MOVIES_FILE)?, "the top-1000 popular movies".into()),
+    };
+    let map = match &a.genres {
+        Some(path) => GenreMap::from_json_file(path)?,
+        None => GenreMap::tmdb_2017(),
+    };
+    let c = cluster::cooccurrence(&movies, a.genres.as_ref().map(|_| map.ids()));
+    cluster::write_cooccurrence(&a.out, &c, &map)?;
+    let g = c.ids.len();
+    println!(
+        "wrote a {g}×{g} genre co-occurrence matrix of {} movies from {source} to {}",
+        movies.len(),
+        a.out.display()
+    );
+    if c.unknown > 0 {
+        eprintln!("warning: {} genre ids are not in the genre map and were ignored", c.unknown);
+    }
+    Ok(())
+}
+
+fn cocluster_command(a: &CoclusterArgs, timer: &Timer) -> Result<()> {
+    let x = timer.step("read", || cluster::read_matrix(&a.x))?;
+    let (m, n) = x.input().shape();
+    let sidecar = labels::sidecar_path(&a.x);
+    let names_path = a.names.clone().or_else(|| sidecar.exists().then_some(sidecar));
+    let names = match &names_path {
+        Some(path) => Some(cluster::read_names(path, (m, n))?),
+        None => None,
+    };
+    let mut params = cluster::CoclusterParams::new(a.clusters, a.seed);
+    params.n_init = a.n_init;
+    if a.lanczos {
+        params.svd_method = cluster::SvdMethod::Lanczos;
+    }
+    let fit = timer
+        .step("cocluster", || cluster::cocluster(x.input(), &params).map_err(|e| e.for_inputs(&[&a.x])))?;
+    let named = names.as_deref().map(|v| (v, v));
+    timer.step("write", || {
+        cluster::LabelsJson::new(&fit, a.clusters, named).write(&a.out)?;
+        match &a.heatmap {
+            Some(path) => {
+                let title = format!("{} ({m} x {n}), {} biclusters", a.x.display(), a.clusters);
+                let spec = cluster::heatmap::HeatmapSpec {
+                    title: &title,
+                    row_names: names.as_deref(),
+                    column_names: names.as_deref(),
+                };
+                cluster::heatmap::write_heatmap(path, x.input(), &fit, &spec)
+            }
+            None => Ok(()),
+        }
+    })?;
+    println!("co-clustered a {m}×{n} matrix into {} biclusters → {}", a.clusters, a.out.display());
+    if let Some(names) = &names {
+        for c in 0..a.clusters {
+            let group: Vec<&str> =
+                fit.row_labels.iter().zip(names).filter(|&(&l, _)| l == c).map(|(_, s)| s.as_str()).collect();
+            println!("  bicluster {c}: {}", group.join(", "));
         }
     }
     Ok(())

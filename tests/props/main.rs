@@ -2,6 +2,7 @@
 //! (proptest, small case counts).
 
 mod bayes;
+mod cocluster;
 mod dataset;
 mod io;
 mod matrix;
