@@ -11,11 +11,14 @@
 //!    sparse matrices ([`matrix`]).
 //! 4. **Train** classic models: multinomial naive Bayes ([`bayes`]) one-vs-rest ([`ovr`]).
 //! 5. **Evaluate**: precision/recall per genre and per movie, classification report ([`metrics`]).
-//! 6. **Run** it all: [`run`], the main job behind `cinegenre run`.
+//! 6. **Embed** overviews as mean word vectors, from word2vec files or our own skip-gram
+//!    ([`embed`]).
+//! 7. **Run** it all: [`run`], the main job behind `cinegenre run`.
 
 pub mod bayes;
 pub mod classifier;
 pub mod dataset;
+pub mod embed;
 pub mod error;
 pub mod io;
 pub mod labels;
