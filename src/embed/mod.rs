@@ -15,14 +15,20 @@
 //! * [`neighbors`](mod@neighbors): nearest words by cosine, a sanity check for trained vectors.
 
 pub mod format;
+mod job;
 pub mod mean;
+pub mod neighbors;
+pub mod skipgram;
 pub mod stopwords;
 pub mod text_format;
 mod vectors;
 pub mod word2vec;
 
 pub use format::{Format, ReadOptions, ReadReport, Utf8Errors, read_vectors, write_vectors};
+pub use job::{EmbedOptions, embed_documents, write_kept, write_means};
 pub use mean::{DropReason, MeanVectors, content_tokens, mean_vectors, needed_words, word_tokens};
+pub use neighbors::nearest;
+pub use skipgram::{SkipGramParams, TrainReport, train_skipgram};
 pub use stopwords::{STOP_WORDS_EN, is_stop_word};
 pub use text_format::numpy_f32_str;
 pub use vectors::WordVectors;
