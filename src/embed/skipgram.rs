@@ -456,3 +456,37 @@ fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
         *yi += a * xi;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs() -> Vec<String> {
+        (0..200).map(|i| format!("the cat {} sat on the mat while the dog {} barked", i % 7, i % 5)).collect()
+    }
+
+    #[test]
+    fn one_thread_is_deterministic_for_a_seed() {
+        let params =
+            SkipGramParams { dim: 16, min_count: 1, epochs: 2, threads: 1, ..SkipGramParams::default() };
+        let (a, _) = train_skipgram(&docs(), &params, false).unwrap();
+        let (b, _) = train_skipgram(&docs(), &params, false).unwrap();
+        assert_eq!(a, b);
+        let (c, _) = train_skipgram(&docs(), &SkipGramParams { seed: 2, ..params }, false).unwrap();
+        assert_ne!(a.data(), c.data());
+        assert!(a.data().iter().all(|x| x.is_finite()));
+    }
+
+    #[test]
+    fn tables_follow_gensim() {
+        let cum = cum_table(&[16, 1]);
+        assert_eq!(cum, vec![(8.0 / 9.0 * CUM_DOMAIN).round() as u32, CUM_DOMAIN as u32]);
+        // A word at 1e-3 of the corpus is kept with probability (√1 + 1) · 1 → capped at 1.
+        let s = sample_thresholds(&[1, 999], 1e-3);
+        assert_eq!(s[0], u32::MAX);
+        assert!(s[1] < u32::MAX / 10);
+        let e = exp_table();
+        assert!((e[500] - 0.5).abs() < 1e-2 && e[0] < 0.01 && e[999] > 0.99);
+        assert!(train_skipgram(&["a b"], &SkipGramParams::default(), false).is_err());
+    }
+}

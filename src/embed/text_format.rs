@@ -298,3 +298,29 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod read_tests {
+    use crate::embed::{Format, ReadOptions, read_vectors};
+
+    fn error(name: &str, text: &str) -> String {
+        let dir = std::env::temp_dir().join(format!("cinegenre-w2vt-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        read_vectors(&path, Some(Format::Text), &ReadOptions::default()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn bad_text_files_name_the_line() {
+        assert!(error("short.txt", "3 2\na 1 2\nb 3 4\n").contains(":4: the header announces 3 words"));
+        assert!(error("long.txt", "1 2\na 1 2\nb 3 4\n").contains(":3: the header announces 1 words"));
+        let e = error("dim.txt", "2 2\na 1 2\nb 3 4 5\n");
+        assert!(e.contains(":3: `b` has 3 values, expected 2"), "{e}");
+        let e = error("glove.txt", "a 1 2\nb 3\n");
+        assert!(e.contains(":2: `b` has 1 values, expected 2 (the first row's count)"), "{e}");
+        let e = error("nan.txt", "1 2\na 1 x\n");
+        assert!(e.contains(":2: value 2 of `a`, `x`, is not a number"), "{e}");
+        assert!(error("empty.txt", "").contains("empty"));
+    }
+}

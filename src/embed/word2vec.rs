@@ -257,3 +257,63 @@ pub(crate) fn check_writable(path: &Path, word: &str) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::embed::{Format, read_vectors};
+
+    fn file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("cinegenre-w2v-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn record(word: &str, values: &[f32]) -> Vec<u8> {
+        let mut out = format!("{word} ").into_bytes();
+        values.iter().for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
+        out
+    }
+
+    fn error(name: &str, bytes: &[u8]) -> String {
+        let path = file(name, bytes);
+        read_vectors(&path, Some(Format::Binary), &ReadOptions::default()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn truncated_files_and_count_mismatches_name_the_record() {
+        let mut two = b"2 2\n".to_vec();
+        two.extend(record("a", &[1.0, 2.0]));
+        two.extend(record("b", &[3.0, 4.0]));
+        let e = error("cut.bin", &two[..two.len() - 3]);
+        assert!(e.contains("record 2 of 2") && e.contains("truncated"), "{e}");
+        let mut more = two.clone();
+        more[0] = b'1';
+        let e = error("more.bin", &more);
+        assert!(e.contains("announces 1 words but more data follows"), "{e}");
+        let mut fewer = two.clone();
+        fewer[0] = b'3';
+        assert!(error("fewer.bin", &fewer).contains("record 3 of 3"));
+    }
+
+    #[test]
+    fn a_wrong_dimension_is_reported_as_such() {
+        let mut data = b"2 3\n".to_vec();
+        data.extend(record("a", &[1.0, 2.0]));
+        data.extend(record("b", &[3.0, 4.0]));
+        data.extend(b"\n");
+        let e = error("dim.bin", &data);
+        assert!(e.contains("dimension") || e.contains("truncated"), "{e}");
+        assert!(error("header.bin", b"two 3\n").contains(":1: the header `two 3`"));
+        assert!(error("zero.bin", b"1 0\n").contains("dimension 0"));
+    }
+
+    #[test]
+    fn words_with_spaces_cannot_be_written() {
+        let v = WordVectors::from_rows(1, vec!["New York".into()], &[1.0]).unwrap();
+        let e = write_binary(&file("space.bin", b""), &v).unwrap_err();
+        assert!(e.to_string().contains("`New York`"), "{e}");
+    }
+}

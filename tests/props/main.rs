@@ -3,6 +3,7 @@
 
 mod bayes;
 mod dataset;
+mod embed;
 mod io;
 mod matrix;
 mod metrics;
