@@ -244,7 +244,7 @@ fn push_numpy_f32(out: &mut String, v: f32) {
 /// rounding), Rust the upper one. `digits` × 10^(exp + 1 − len) is Rust's choice.
 fn round_half_even(a: f32, digits: String, exp: i32) -> String {
     let last = digits.as_bytes()[digits.len() - 1] - b'0';
-    if last % 2 == 0 {
+    if last.is_multiple_of(2) {
         return digits;
     }
     let head = &digits[..digits.len() - 1];
@@ -277,7 +277,7 @@ mod tests {
     #[test]
     fn numpy_str_cases_measured_in_numpy_2_4() {
         let cases: [(f32, &str); 15] = [
-            (-3330502.25, "-3.3305022e+06"),
+            (-13322009.0 / 4.0, "-3.3305022e+06"), // exactly halfway: the even digit
             (0.0, "0.0"),
             (-0.0, "-0.0"),
             (3.0, "3.0"),

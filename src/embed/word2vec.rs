@@ -226,7 +226,7 @@ fn check_only_whitespace_left(path: &Path, w: &mut Window<impl Read>, n: usize) 
 pub(crate) fn write_binary(path: &Path, vectors: &WordVectors) -> Result<()> {
     write_atomic(path, |out| {
         let io = |e| Error::io(path, e);
-        write!(out, "{} {}\n", vectors.len(), vectors.dim()).map_err(io)?;
+        writeln!(out, "{} {}", vectors.len(), vectors.dim()).map_err(io)?;
         let mut bytes = Vec::with_capacity(vectors.dim() * 4);
         for (word, row) in vectors.iter() {
             check_writable(path, word)?;

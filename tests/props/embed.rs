@@ -47,7 +47,7 @@ proptest! {
         let i = pick.index(table.len());
         let word = &table.words()[i];
         // Only a lowercase \w+ word that is not a stop word survives as itself.
-        let usable = word.chars().all(|c| cinegenre::text::is_python_word_char(c))
+        let usable = word.chars().all(cinegenre::text::is_python_word_char)
             && cinegenre::text::python_lower(word) == *word
             && !cinegenre::embed::is_stop_word(word);
         prop_assume!(usable);
