@@ -20,7 +20,8 @@
 //! use cinegenre::embed::{DropReason, WordVectors, mean_vectors};
 //! let v = WordVectors::from_rows(2, vec!["the".into(), "cat".into()], &[9.0, 9.0, 1.0, 3.0])?;
 //! let m = mean_vectors(&["The cat, the CAT", "the of", "dog"], &v);
-//! assert_eq!(m.rows, vec![5.0, 6.0, 1.0, 3.0].into_iter().take(2).collect::<Vec<f32>>());
+//! // "The" is no stop word (case-sensitive) but is looked up as "the"; "the" is dropped.
+//! assert_eq!(m.rows, vec![(9.0 + 1.0 + 1.0) / 3.0, (9.0 + 3.0 + 3.0) / 3.0]);
 //! assert_eq!(m.kept, vec![0]);
 //! assert_eq!(m.dropped, vec![(1, DropReason::OnlyStopWords), (2, DropReason::NoKnownWord)]);
 //! # Ok::<(), cinegenre::Error>(())
