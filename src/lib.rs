@@ -13,12 +13,15 @@
 //! 5. **Evaluate**: precision/recall per genre and per movie, classification report ([`metrics`]).
 //! 6. **Co-cluster** genres: co-occurrence counts, spectral co-clustering and heatmaps
 //!    ([`cluster`], on the hand-written SVDs of [`linalg`]).
-//! 7. **Run** it all: [`run`], the main job behind `cinegenre run`.
+//! 7. **Embed** overviews as mean word vectors, from word2vec files or our own skip-gram
+//!    ([`embed`]).
+//! 8. **Run** it all: [`run`], the main job behind `cinegenre run`.
 
 pub mod bayes;
 pub mod classifier;
 pub mod cluster;
 pub mod dataset;
+pub mod embed;
 pub mod error;
 pub mod io;
 pub mod labels;

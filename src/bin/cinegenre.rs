@@ -12,7 +12,7 @@ use cinegenre::dataset::{self, Bundled, GenreMap};
 use cinegenre::labels::{self, LabelFile};
 use cinegenre::run::{DataChoice, RunConfig};
 use cinegenre::text::{self, Cleaning, DocFreq, VectorizeOptions};
-use cinegenre::{Result, io, metrics};
+use cinegenre::{Result, embed, io, metrics};
 
 #[derive(Parser)]
 #[command(
@@ -66,6 +66,12 @@ enum Command {
     /// Spectral co-clustering (Dhillon 2001) of a non-negative matrix: row and column labels,
     /// optionally a heatmap before and after reordering by bicluster.
     Cocluster(CoclusterArgs),
+    /// Mean word vector of each document (the tutorial's text features): float32 .npy, one row
+    /// per document with a known content word.
+    Embed(EmbedArgs),
+    /// Word vectors: train skip-gram, look up neighbours, convert or filter a vector file.
+    #[command(subcommand)]
+    Vectors(VectorsCommand),
 }
 
 #[derive(Args)]
@@ -282,6 +288,151 @@ struct EvaluateArgs {
     digits: usize,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum VectorFormatArg {
+    /// word2vec binary (.bin).
+    Bin,
+    /// word2vec text, or GloVe without a header (.txt, .vec).
+    Text,
+}
+
+impl From<VectorFormatArg> for embed::Format {
+    fn from(f: VectorFormatArg) -> Self {
+        match f {
+            VectorFormatArg::Bin => embed::Format::Binary,
+            VectorFormatArg::Text => embed::Format::Text,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum UnicodeErrorsArg {
+    /// Refuse a word that is not valid UTF-8.
+    Strict,
+    /// Replace invalid bytes by U+FFFD (gensim's unicode_errors='replace').
+    Replace,
+}
+
+/// How to read a word-vector file.
+#[derive(Args)]
+struct VectorFileArgs {
+    /// Word vectors: word2vec binary (.bin), word2vec text or GloVe (.txt, .vec); .gz allowed.
+    #[arg(long)]
+    vectors: PathBuf,
+    /// The file's format, when its name does not say (default: from the name, else detected).
+    #[arg(long, value_enum)]
+    format: Option<VectorFormatArg>,
+    /// What to do with words that are not valid UTF-8.
+    #[arg(long, value_enum, default_value = "strict")]
+    unicode_errors: UnicodeErrorsArg,
+}
+
+impl VectorFileArgs {
+    fn utf8(&self) -> embed::Utf8Errors {
+        match self.unicode_errors {
+            UnicodeErrorsArg::Strict => embed::Utf8Errors::Strict,
+            UnicodeErrorsArg::Replace => embed::Utf8Errors::Replace,
+        }
+    }
+}
+
+#[derive(Args)]
+struct EmbedArgs {
+    #[command(flatten)]
+    file: VectorFileArgs,
+    /// Documents: .txt (one per line), .csv (a named column), .jsonl (a named field), or a movie file.
+    #[arg(long)]
+    input: PathBuf,
+    /// Column or field holding the text (.csv/.jsonl).
+    #[arg(long, default_value = "overview")]
+    column: String,
+    /// Text cleaning before tokenizing (the tutorial's word-vector branch does none).
+    #[arg(long, value_enum, default_value = "none")]
+    clean: CleanArg,
+    /// Output matrix: float32 .npy of shape (kept documents, dim).
+    #[arg(long)]
+    out: PathBuf,
+    /// Also write which documents the rows are, and which were dropped and why (JSON).
+    #[arg(long)]
+    kept: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum VectorsCommand {
+    /// Train skip-gram vectors with negative sampling on documents (default: all bundled overviews).
+    Train(VectorsTrainArgs),
+    /// Print the nearest words of WORD by cosine similarity.
+    Neighbors(VectorsNeighborsArgs),
+    /// Rewrite a vector file in another format, optionally keeping only the words a corpus needs.
+    Convert(VectorsConvertArgs),
+}
+
+#[derive(Args)]
+struct VectorsTrainArgs {
+    /// Documents (as for `vectorize`); without it, every bundled overview.
+    #[arg(long)]
+    input: Option<PathBuf>,
+    /// Column or field holding the text (.csv/.jsonl).
+    #[arg(long, default_value = "overview")]
+    column: String,
+    /// Vector dimension.
+    #[arg(long, default_value_t = 300)]
+    dim: usize,
+    /// Maximum distance between center and context word.
+    #[arg(long, default_value_t = 5)]
+    window: usize,
+    /// Noise words per pair.
+    #[arg(long, default_value_t = 5)]
+    negative: usize,
+    /// Passes over the corpus.
+    #[arg(long, default_value_t = 5)]
+    epochs: usize,
+    /// Ignore words seen fewer times.
+    #[arg(long, default_value_t = 5)]
+    min_count: usize,
+    /// Sub-sampling threshold of frequent words (0 disables).
+    #[arg(long, default_value_t = 1e-3)]
+    sample: f64,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Worker threads (0: all cores); 1 gives the same vectors for the same seed.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Output vectors (.bin: word2vec binary, .txt: text).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+struct VectorsNeighborsArgs {
+    /// The word (exact, case-sensitive).
+    word: String,
+    #[command(flatten)]
+    file: VectorFileArgs,
+    /// How many neighbours.
+    #[arg(long, default_value_t = 10)]
+    k: usize,
+}
+
+#[derive(Args)]
+struct VectorsConvertArgs {
+    #[command(flatten)]
+    file: VectorFileArgs,
+    /// Keep only the words these documents need (lowercased non-stop-word tokens).
+    #[arg(long)]
+    vocab_from: Option<PathBuf>,
+    /// Column or field of --vocab-from holding the text.
+    #[arg(long, default_value = "overview")]
+    column: String,
+    /// Output vectors.
+    #[arg(long)]
+    out: PathBuf,
+    /// Output format (default: from the output name, else binary).
+    #[arg(long, value_enum)]
+    out_format: Option<VectorFormatArg>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli.command, &Timer(cli.timings)) {
@@ -420,6 +571,8 @@ fn dispatch(command: Command, timer: &Timer) -> Result<()> {
         }
         Command::Cooccur(a) => cooccur_command(&a)?,
         Command::Cocluster(a) => cocluster_command(&a, timer)?,
+        Command::Embed(a) => embed_command(a, timer)?,
+        Command::Vectors(c) => vectors_command(c, timer)?,
     }
     Ok(())
 }
@@ -485,6 +638,121 @@ fn cocluster_command(a: &CoclusterArgs, timer: &Timer) -> Result<()> {
             let group: Vec<&str> =
                 fit.row_labels.iter().zip(names).filter(|&(&l, _)| l == c).map(|(_, s)| s.as_str()).collect();
             println!("  bicluster {c}: {}", group.join(", "));
+        }
+    }
+    Ok(())
+}
+
+fn cleaning(c: CleanArg) -> Cleaning {
+    match c {
+        CleanArg::Tutorial => Cleaning::Tutorial,
+        CleanArg::None => Cleaning::None,
+    }
+}
+
+fn embed_command(a: EmbedArgs, timer: &Timer) -> Result<()> {
+    let docs = timer.step("read", || text::read_documents(&a.input, &a.column, cleaning(a.clean)))?;
+    let options = embed::EmbedOptions { format: a.file.format.map(Into::into), utf8_errors: a.file.utf8() };
+    let (means, report) = timer.step("embed", || embed::embed_documents(&docs, &a.file.vectors, &options))?;
+    timer.step("write", || {
+        embed::write_means(&a.out, &means)?;
+        match &a.kept {
+            Some(kept) => embed::write_kept(kept, &means, docs.len()),
+            None => Ok(()),
+        }
+    })?;
+    println!(
+        "read {} word-vector records; wrote {}×{} mean vectors to {}",
+        report.records,
+        means.kept.len(),
+        means.dim,
+        a.out.display()
+    );
+    if !means.dropped.is_empty() {
+        let only_stop = means.dropped.iter().filter(|d| d.1 == embed::DropReason::OnlyStopWords).count();
+        eprintln!(
+            "dropped {} of {} documents: {} with only stop words, {} with no word in the vectors",
+            means.dropped.len(),
+            docs.len(),
+            only_stop,
+            means.dropped.len() - only_stop
+        );
+    }
+    Ok(())
+}
+
+fn vectors_command(c: VectorsCommand, timer: &Timer) -> Result<()> {
+    match c {
+        VectorsCommand::Train(a) => {
+            let docs = timer.step("read", || match &a.input {
+                Some(path) => text::read_documents(path, &a.column, Cleaning::None),
+                None => Ok(dataset::load_bundled(Bundled::All)?.0.into_iter().map(|m| m.overview).collect()),
+            })?;
+            let params = embed::SkipGramParams {
+                dim: a.dim,
+                window: a.window,
+                negative: a.negative,
+                epochs: a.epochs,
+                min_count: a.min_count,
+                sample: a.sample,
+                seed: a.seed,
+                threads: a.threads,
+                ..embed::SkipGramParams::default()
+            };
+            let (vectors, report) = timer.step("train", || embed::train_skipgram(&docs, &params, true))?;
+            let format = embed::Format::from_path(&a.out).unwrap_or(embed::Format::Binary);
+            timer.step("write", || embed::write_vectors(&a.out, &vectors, format))?;
+            println!(
+                "trained {} words × {} dims on {} documents: {} raw words ({} after sub-sampling) in {:.2} s, \
+                 {:.0} words/s; wrote {}",
+                report.vocabulary,
+                vectors.dim(),
+                docs.len(),
+                report.raw_words,
+                report.effective_words,
+                report.seconds,
+                report.words_per_second(),
+                a.out.display()
+            );
+        }
+        VectorsCommand::Neighbors(a) => {
+            let options = embed::ReadOptions { utf8_errors: a.file.utf8(), ..Default::default() };
+            let (vectors, _) = timer.step("read", || {
+                embed::read_vectors(&a.file.vectors, a.file.format.map(Into::into), &options)
+            })?;
+            for (word, sim) in embed::nearest(&vectors, &a.word, a.k)? {
+                println!("{word}\t{sim:.4}");
+            }
+        }
+        VectorsCommand::Convert(a) => {
+            let needed = match &a.vocab_from {
+                Some(path) => {
+                    Some(embed::needed_words(&text::read_documents(path, &a.column, Cleaning::None)?))
+                }
+                None => None,
+            };
+            let options = embed::ReadOptions {
+                keep: needed.as_ref(),
+                utf8_errors: a.file.utf8(),
+                ..Default::default()
+            };
+            let (vectors, report) = timer.step("read", || {
+                embed::read_vectors(&a.file.vectors, a.file.format.map(Into::into), &options)
+            })?;
+            let format = a
+                .out_format
+                .map(Into::into)
+                .or_else(|| embed::Format::from_path(&a.out))
+                .unwrap_or(embed::Format::Binary);
+            timer.step("write", || embed::write_vectors(&a.out, &vectors, format))?;
+            println!(
+                "read {} records ({} repeated), wrote {} words × {} dims to {}",
+                report.records,
+                report.duplicates,
+                vectors.len(),
+                vectors.dim(),
+                a.out.display()
+            );
         }
     }
     Ok(())

@@ -9,3 +9,4 @@ mod io;
 mod metrics;
 mod split;
 mod text;
+mod word2vec;

@@ -4,6 +4,7 @@
 mod bayes;
 mod cocluster;
 mod dataset;
+mod embed;
 mod io;
 mod matrix;
 mod metrics;

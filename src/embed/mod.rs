@@ -1,0 +1,34 @@
+//! Word vectors: word2vec files, skip-gram training, and the tutorial's mean-vector text features.
+//!
+//! ```text
+//! GoogleNews .bin / .txt / GloVe ──read (keep the corpus' words)──▶ WordVectors
+//! overviews ──skip-gram with negative sampling──────────────────────▶ WordVectors
+//! overview ──\w+──▶ tokens ──not a stop word──▶ lower ──in vectors──▶ mean (float32) ──▶ row
+//! ```
+//!
+//! * [`format`](mod@format), [`word2vec`](mod@word2vec), [`text_format`](mod@text_format): the
+//!   binary and text formats, streaming and filtered, byte-identical to gensim 4.4's writer.
+//! * [`stopwords`](mod@stopwords): the 174-word English list of `stop_words` 2018.7.23.
+//! * [`mean`](mod@mean): tokens and the tutorial's float32 mean (ALGORITHMS.md §12.2).
+//! * [`skipgram`](mod@skipgram): our own vectors trained from the overviews (Mikolov et al.
+//!   2013), so the branch works without the 3.6 GB GoogleNews file.
+//! * [`neighbors`](mod@neighbors): nearest words by cosine, a sanity check for trained vectors.
+
+pub mod format;
+mod job;
+pub mod mean;
+pub mod neighbors;
+pub mod skipgram;
+pub mod stopwords;
+pub mod text_format;
+mod vectors;
+pub mod word2vec;
+
+pub use format::{Format, ReadOptions, ReadReport, Utf8Errors, read_vectors, write_vectors};
+pub use job::{EmbedOptions, embed_documents, write_kept, write_means};
+pub use mean::{DropReason, MeanVectors, content_tokens, mean_vectors, needed_words, word_tokens};
+pub use neighbors::nearest;
+pub use skipgram::{SkipGramParams, TrainReport, train_skipgram};
+pub use stopwords::{STOP_WORDS_EN, is_stop_word};
+pub use text_format::numpy_f32_str;
+pub use vectors::WordVectors;
