@@ -310,6 +310,7 @@ fn fetch_tmdb(a: FetchTmdbArgs) -> Result<()> {
             ));
         }
     };
+    let years = a.years.as_deref().map(tmdb::parse_years).transpose()?;
     let credentials = tmdb::Credentials::resolve(a.api_key, a.bearer_token)?;
     let config = tmdb::ClientConfig {
         rate: a.rate,
@@ -328,7 +329,7 @@ fn fetch_tmdb(a: FetchTmdbArgs) -> Result<()> {
         out_dir: a.out.clone(),
         pages: a.pages,
         genres: a.genres,
-        years: a.years.as_deref().map(tmdb::parse_years).transpose()?,
+        years,
         poster_size,
         max_movies: a.max_movies,
         threads: a.threads,

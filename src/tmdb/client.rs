@@ -104,7 +104,10 @@ pub struct ClientStats {
     pub sent: usize,
     pub from_cache: usize,
     pub retries: usize,
+    /// Items given up on.
     pub failed: usize,
+    /// Faults met by requests that succeeded in the end.
+    pub survived: usize,
     pub corrupt_cache: usize,
     pub faults: BTreeMap<String, usize>,
 }
@@ -219,14 +222,17 @@ impl Client {
     /// Run `attempt` until it succeeds, fails for good, or runs out of attempts.
     fn with_retries<T>(&self, what: &str, attempt: impl Fn() -> Result<T, Fault>) -> Result<T, Failure> {
         let policy = self.config.retry;
-        let mut n = 0;
+        let mut n: usize = 0;
         loop {
             n += 1;
             if self.refused.load(Ordering::Relaxed) {
                 return Err(Failure::Fatal(refused()));
             }
             let fault = match attempt() {
-                Ok(value) => return Ok(value),
+                Ok(value) => {
+                    self.count(|s| s.survived += n - 1);
+                    return Ok(value);
+                }
                 Err(fault) => fault,
             };
             self.count(|s| *s.faults.entry(fault.kind()).or_default() += 1);
@@ -234,10 +240,10 @@ impl Client {
                 self.refused.store(true, Ordering::Relaxed);
                 return Err(Failure::Fatal(refused()));
             }
-            if !fault.is_retryable() || n >= policy.max_attempts {
+            if !fault.is_retryable() || n >= policy.max_attempts as usize {
                 self.count(|s| s.failed += 1);
                 self.warn(&format!("{what}: {fault} (gave up after {n} attempts)"));
-                return Err(Failure::Item { what: what.to_string(), fault, attempts: n });
+                return Err(Failure::Item { what: what.to_string(), fault, attempts: n as u32 });
             }
             self.count(|s| s.retries += 1);
             let wait = match fault {
@@ -245,7 +251,7 @@ impl Client {
                     self.bucket.hold_for(wait);
                     wait
                 }
-                _ => policy.backoff(n, jitter_unit()),
+                _ => policy.backoff(n as u32, jitter_unit()),
             };
             std::thread::sleep(wait);
         }

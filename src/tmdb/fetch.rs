@@ -114,6 +114,9 @@ fn parse_page(key: &str) -> impl Fn(&[u8]) -> Result<Page, String> + '_ {
 pub fn fetch_dataset(plan: &FetchPlan, client: &Client) -> Result<FetchSummary> {
     let out = &plan.out_dir;
     std::fs::create_dir_all(out.join("posters")).map_err(|e| Error::io(out, e))?;
+    for dir in [out.join("posters"), out.join("cache")] {
+        remove_stale_temps(&dir);
+    }
     let mut summary = FetchSummary::default();
 
     let genres = client
@@ -196,6 +199,17 @@ pub fn fetch_dataset(plan: &FetchPlan, client: &Client) -> Result<FetchSummary> 
     summary.client = client.stats();
     write_summary(&out.join("summary.json"), &summary)?;
     Ok(summary)
+}
+
+/// Remove the `.name.tmp-PID` files a killed run left behind (see [`crate::io::write_atomic`]).
+fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.contains(".tmp-") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 fn select_genres(all: &[GenreEntry], choice: &GenreChoice) -> Result<Vec<GenreEntry>> {

@@ -45,14 +45,6 @@ pub struct FetchSummary {
     pub failures: Vec<FailureRecord>,
 }
 
-impl FetchSummary {
-    /// Faults met and retried past (all faults minus those that ended in a failure).
-    pub fn faults_survived(&self) -> usize {
-        let seen: usize = self.client.faults.values().sum();
-        seen.saturating_sub(self.client.failed)
-    }
-}
-
 pub(crate) fn write_summary(path: &Path, summary: &FetchSummary) -> Result<()> {
     write_atomic(path, |w| {
         serde_json::to_writer_pretty(&mut *w, summary).map_err(|e| Error::io(path, e.into()))?;
@@ -74,11 +66,12 @@ impl fmt::Display for FetchSummary {
         let faults: Vec<String> = c.faults.iter().map(|(k, n)| format!("{k}×{n}")).collect();
         writeln!(
             f,
-            "requests: {} sent, {} answered from the cache, {} retried, {} failed; faults: {}",
+            "requests: {} sent, {} answered from the cache, {} retried, {} failed; {} faults survived: {}",
             c.sent,
             c.from_cache,
             c.retries,
             c.failed,
+            c.survived,
             if faults.is_empty() { "none".into() } else { faults.join(" ") }
         )?;
         if c.corrupt_cache > 0 {
