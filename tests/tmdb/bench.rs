@@ -33,7 +33,7 @@ fn two_thousand_requests_hold_the_rate_and_lose_nothing() {
     let client = Client::new(config, Credentials::resolve(Some(KEY.into()), None).unwrap(), Some(cache))
         .unwrap()
         .on_warning(|w| eprintln!("warning: {w}"));
-    let (years, pages) = ((2000, 2016), 2);
+    let (years, pages) = ((1993, 2017), 2);
     let plan = FetchPlan {
         out_dir: out.clone(),
         pages,

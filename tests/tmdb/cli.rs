@@ -57,7 +57,8 @@ fn a_killed_run_resumes_to_the_same_dataset_and_the_key_stays_secret() {
     // Same plan, killed (SIGKILL) half way, then run again to the end.
     let resumed = temp_dir("resumed");
     let server = MockServer::start(MockConfig { api_key: KEY.into(), ..MockConfig::default() });
-    let mut child = fetch(&server, &resumed, KEY).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child =
+        fetch(&server, &resumed, KEY).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     while server.hit_count() < uninterrupted / 2 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(2));
@@ -85,7 +86,7 @@ fn a_killed_run_resumes_to_the_same_dataset_and_the_key_stays_secret() {
     assert!(repeated <= 8 + 1, "{repeated} requests were repeated after the kill");
 
     // `cinegenre run --data DIR` reads the folder.
-    let (loaded, _) = cinegenre::dataset::load_prepared(&[resumed.clone()]).unwrap();
+    let (loaded, _) = cinegenre::dataset::load_prepared(std::slice::from_ref(&resumed)).unwrap();
     assert_eq!(loaded.len(), written_ids(&resumed).len());
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(resumed.join("summary.json")).unwrap()).unwrap();
@@ -103,7 +104,10 @@ fn a_bad_key_stops_with_one_sentence() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("error: TMDB: TMDB refused the API key or bearer token (HTTP 401)"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: TMDB: TMDB refused the API key or bearer token (HTTP 401)"),
+        "{stderr}"
+    );
     assert!(!text(&output).contains(wrong));
     assert_eq!(server.hit_count(), 1, "the run went on after a 401");
     assert!(!out.join("movies.jsonl").exists());

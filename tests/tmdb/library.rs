@@ -130,7 +130,11 @@ fn the_real_ratio_scaled_down_holds_four_per_second() {
         }
     });
     assert_eq!(server.hit_count(), 10);
-    assert!(server.max_in_window(Duration::from_secs(1)) <= 4, "{}", server.max_in_window(Duration::from_secs(1)));
+    assert!(
+        server.max_in_window(Duration::from_secs(1)) <= 4,
+        "{}",
+        server.max_in_window(Duration::from_secs(1))
+    );
 }
 
 #[test]
@@ -150,7 +154,9 @@ fn endpoints_answer_and_unknown_movies_are_not_retried() {
         other => panic!("expected a 404 failure after one attempt, got {other:?}"),
     }
     assert_eq!(server.hit_count(), before + 1, "a 404 was retried");
-    assert!(server.hits().iter().all(|h| h.raw.contains(&format!("Bearer {KEY}")) && !h.raw.contains("api_key")));
+    assert!(
+        server.hits().iter().all(|h| h.raw.contains(&format!("Bearer {KEY}")) && !h.raw.contains("api_key"))
+    );
 }
 
 #[test]

@@ -14,7 +14,6 @@ use serde_json::Value;
 
 use mock::{MockServer, PAGE};
 
-
 /// The test key: long and odd enough that finding it anywhere means it leaked.
 pub const KEY: &str = "k3y-5f1c0d2e9a77-SECRET";
 
@@ -33,7 +32,11 @@ pub fn fast_config(server: &MockServer) -> ClientConfig {
         api_base: server.api_base(),
         image_base: server.image_base(),
         rate: RateLimit { requests: 40, window: Duration::from_millis(500) },
-        retry: RetryPolicy { max_attempts: 4, base_delay: Duration::from_millis(10), max_delay: Duration::from_millis(200) },
+        retry: RetryPolicy {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(200),
+        },
         timeout: Duration::from_secs(1),
     }
 }
@@ -76,7 +79,10 @@ pub fn expected_ids_by_year(
             }
         }
     }
-    ids.into_iter().filter(|(_, p)| !bad_posters.iter().any(|b| p.ends_with(b.as_str()))).map(|(id, _)| id).collect()
+    ids.into_iter()
+        .filter(|(_, p)| !bad_posters.iter().any(|b| p.ends_with(b.as_str())))
+        .map(|(id, _)| id)
+        .collect()
 }
 
 /// The ids in `DIR/movies.jsonl`, in order.

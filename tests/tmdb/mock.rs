@@ -22,10 +22,25 @@ const IDLE: Duration = Duration::from_secs(5);
 pub const PAGE: usize = 20;
 /// TMDB's 19 movie genres (2017), plus the 10769 "Foreign" the old crawls carry.
 pub const GENRES: &[(u32, &str)] = &[
-    (28, "Action"), (12, "Adventure"), (16, "Animation"), (35, "Comedy"), (80, "Crime"),
-    (99, "Documentary"), (18, "Drama"), (10751, "Family"), (14, "Fantasy"), (36, "History"),
-    (27, "Horror"), (10402, "Music"), (9648, "Mystery"), (10749, "Romance"),
-    (878, "Science Fiction"), (10770, "TV Movie"), (53, "Thriller"), (10752, "War"), (37, "Western"),
+    (28, "Action"),
+    (12, "Adventure"),
+    (16, "Animation"),
+    (35, "Comedy"),
+    (80, "Crime"),
+    (99, "Documentary"),
+    (18, "Drama"),
+    (10751, "Family"),
+    (14, "Fantasy"),
+    (36, "History"),
+    (27, "Horror"),
+    (10402, "Music"),
+    (9648, "Mystery"),
+    (10749, "Romance"),
+    (878, "Science Fiction"),
+    (10770, "TV Movie"),
+    (53, "Thriller"),
+    (10752, "War"),
+    (37, "Western"),
 ];
 
 /// One injected misbehaviour.
@@ -218,7 +233,9 @@ fn serve(stream: TcpStream, state: &State) {
         }
         let bearer = head
             .lines()
-            .find_map(|l| l.strip_prefix("authorization: Bearer ").or(l.strip_prefix("Authorization: Bearer ")))
+            .find_map(|l| {
+                l.strip_prefix("authorization: Bearer ").or(l.strip_prefix("Authorization: Bearer "))
+            })
             .map(|s| s.trim().to_string());
         let authorized = path.starts_with("/t/p/")
             || api_key.as_deref() == Some(&state.config.api_key)
@@ -241,7 +258,10 @@ fn serve(stream: TcpStream, state: &State) {
             }
             Some(Fault::Reset) => false,
             Some(Fault::Truncated) => {
-                let head = format!("HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n", body.len());
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+                    body.len()
+                );
                 let _ = out.write_all(head.as_bytes()).and_then(|_| out.write_all(&body[..body.len() / 2]));
                 false
             }
@@ -262,7 +282,7 @@ fn next_fault(state: &State, key: &str, n: usize) -> Option<Fault> {
         return Some(fault.clone());
     }
     let (every, cycle) = state.config.every.as_ref()?;
-    (n % every == 0).then(|| cycle[(n / every) % cycle.len()].clone())
+    n.is_multiple_of(*every).then(|| cycle[(n / every) % cycle.len()].clone())
 }
 
 fn route(state: &State, path: &str, params: &[(String, String)]) -> (u16, &'static str, Vec<u8>) {
@@ -271,11 +291,13 @@ fn route(state: &State, path: &str, params: &[(String, String)]) -> (u16, &'stat
         let page: usize = get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
         let total_pages = all.len().div_ceil(PAGE).max(1);
         let results: Vec<Value> = all.iter().skip((page - 1) * PAGE).take(PAGE).cloned().collect();
-        let body = json!({"page": page, "results": results, "total_results": all.len(), "total_pages": total_pages});
+        let body =
+            json!({"page": page, "results": results, "total_results": all.len(), "total_pages": total_pages});
         (200, "application/json;charset=utf-8", body.to_string().into_bytes())
     };
     let not_found = || {
-        let body = json!({"status_code": 34, "status_message": "The resource you requested could not be found."});
+        let body =
+            json!({"status_code": 34, "status_message": "The resource you requested could not be found."});
         (404, "application/json", body.to_string().into_bytes())
     };
     if let Some(image) = path.strip_prefix("/t/p/") {
@@ -287,7 +309,8 @@ fn route(state: &State, path: &str, params: &[(String, String)]) -> (u16, &'stat
     }
     match path {
         "/3/genre/movie/list" => {
-            let genres: Vec<Value> = GENRES.iter().map(|(id, name)| json!({"id": id, "name": name})).collect();
+            let genres: Vec<Value> =
+                GENRES.iter().map(|(id, name)| json!({"id": id, "name": name})).collect();
             (200, "application/json", json!({ "genres": genres }).to_string().into_bytes())
         }
         "/3/configuration" => {
@@ -307,7 +330,8 @@ fn route(state: &State, path: &str, params: &[(String, String)]) -> (u16, &'stat
         }
         "/3/search/movie" => {
             let q = get("query").unwrap_or("").to_lowercase();
-            let all = state.movies.iter().filter(|m| m["title"].as_str().unwrap_or("").to_lowercase().contains(&q));
+            let all =
+                state.movies.iter().filter(|m| m["title"].as_str().unwrap_or("").to_lowercase().contains(&q));
             page_of(all.cloned().collect())
         }
         _ => match path.strip_prefix("/3/movie/").and_then(|id| id.parse::<u64>().ok()) {
@@ -330,7 +354,13 @@ pub fn poster_jpeg(file: &str) -> Vec<u8> {
     bytes
 }
 
-fn respond(out: &mut TcpStream, status: u16, content_type: &str, body: &[u8], retry_after: Option<&str>) -> bool {
+fn respond(
+    out: &mut TcpStream,
+    status: u16,
+    content_type: &str,
+    body: &[u8],
+    retry_after: Option<&str>,
+) -> bool {
     let reason = match status {
         200 => "OK",
         401 => "Unauthorized",
@@ -339,7 +369,10 @@ fn respond(out: &mut TcpStream, status: u16, content_type: &str, body: &[u8], re
         503 => "Service Unavailable",
         _ => "Error",
     };
-    let mut head = format!("HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n", body.len());
+    let mut head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     if let Some(s) = retry_after {
         head.push_str(&format!("Retry-After: {s}\r\n"));
     }
