@@ -124,8 +124,8 @@ pub struct Client {
     warn: Box<dyn Fn(&str) + Send + Sync>,
 }
 
-const REFUSED: &str = "TMDB refused the API key or bearer token (HTTP 401): check TMDB_API_KEY, \
-                       TMDB_BEARER_TOKEN or --api-key";
+const REFUSED: &str = "the API key or bearer token was refused (HTTP 401); check TMDB_API_KEY, \
+                       TMDB_BEARER_TOKEN, --api-key or --bearer-token";
 
 impl Client {
     /// A client with `config`, authenticating with `credentials`, caching in `cache` if given.
@@ -290,7 +290,7 @@ impl Client {
 }
 
 fn refused() -> Error {
-    Error::Network { what: "TMDB".into(), message: REFUSED.into() }
+    Error::Network { what: "TMDB API".into(), message: REFUSED.into() }
 }
 
 /// An error and its sources, `outer: inner: innermost`.

@@ -105,7 +105,7 @@ fn a_bad_key_stops_with_one_sentence() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
-        stderr.starts_with("error: TMDB: TMDB refused the API key or bearer token (HTTP 401)"),
+        stderr.starts_with("error: TMDB API: the API key or bearer token was refused (HTTP 401)"),
         "{stderr}"
     );
     assert!(!text(&output).contains(wrong));
