@@ -34,6 +34,8 @@ pub enum Error {
     Vocabulary(String),
     /// A model file of the wrong kind, version or content.
     Model { path: PathBuf, message: String },
+    /// A remote request that failed for good: `what` names it (never with credentials).
+    Network { what: String, message: String },
 }
 
 impl Error {
@@ -98,6 +100,7 @@ impl fmt::Display for Error {
             Error::Param { name, message } => write!(f, "invalid {name}: {message}"),
             Error::Vocabulary(message) => write!(f, "{message}"),
             Error::Model { path, message } => write!(f, "{}: {}", path.display(), message),
+            Error::Network { what, message } => write!(f, "{what}: {message}"),
         }
     }
 }

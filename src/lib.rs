@@ -5,7 +5,8 @@
 //!
 //! The pipeline, in the tutorial's order:
 //!
-//! 1. **Collect** movies: the bundled real TMDB data ([`dataset`]).
+//! 1. **Collect** movies: the bundled real TMDB data ([`dataset`]), or a fresh crawl of the
+//!    TMDB API ([`tmdb`]).
 //! 2. **Prepare** labels: one indicator column per genre ([`labels`]).
 //! 3. **Vectorize** overviews: tokens, counts, TF-IDF with scikit-learn parity ([`text`]) into
 //!    sparse matrices ([`matrix`]).
@@ -35,5 +36,6 @@ pub mod rng;
 pub mod run;
 pub mod split;
 pub mod text;
+pub mod tmdb;
 
 pub use error::{Error, Result};

@@ -12,7 +12,7 @@ use cinegenre::dataset::{self, Bundled, GenreMap};
 use cinegenre::labels::{self, LabelFile};
 use cinegenre::run::{DataChoice, RunConfig};
 use cinegenre::text::{self, Cleaning, DocFreq, VectorizeOptions};
-use cinegenre::{Result, embed, io, metrics};
+use cinegenre::{Result, embed, io, metrics, tmdb};
 
 #[derive(Parser)]
 #[command(
@@ -72,6 +72,9 @@ enum Command {
     /// Word vectors: train skip-gram, look up neighbours, convert or filter a vector file.
     #[command(subcommand)]
     Vectors(VectorsCommand),
+    /// Collect a fresh dataset from an online source.
+    #[command(subcommand)]
+    Fetch(FetchCommand),
 }
 
 #[derive(Args)]
@@ -286,6 +289,112 @@ struct EvaluateArgs {
     /// Decimal digits in the report.
     #[arg(long, default_value_t = 2)]
     digits: usize,
+}
+
+#[derive(Subcommand)]
+enum FetchCommand {
+    /// TMDB: genres → discover pages → posters, rate-limited, retried, cached and resumable.
+    /// Writes DIR/movies.jsonl, DIR/posters/<id>.jpg, DIR/summary.json (and DIR/cache/).
+    Tmdb(FetchTmdbArgs),
+}
+
+#[derive(Args)]
+struct FetchTmdbArgs {
+    /// Output folder; rerunning with the same folder resumes.
+    #[arg(long)]
+    out: PathBuf,
+    /// Discover pages (20 movies each) per genre, and per year with --years.
+    #[arg(long, default_value_t = 5)]
+    pages: u32,
+    /// `all`, or a comma-separated list of genre ids or names (28,Comedy).
+    #[arg(long, default_value = "all")]
+    genres: tmdb::GenreChoice,
+    /// Release years, `2000-2017` or `2015`: one discover query per genre and year.
+    #[arg(long)]
+    years: Option<String>,
+    /// Poster size (w92, w154, w185, w342, w500, w780, original) or `none`.
+    #[arg(long, default_value = "w185")]
+    posters: String,
+    /// Keep at most this many movies (after de-duplication, in plan order).
+    #[arg(long)]
+    max_movies: Option<usize>,
+    /// Request limit as N/DURATION, never exceeded in any window.
+    #[arg(long, default_value = "40/10s")]
+    rate: tmdb::RateLimit,
+    /// Parallel workers sharing the rate limit.
+    #[arg(long, default_value_t = 8)]
+    threads: usize,
+    /// Per-attempt timeout (30s, 500ms).
+    #[arg(long, default_value = "30s")]
+    timeout: String,
+    /// Attempts per request before it is recorded as failed.
+    #[arg(long, default_value_t = 6)]
+    attempts: u32,
+    /// First backoff delay, doubled per retry (with jitter).
+    #[arg(long, default_value = "500ms")]
+    backoff: String,
+    /// TMDB v3 API key (default: $TMDB_API_KEY).
+    #[arg(long)]
+    api_key: Option<String>,
+    /// TMDB v4 read access token (default: $TMDB_BEARER_TOKEN).
+    #[arg(long)]
+    bearer_token: Option<String>,
+    /// API base URL (default: $TMDB_API_BASE or https://api.themoviedb.org/3).
+    #[arg(long)]
+    api_base: Option<String>,
+    /// Image base URL (default: $TMDB_IMAGE_BASE or https://image.tmdb.org/t/p).
+    #[arg(long)]
+    image_base: Option<String>,
+    /// No progress output.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn fetch_tmdb(a: FetchTmdbArgs) -> Result<()> {
+    let duration = |flag: &str, value: &str| {
+        tmdb::parse_duration(value)
+            .ok_or_else(|| cinegenre::Error::param(flag, format!("`{value}` is not a duration (30s, 500ms)")))
+    };
+    let poster_size = match a.posters.as_str() {
+        "none" => None,
+        size if tmdb::POSTER_SIZES.contains(&size) => Some(size.to_string()),
+        other => {
+            let sizes = tmdb::POSTER_SIZES.join(", ");
+            return Err(cinegenre::Error::param(
+                "--posters",
+                format!("`{other}` is not one of {sizes}, none"),
+            ));
+        }
+    };
+    let years = a.years.as_deref().map(tmdb::parse_years).transpose()?;
+    let credentials = tmdb::Credentials::resolve(a.api_key, a.bearer_token)?;
+    let config = tmdb::ClientConfig {
+        rate: a.rate,
+        retry: tmdb::RetryPolicy {
+            max_attempts: a.attempts.max(1),
+            base_delay: duration("--backoff", &a.backoff)?,
+            ..tmdb::RetryPolicy::default()
+        },
+        timeout: duration("--timeout", &a.timeout)?,
+        ..tmdb::ClientConfig::default()
+    }
+    .with_bases(a.api_base, a.image_base);
+    let cache = tmdb::Cache::open(&a.out.join("cache"))?;
+    let client = tmdb::Client::new(config, credentials, Some(cache))?;
+    let plan = tmdb::FetchPlan {
+        out_dir: a.out.clone(),
+        pages: a.pages,
+        genres: a.genres,
+        years,
+        poster_size,
+        max_movies: a.max_movies,
+        threads: a.threads,
+        quiet: a.quiet,
+    };
+    let summary = tmdb::fetch_dataset(&plan, &client)?;
+    println!("{summary}");
+    println!("wrote movies.jsonl and summary.json to {}", a.out.display());
+    Ok(())
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -573,6 +682,7 @@ fn dispatch(command: Command, timer: &Timer) -> Result<()> {
         Command::Cocluster(a) => cocluster_command(&a, timer)?,
         Command::Embed(a) => embed_command(a, timer)?,
         Command::Vectors(c) => vectors_command(c, timer)?,
+        Command::Fetch(FetchCommand::Tmdb(a)) => fetch_tmdb(a)?,
     }
     Ok(())
 }

@@ -74,11 +74,16 @@ pub fn prepare(movies: Vec<Movie>) -> (Vec<Movie>, PrepareReport) {
 }
 
 /// Load movie files of any format, in order, and [`prepare`] them together (so an id repeated
-/// across files is kept once, from the first file that has it).
+/// across files is kept once, from the first file that has it). A directory stands for its
+/// `movies.jsonl`, as written by `cinegenre fetch tmdb --out DIR`.
 pub fn load_prepared(paths: &[PathBuf]) -> Result<(Vec<Movie>, PrepareReport)> {
     let mut movies = Vec::new();
     for path in paths {
-        movies.extend(load_movies(path)?);
+        if path.is_dir() {
+            movies.extend(load_movies(&path.join("movies.jsonl"))?);
+        } else {
+            movies.extend(load_movies(path)?);
+        }
     }
     Ok(prepare(movies))
 }
