@@ -34,6 +34,8 @@ pub enum Error {
     Vocabulary(String),
     /// A model file of the wrong kind, version or content.
     Model { path: PathBuf, message: String },
+    /// The GPU could not be used: no adapter, a device error, a failed readback.
+    Gpu { stage: String, message: String },
 }
 
 impl Error {
@@ -74,6 +76,11 @@ impl Error {
         Error::Param { name: name.into(), message: message.into() }
     }
 
+    /// A GPU error during `stage` (adapter, device, readback, …).
+    pub fn gpu(stage: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Gpu { stage: stage.into(), message: message.into() }
+    }
+
     /// A model-file error for `path`.
     pub fn model(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
         Error::Model { path: path.as_ref().to_path_buf(), message: message.into() }
@@ -98,6 +105,7 @@ impl fmt::Display for Error {
             Error::Param { name, message } => write!(f, "invalid {name}: {message}"),
             Error::Vocabulary(message) => write!(f, "{message}"),
             Error::Model { path, message } => write!(f, "{}: {}", path.display(), message),
+            Error::Gpu { stage, message } => write!(f, "GPU {stage}: {message}"),
         }
     }
 }

@@ -13,11 +13,15 @@
 //! 5. **Evaluate**: precision/recall per genre and per movie, classification report ([`metrics`]).
 //! 6. **Run** it all: [`run`], the main job behind `cinegenre run`.
 
+pub mod backend;
 pub mod bayes;
+pub mod bench;
 pub mod classifier;
 pub mod dataset;
 pub mod error;
+pub mod gpu;
 pub mod io;
+pub mod kernels;
 pub mod labels;
 pub mod matrix;
 pub mod metrics;
@@ -25,6 +29,7 @@ pub mod model_file;
 pub mod ovr;
 pub mod progress;
 pub mod rng;
+pub mod simd;
 pub mod run;
 pub mod split;
 pub mod text;
