@@ -25,6 +25,7 @@ pub mod kernels;
 pub mod labels;
 pub mod matrix;
 pub mod metrics;
+pub mod mlp;
 pub mod model_file;
 pub mod ovr;
 pub mod progress;

@@ -7,5 +7,6 @@ mod exact;
 mod fixtures;
 mod io;
 mod metrics;
+mod mlp;
 mod split;
 mod text;
