@@ -71,9 +71,9 @@ impl Device {
             return Ok(d);
         }
         match std::env::var(DEVICE_ENV) {
-            Ok(v) => v.parse().map_err(|_| {
-                Error::param(DEVICE_ENV, format!("`{v}` is not one of cpu, gpu, auto"))
-            }),
+            Ok(v) => {
+                v.parse().map_err(|_| Error::param(DEVICE_ENV, format!("`{v}` is not one of cpu, gpu, auto")))
+            }
             Err(_) => Ok(Device::Cpu),
         }
     }

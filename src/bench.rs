@@ -56,3 +56,20 @@ pub fn gemm_square(backend: &Backend, size: usize, reps: usize) -> Result<GemmTi
     }
     Ok(GemmTiming { backend: backend.name(), size, seconds: best, gflops: g.flops() / best / 1e9 })
 }
+
+/// Seconds for one training epoch of an MLP with layer `sizes` on `rows` random rows
+/// (batch `batch`, tutorial RMSprop), after a warm-up epoch that compiles GPU pipelines.
+pub fn mlp_epoch(backend: &Backend, sizes: &[usize], rows: usize, batch: usize) -> Result<f64> {
+    use crate::mlp::{Mlp, Output, TrainParams, fit};
+    let (n_in, n_out) = (sizes[0], sizes[sizes.len() - 1]);
+    let x = random_matrix(rows * n_in, 3);
+    let y: Vec<f32> =
+        random_matrix(rows * n_out, 4).iter().map(|&v| if v > 0.7 { 1.0 } else { 0.0 }).collect();
+    let model = Mlp::new(sizes, Activation::Relu, Output::Sigmoid, 0)?;
+    let params = TrainParams { epochs: 1, batch, ..TrainParams::default() };
+    let warm = batch.min(rows);
+    fit(backend, model.clone(), &x[..warm * n_in], &y[..warm * n_out], &params)?;
+    let start = Instant::now();
+    fit(backend, model, &x, &y, &params)?;
+    Ok(start.elapsed().as_secs_f64())
+}

@@ -30,8 +30,8 @@ pub mod model_file;
 pub mod ovr;
 pub mod progress;
 pub mod rng;
-pub mod simd;
 pub mod run;
+pub mod simd;
 pub mod split;
 pub mod text;
 

@@ -17,9 +17,8 @@ pub struct GpuBuffer {
     pub len: usize,
 }
 
-const TENSOR_USAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE
-    .union(wgpu::BufferUsages::COPY_SRC)
-    .union(wgpu::BufferUsages::COPY_DST);
+const TENSOR_USAGE: wgpu::BufferUsages =
+    wgpu::BufferUsages::STORAGE.union(wgpu::BufferUsages::COPY_SRC).union(wgpu::BufferUsages::COPY_DST);
 
 impl GpuContext {
     /// Upload `data` into a new storage buffer.
@@ -65,7 +64,11 @@ impl GpuContext {
     }
 
     /// Submit `encoder`, then copy `src` back to the host (blocks until the GPU is done).
-    pub fn finish_and_download(&self, mut encoder: wgpu::CommandEncoder, src: &GpuBuffer) -> Result<Vec<f32>> {
+    pub fn finish_and_download(
+        &self,
+        mut encoder: wgpu::CommandEncoder,
+        src: &GpuBuffer,
+    ) -> Result<Vec<f32>> {
         let size = (src.len.max(1) * 4) as u64;
         let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("staging"),

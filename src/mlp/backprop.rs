@@ -23,7 +23,13 @@ pub struct BatchStats {
 }
 
 /// Batch loss, accuracy and gradients for inputs `x` (m, n_in) and targets `t` (m, n_out).
-pub fn gradients(model: &Mlp, backend: &Backend, x: &[f32], t: &[f32], m: usize) -> Result<(BatchStats, Gradients)> {
+pub fn gradients(
+    model: &Mlp,
+    backend: &Backend,
+    x: &[f32],
+    t: &[f32],
+    m: usize,
+) -> Result<(BatchStats, Gradients)> {
     let n_out = model.n_outputs();
     if t.len() != m * n_out {
         return Err(Error::Shape(format!("Y has {} values for {m} rows of {n_out} labels", t.len())));

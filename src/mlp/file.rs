@@ -82,3 +82,22 @@ impl MlpModel {
         Ok(MlpModel { mlp: Mlp { layers, hidden, output }, labels })
     }
 }
+
+/// Read a 2-D `.npy` feature matrix (f32, f64, integer or 0/1) as row-major f32:
+/// `(values, rows, columns)`.
+pub fn read_features(path: &Path) -> Result<(Vec<f32>, usize, usize)> {
+    let array = crate::io::read_npy(path)?;
+    if array.shape.len() != 2 {
+        return Err(Error::parse(path, None, format!("expected a 2-D array, found shape {:?}", array.shape)));
+    }
+    let values = match array.data {
+        crate::io::NpyData::F32(v) => v,
+        crate::io::NpyData::F64(v) => v.into_iter().map(|x| x as f32).collect(),
+        crate::io::NpyData::I64(v) => v.into_iter().map(|x| x as f32).collect(),
+        crate::io::NpyData::U8(v) => v.into_iter().map(f32::from).collect(),
+    };
+    if let Some(i) = values.iter().position(|x| !x.is_finite()) {
+        return Err(Error::parse(path, None, format!("value {i} is not finite")));
+    }
+    Ok((values, array.shape[0], array.shape[1]))
+}

@@ -53,10 +53,16 @@ impl GpuTrainer {
     /// identity hidden layers and RMSprop run on the GPU.
     pub fn new(ctx: Arc<GpuContext>, model: &Mlp, kind: OptimizerKind, batch: usize) -> Result<GpuTrainer> {
         if model.output != Output::Sigmoid || model.hidden == Activation::Sigmoid {
-            return Err(Error::param("device", "GPU training supports sigmoid outputs with relu hidden layers"));
+            return Err(Error::param(
+                "device",
+                "GPU training supports sigmoid outputs with relu hidden layers",
+            ));
         }
         if !matches!(kind, OptimizerKind::Rmsprop { .. }) {
-            return Err(Error::param("optimizer", "only rmsprop runs on the GPU (sgd and adam are CPU only)"));
+            return Err(Error::param(
+                "optimizer",
+                "only rmsprop runs on the GPU (sgd and adam are CPU only)",
+            ));
         }
         let mut layers = Vec::new();
         for l in &model.layers {
@@ -101,8 +107,18 @@ impl GpuTrainer {
         let last = &self.layers[n_layers - 1];
         let n_out = last.n_out;
         let scale = 1.0 / (m * n_out) as f32;
-        let (logits, targets, dz) = (view(&last.out, m * n_out), view(&self.t, m * n_out), view(&last.dz, m * n_out));
-        elementwise::gpu::encode(ctx, &mut enc, elementwise::gpu::BCE_GRAD, Activation::Identity, scale, Some(&logits), Some(&targets), &dz);
+        let (logits, targets, dz) =
+            (view(&last.out, m * n_out), view(&self.t, m * n_out), view(&last.dz, m * n_out));
+        elementwise::gpu::encode(
+            ctx,
+            &mut enc,
+            elementwise::gpu::BCE_GRAD,
+            Activation::Identity,
+            scale,
+            Some(&logits),
+            Some(&targets),
+            &dz,
+        );
         let lr = self.kind.lr_at(self.iterations);
         let step = RmspropStep { lr, rho, eps, eps_inside_sqrt };
         for l in (0..n_layers).rev() {
@@ -114,9 +130,27 @@ impl GpuTrainer {
             if l > 0 {
                 let below = &self.layers[l - 1];
                 let g = Gemm::nt(m, layer.n_in, layer.n_out);
-                gemm::gpu::encode(ctx, &mut enc, g, &layer.dz, &layer.w, None, Activation::Identity, &below.dz)?;
+                gemm::gpu::encode(
+                    ctx,
+                    &mut enc,
+                    g,
+                    &layer.dz,
+                    &layer.w,
+                    None,
+                    Activation::Identity,
+                    &below.dz,
+                )?;
                 let (y, da) = (view(&below.out, m * layer.n_in), view(&below.dz, m * layer.n_in));
-                elementwise::gpu::encode(ctx, &mut enc, elementwise::gpu::RELU_BACKWARD, Activation::Identity, 1.0, Some(&y), None, &da);
+                elementwise::gpu::encode(
+                    ctx,
+                    &mut enc,
+                    elementwise::gpu::RELU_BACKWARD,
+                    Activation::Identity,
+                    1.0,
+                    Some(&y),
+                    None,
+                    &da,
+                );
             }
         }
         for layer in &self.layers {
@@ -132,7 +166,12 @@ impl GpuTrainer {
     /// Copy the weights back into `model`.
     pub fn download_into(&self, model: &mut Mlp) -> Result<()> {
         for (dst, src) in model.layers.iter_mut().zip(&self.layers) {
-            *dst = Dense { n_in: src.n_in, n_out: src.n_out, w: self.ctx.download(&src.w)?, b: self.ctx.download(&src.b)? };
+            *dst = Dense {
+                n_in: src.n_in,
+                n_out: src.n_out,
+                w: self.ctx.download(&src.w)?,
+                b: self.ctx.download(&src.b)?,
+            };
         }
         Ok(())
     }
@@ -140,6 +179,6 @@ impl GpuTrainer {
     /// RMSprop accumulators of tensor `i` in optimizer order (W₁, b₁, W₂, …).
     pub fn accumulator(&self, i: usize) -> Result<Vec<f32>> {
         let layer = &self.layers[i / 2];
-        self.ctx.download(if i % 2 == 0 { &layer.acc_w } else { &layer.acc_b })
+        self.ctx.download(if i.is_multiple_of(2) { &layer.acc_w } else { &layer.acc_b })
     }
 }

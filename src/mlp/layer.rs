@@ -27,7 +27,14 @@ impl Dense {
     }
 
     /// out = act(x·W + b) for a batch `x`: (m, n_in) → `out`: (m, n_out).
-    pub fn forward(&self, backend: &Backend, x: &[f32], m: usize, act: Activation, out: &mut [f32]) -> Result<()> {
+    pub fn forward(
+        &self,
+        backend: &Backend,
+        x: &[f32],
+        m: usize,
+        act: Activation,
+        out: &mut [f32],
+    ) -> Result<()> {
         let epilogue = Epilogue { bias: Some(&self.b), activation: act };
         gemm(backend, Gemm::nn(m, self.n_out, self.n_in), x, &self.w, epilogue, out)
     }

@@ -43,8 +43,12 @@ impl OptimizerKind {
     /// Parse a name with the default hyper-parameters of Keras 2.0 and the given lr/decay.
     pub fn from_name(name: &str, lr: f32, decay: f32) -> Result<Self> {
         match name {
-            "rmsprop" => Ok(OptimizerKind::Rmsprop { lr, rho: 0.9, eps: 1e-8, decay, eps_inside_sqrt: false }),
-            "rmsprop-keras3" => Ok(OptimizerKind::Rmsprop { lr, rho: 0.9, eps: 1e-7, decay, eps_inside_sqrt: true }),
+            "rmsprop" => {
+                Ok(OptimizerKind::Rmsprop { lr, rho: 0.9, eps: 1e-8, decay, eps_inside_sqrt: false })
+            }
+            "rmsprop-keras3" => {
+                Ok(OptimizerKind::Rmsprop { lr, rho: 0.9, eps: 1e-7, decay, eps_inside_sqrt: true })
+            }
             "sgd" => Ok(OptimizerKind::Sgd { lr, momentum: 0.9, decay }),
             "adam" => Ok(OptimizerKind::Adam { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, decay }),
             other => Err(Error::param(

@@ -68,7 +68,13 @@ enum Engine {
 }
 
 /// Train `model` on `x` (n, n_in) and targets `y` (n, n_out) on `backend`.
-pub fn fit(backend: &Backend, mut model: Mlp, x: &[f32], y: &[f32], params: &TrainParams) -> Result<(Mlp, History)> {
+pub fn fit(
+    backend: &Backend,
+    mut model: Mlp,
+    x: &[f32],
+    y: &[f32],
+    params: &TrainParams,
+) -> Result<(Mlp, History)> {
     let (n_in, n_out) = (model.n_inputs(), model.n_outputs());
     let n = x.len() / n_in.max(1);
     if x.len() != n * n_in || y.len() != n * n_out {
@@ -87,7 +93,9 @@ pub fn fit(backend: &Backend, mut model: Mlp, x: &[f32], y: &[f32], params: &Tra
     let n_val = (n as f64 * params.validation_split).round() as usize;
     let n_train = n - n_val;
     let mut engine = match backend {
-        Backend::Gpu(ctx) => Engine::Device(Box::new(GpuTrainer::new(ctx.clone(), &model, params.optimizer, params.batch)?)),
+        Backend::Gpu(ctx) => {
+            Engine::Device(Box::new(GpuTrainer::new(ctx.clone(), &model, params.optimizer, params.batch)?))
+        }
         _ => Engine::Host(Optimizer::new(params.optimizer, &model.param_lens())),
     };
     let mut rng = Mt19937::new(params.seed);

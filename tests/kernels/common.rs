@@ -10,7 +10,8 @@ pub const F32_REL: f64 = 1e-5;
 /// Every fast backend to compare with [`Backend::Scalar`]. Without an adapter the GPU is
 /// skipped with a printed reason — or the test fails when `CINEGENRE_REQUIRE_GPU=1` (CI).
 pub fn fast_backends() -> Vec<Backend> {
-    let mut all: Vec<Backend> = Backend::available().into_iter().filter(|b| !matches!(b, Backend::Scalar)).collect();
+    let all: Vec<Backend> =
+        Backend::available().into_iter().filter(|b| !matches!(b, Backend::Scalar)).collect();
     if !all.iter().any(Backend::is_gpu) {
         let why = GpuContext::get().err().map(|e| e.to_string()).unwrap_or_default();
         if GpuContext::required() {
@@ -19,18 +20,6 @@ pub fn fast_backends() -> Vec<Backend> {
         eprintln!("skipping GPU checks: {why}");
     }
     all
-}
-
-/// The GPU backend, or `None` after printing why (failing when a GPU is required).
-pub fn gpu() -> Option<Backend> {
-    match Backend::gpu() {
-        Ok(b) => Some(b),
-        Err(e) if GpuContext::required() => panic!("{REQUIRE_GPU_ENV}=1 but there is no GPU: {e}"),
-        Err(e) => {
-            eprintln!("skipping GPU check: {e}");
-            None
-        }
-    }
 }
 
 /// A buffer of NaNs: any element a kernel forgets to write fails the comparison.

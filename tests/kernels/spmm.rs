@@ -28,5 +28,10 @@ fn spmm_matches_reference() {
         assert_rel_close(&backend.name(), &got, &want, F32_REL);
     }
     let bad = CsrRef { indices: &[99], indptr: &[0, 1], data: &[1.0], n_rows: 1, n_cols: 2 };
-    assert!(spmm(&Backend::Scalar, bad, 1, &[0.0; 2], &mut [0.0]).unwrap_err().to_string().contains("column index 99"));
+    assert!(
+        spmm(&Backend::Scalar, bad, 1, &[0.0; 2], &mut [0.0])
+            .unwrap_err()
+            .to_string()
+            .contains("column index 99")
+    );
 }

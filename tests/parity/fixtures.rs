@@ -117,7 +117,9 @@ pub fn assert_close(label: &str, got: &[f64], want: &[f64], rel_tol: f64, floor:
 pub fn gpu_or_skip() -> Option<cinegenre::backend::Backend> {
     match cinegenre::backend::Backend::gpu() {
         Ok(b) => Some(b),
-        Err(e) if cinegenre::gpu::GpuContext::required() => panic!("CINEGENRE_REQUIRE_GPU=1 but there is no GPU: {e}"),
+        Err(e) if cinegenre::gpu::GpuContext::required() => {
+            panic!("CINEGENRE_REQUIRE_GPU=1 but there is no GPU: {e}")
+        }
         Err(e) => {
             eprintln!("skipping GPU check: {e}");
             None

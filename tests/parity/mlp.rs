@@ -25,7 +25,12 @@ fn check(label: &str, got: &[f32], want: &[f32]) {
     assert_eq!(got.len(), want.len(), "{label}: length");
     let e = rel_err(got, want);
     eprintln!("{label}: relative error {e:.2e}");
-    assert!(e <= MLP_REL, "{label}: relative error {e:.3e}; first got {:?}, want {:?}", &got[..3.min(got.len())], &want[..3.min(want.len())]);
+    assert!(
+        e <= MLP_REL,
+        "{label}: relative error {e:.3e}; first got {:?}, want {:?}",
+        &got[..3.min(got.len())],
+        &want[..3.min(want.len())]
+    );
 }
 
 fn model(f: &Value) -> Mlp {
@@ -34,7 +39,12 @@ fn model(f: &Value) -> Mlp {
     let layers = sizes
         .windows(2)
         .enumerate()
-        .map(|(l, w)| Dense { n_in: w[0], n_out: w[1], w: initial[2 * l].clone(), b: initial[2 * l + 1].clone() })
+        .map(|(l, w)| Dense {
+            n_in: w[0],
+            n_out: w[1],
+            w: initial[2 * l].clone(),
+            b: initial[2 * l + 1].clone(),
+        })
         .collect();
     Mlp { layers, hidden: Activation::Relu, output: Output::Sigmoid }
 }
@@ -49,7 +59,8 @@ fn batches(f: &Value) -> Vec<(Vec<f32>, Vec<f32>, usize)> {
     let sizes: Vec<usize> = vec_of(&f["sizes"], "sizes");
     let (n_in, n_out) = (sizes[0], sizes[sizes.len() - 1]);
     let (x, y): (Vec<f32>, Vec<f32>) = (vec_of(&f["x"], "x"), vec_of(&f["y"], "y"));
-    let (n, batch, epochs) = (x.len() / n_in, f["batch"].as_u64().unwrap() as usize, f["epochs"].as_u64().unwrap());
+    let (n, batch, epochs) =
+        (x.len() / n_in, f["batch"].as_u64().unwrap() as usize, f["epochs"].as_u64().unwrap());
     let mut out = Vec::new();
     for _ in 0..epochs {
         for s in (0..n).step_by(batch) {
@@ -74,7 +85,12 @@ fn first_batch_loss_and_gradients() {
     for backend in cpu_backends() {
         let (stats, grads) = gradients(&model(&f), &backend, &x, &t, m).unwrap();
         let loss = f["first_batch"]["loss"].as_f64().unwrap();
-        assert!((stats.loss - loss).abs() <= MLP_REL * loss, "{}: loss {} vs {loss}", backend.name(), stats.loss);
+        assert!(
+            (stats.loss - loss).abs() <= MLP_REL * loss,
+            "{}: loss {} vs {loss}",
+            backend.name(),
+            stats.loss
+        );
         for (l, (dw, db)) in grads.layers.iter().enumerate() {
             check(&format!("{} dW{l}", backend.name()), dw, &want[2 * l]);
             check(&format!("{} db{l}", backend.name()), db, &want[2 * l + 1]);
@@ -93,7 +109,12 @@ fn rmsprop_steps_cpu() {
             let mut opt = Optimizer::new(kind(&f, inside), &mlp.param_lens());
             for (i, (x, t, m)) in batches(&f).iter().enumerate() {
                 let stats = step(&mut mlp, &mut opt, &backend, x, t, *m).unwrap();
-                assert!((stats.loss - losses[i]).abs() <= MLP_REL * losses[i], "{key} step {i}: loss {} vs {}", stats.loss, losses[i]);
+                assert!(
+                    (stats.loss - losses[i]).abs() <= MLP_REL * losses[i],
+                    "{key} step {i}: loss {} vs {}",
+                    stats.loss,
+                    losses[i]
+                );
             }
             for (l, layer) in mlp.layers.iter().enumerate() {
                 check(&format!("{key} {} W{l}", backend.name()), &layer.w, &want[2 * l]);
@@ -114,7 +135,12 @@ fn rmsprop_steps_gpu() {
         let mut trainer = GpuTrainer::new(ctx.clone(), &mlp, kind(&f, inside), 8).unwrap();
         for (i, (x, t, m)) in batches(&f).iter().enumerate() {
             let stats = trainer.step(x, t, *m).unwrap();
-            assert!((stats.loss - losses[i]).abs() <= MLP_REL * losses[i], "gpu {key} step {i}: loss {} vs {}", stats.loss, losses[i]);
+            assert!(
+                (stats.loss - losses[i]).abs() <= MLP_REL * losses[i],
+                "gpu {key} step {i}: loss {} vs {}",
+                stats.loss,
+                losses[i]
+            );
         }
         trainer.download_into(&mut mlp).unwrap();
         for (l, layer) in mlp.layers.iter().enumerate() {

@@ -22,6 +22,7 @@ struct EwParams {
 
 /// Record `entry` over `g.len` elements with inputs `y` and `t` (bound only when the entry
 /// point uses them).
+#[allow(clippy::too_many_arguments)] // one argument per shader binding and parameter
 pub fn encode(
     ctx: &GpuContext,
     encoder: &mut wgpu::CommandEncoder,

@@ -27,6 +27,7 @@ struct GemmParams {
 ///
 /// # Shapes
 /// `a`: m·k, `b`: k·n, `bias`: n (or `None`), `c`: m·n.
+#[allow(clippy::too_many_arguments)] // one argument per shader binding, plus shape and epilogue
 pub fn encode(
     ctx: &GpuContext,
     encoder: &mut wgpu::CommandEncoder,
@@ -67,7 +68,14 @@ pub fn encode(
 }
 
 /// Slice-level SGEMM: upload the inputs, run [`encode`], read C back.
-pub fn gemm(ctx: &GpuContext, g: Gemm, a: &[f32], b: &[f32], epilogue: Epilogue<'_>, c: &mut [f32]) -> Result<()> {
+pub fn gemm(
+    ctx: &GpuContext,
+    g: Gemm,
+    a: &[f32],
+    b: &[f32],
+    epilogue: Epilogue<'_>,
+    c: &mut [f32],
+) -> Result<()> {
     let da = ctx.upload(a, "gemm a")?;
     let db = ctx.upload(b, "gemm b")?;
     let dbias = epilogue.bias.map(|bias| ctx.upload(bias, "gemm bias")).transpose()?;

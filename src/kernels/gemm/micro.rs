@@ -18,8 +18,16 @@ use crate::simd::{Lanes, Portable8};
 ///
 /// Writes the `rows × cols` top-left part of the tile at `c` (row stride `ldc`): overwrites when
 /// `accumulate` is false (C is never read then), adds to C otherwise.
-pub(crate) type MicroKernel =
-    unsafe fn(kc: usize, a: *const f32, b: *const f32, c: *mut f32, ldc: usize, accumulate: bool, rows: usize, cols: usize);
+pub(crate) type MicroKernel = unsafe fn(
+    kc: usize,
+    a: *const f32,
+    b: *const f32,
+    c: *mut f32,
+    ldc: usize,
+    accumulate: bool,
+    rows: usize,
+    cols: usize,
+);
 
 /// The largest MR·NR of any kernel (scratch for partial tiles).
 const MAX_TILE: usize = 12 * 32;
@@ -28,6 +36,7 @@ const MAX_TILE: usize = 12 * 32;
 /// `a` holds kc·MR floats, `b` kc·NV·W floats; `c` is writable for `rows` rows of `cols`
 /// floats at stride `ldc`; `rows ≤ MR`, `cols ≤ NV·W`; `L`'s instructions are enabled.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)] // the micro-kernel ABI: panels, tile, and its extent
 unsafe fn body<L: Lanes, const MR: usize, const NV: usize>(
     kc: usize,
     a: *const f32,
@@ -81,6 +90,7 @@ unsafe fn body<L: Lanes, const MR: usize, const NV: usize>(
 }
 
 /// Portable 4 × 8 tile.
+#[allow(clippy::too_many_arguments)] // see `MicroKernel`
 pub(crate) unsafe fn portable(
     kc: usize,
     a: *const f32,
@@ -96,6 +106,7 @@ pub(crate) unsafe fn portable(
 }
 
 /// AVX2 + FMA 6 × 16 tile.
+#[allow(clippy::too_many_arguments)] // see `MicroKernel`
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 pub(crate) unsafe fn avx2(
@@ -113,6 +124,7 @@ pub(crate) unsafe fn avx2(
 }
 
 /// AVX-512F 12 × 32 tile.
+#[allow(clippy::too_many_arguments)] // see `MicroKernel`
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 pub(crate) unsafe fn avx512(

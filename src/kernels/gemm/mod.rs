@@ -124,7 +124,14 @@ impl Epilogue<'_> {
 ///
 /// # Errors
 /// [`Error::Shape`] if a length does not match; [`Error::Gpu`] if the GPU fails.
-pub fn gemm(backend: &Backend, g: Gemm, a: &[f32], b: &[f32], epilogue: Epilogue<'_>, c: &mut [f32]) -> Result<()> {
+pub fn gemm(
+    backend: &Backend,
+    g: Gemm,
+    a: &[f32],
+    b: &[f32],
+    epilogue: Epilogue<'_>,
+    c: &mut [f32],
+) -> Result<()> {
     g.check(a, b, &epilogue, c)?;
     match backend {
         Backend::Scalar => scalar::gemm(g, a, b, epilogue, c),

@@ -57,9 +57,24 @@ unsafe impl Send for SharedC {}
 // SAFETY: as above.
 unsafe impl Sync for SharedC {}
 
+impl SharedC {
+    /// The pointer (a method, so closures capture the whole `Sync` wrapper, not the field).
+    fn get(self) -> *mut f32 {
+        self.0
+    }
+}
+
 /// C = act(op(A)·op(B) + bias) at SIMD `level`, sequential or parallel. Shapes were checked by
 /// the caller; `level` must be supported by this CPU (guaranteed by [`SimdLevel`]).
-pub fn gemm(level: SimdLevel, par: Par, g: Gemm, a: &[f32], b: &[f32], epilogue: Epilogue<'_>, c: &mut [f32]) {
+pub fn gemm(
+    level: SimdLevel,
+    par: Par,
+    g: Gemm,
+    a: &[f32],
+    b: &[f32],
+    epilogue: Epilogue<'_>,
+    c: &mut [f32],
+) {
     let Tile { mr, nr, kernel } = tile(level);
     let (m, n, k) = (g.m, g.n, g.k);
     if m == 0 || n == 0 {
@@ -89,7 +104,6 @@ pub fn gemm(level: SimdLevel, par: Par, g: Gemm, a: &[f32], b: &[f32], epilogue:
         pack_b(par, g, b, pc, kc, nr, &mut bpack[..n_panels * nr * kc]);
         let (apack, bpack) = (&apack, &bpack);
         let run = |&(ip0, jp0): &(usize, usize)| {
-            let cptr = cptr;
             for jp in jp0..n_panels.min(jp0 + PANELS_PER_TASK) {
                 let (j0, cols) = (jp * nr, nr.min(n - jp * nr));
                 let bp = &bpack[jp * nr * kc..(jp + 1) * nr * kc];
@@ -100,7 +114,7 @@ pub fn gemm(level: SimdLevel, par: Par, g: Gemm, a: &[f32], b: &[f32], epilogue:
                     // [i0, i0+rows) × [j0, j0+cols) lies inside C (m × n, row stride n) and
                     // belongs to this task alone; `kernel` matches `level`, which this CPU has.
                     unsafe {
-                        let ct = cptr.0.add(i0 * n + j0);
+                        let ct = cptr.get().add(i0 * n + j0);
                         kernel(kc, ap.as_ptr(), bp.as_ptr(), ct, n, accumulate, rows, cols);
                         if last {
                             for r in 0..rows {

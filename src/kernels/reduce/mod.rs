@@ -97,7 +97,14 @@ struct ReduceParams {
 }
 
 /// Record out = column sums of x (m × n) on the device.
-pub fn encode(ctx: &GpuContext, encoder: &mut wgpu::CommandEncoder, m: usize, n: usize, x: &GpuBuffer, out: &GpuBuffer) {
+pub fn encode(
+    ctx: &GpuContext,
+    encoder: &mut wgpu::CommandEncoder,
+    m: usize,
+    n: usize,
+    x: &GpuBuffer,
+    out: &GpuBuffer,
+) {
     if n == 0 {
         return;
     }

@@ -50,7 +50,11 @@ impl CsrRef<'_> {
         }
         let nnz = self.indptr[self.n_rows] as usize;
         if self.indices.len() != nnz || self.data.len() != nnz {
-            return bad(format!("{nnz} non-zeros but {} indices, {} values", self.indices.len(), self.data.len()));
+            return bad(format!(
+                "{nnz} non-zeros but {} indices, {} values",
+                self.indices.len(),
+                self.data.len()
+            ));
         }
         if self.indptr.windows(2).any(|w| w[0] > w[1]) {
             return bad("indptr decreases".into());
@@ -138,7 +142,14 @@ fn gpu(ctx: &GpuContext, s: CsrRef<'_>, n: usize, b: &[f32], c: &mut [f32]) -> R
         &mut encoder,
         Shader::Spmm,
         "spmm_csr",
-        &[(0, &params), (1, &indptr.buffer), (2, &indices.buffer), (3, &data.buffer), (4, &db.buffer), (5, &dc.buffer)],
+        &[
+            (0, &params),
+            (1, &indptr.buffer),
+            (2, &indices.buffer),
+            (3, &data.buffer),
+            (4, &db.buffer),
+            (5, &dc.buffer),
+        ],
         (n.div_ceil(64) as u32, s.n_rows as u32, 1),
     );
     c.copy_from_slice(&ctx.finish_and_download(encoder, &dc)?);
