@@ -36,6 +36,8 @@ pub enum Error {
     Model { path: PathBuf, message: String },
     /// A remote request that failed for good: `what` names it (never with credentials).
     Network { what: String, message: String },
+    /// The GPU could not be used: no adapter, a device error, a failed readback.
+    Gpu { stage: String, message: String },
 }
 
 impl Error {
@@ -76,6 +78,11 @@ impl Error {
         Error::Param { name: name.into(), message: message.into() }
     }
 
+    /// A GPU error during `stage` (adapter, device, readback, …).
+    pub fn gpu(stage: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Gpu { stage: stage.into(), message: message.into() }
+    }
+
     /// A model-file error for `path`.
     pub fn model(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
         Error::Model { path: path.as_ref().to_path_buf(), message: message.into() }
@@ -101,6 +108,7 @@ impl fmt::Display for Error {
             Error::Vocabulary(message) => write!(f, "{message}"),
             Error::Model { path, message } => write!(f, "{}: {}", path.display(), message),
             Error::Network { what, message } => write!(f, "{what}: {message}"),
+            Error::Gpu { stage, message } => write!(f, "GPU {stage}: {message}"),
         }
     }
 }

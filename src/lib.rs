@@ -18,22 +18,28 @@
 //!    ([`embed`]).
 //! 8. **Run** it all: [`run`], the main job behind `cinegenre run`.
 
+pub mod backend;
 pub mod bayes;
+pub mod bench;
 pub mod classifier;
 pub mod cluster;
 pub mod dataset;
 pub mod embed;
 pub mod error;
+pub mod gpu;
 pub mod io;
+pub mod kernels;
 pub mod labels;
 pub mod linalg;
 pub mod matrix;
 pub mod metrics;
+pub mod mlp;
 pub mod model_file;
 pub mod ovr;
 pub mod progress;
 pub mod rng;
 pub mod run;
+pub mod simd;
 pub mod split;
 pub mod text;
 pub mod tmdb;

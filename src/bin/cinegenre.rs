@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use cinegenre::backend::{Backend, Device};
 use cinegenre::bayes::{NbModel, NbParams};
 use cinegenre::classifier::Classifier;
 use cinegenre::cluster;
@@ -75,6 +76,9 @@ enum Command {
     /// Collect a fresh dataset from an online source.
     #[command(subcommand)]
     Fetch(FetchCommand),
+    /// Time kernels and models on this machine's backends.
+    #[command(subcommand)]
+    Bench(BenchCommand),
 }
 
 #[derive(Args)]
@@ -118,6 +122,40 @@ struct CoclusterArgs {
     /// `.genres.json` sidecar written by `cooccur`, if present.
     #[arg(long)]
     names: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Square SGEMM GFLOP/s per size for the scalar reference, SIMD (1 thread and all) and GPU.
+    Gemm(BenchGemmArgs),
+    /// Seconds per training epoch of an MLP on random data (default: the tutorial poster model).
+    Mlp(BenchMlpArgs),
+}
+
+#[derive(Args)]
+struct BenchGemmArgs {
+    /// Matrix sizes (n for n×n×n).
+    #[arg(long, value_delimiter = ',', default_values_t = [512usize, 1024, 2048])]
+    sizes: Vec<usize>,
+    /// Which device to time: cpu (scalar up to 512, SIMD), gpu, or auto (all).
+    #[arg(long, default_value = "auto")]
+    device: Device,
+    /// Timed repetitions per size (best is reported).
+    #[arg(long, default_value_t = 3)]
+    reps: usize,
+}
+
+#[derive(Args)]
+struct BenchMlpArgs {
+    /// Layer sizes, input to output.
+    #[arg(long, value_delimiter = ',', default_values_t = [25088usize, 1024, 256, 20])]
+    sizes: Vec<usize>,
+    #[arg(long, default_value_t = 1300)]
+    rows: usize,
+    #[arg(long, default_value_t = 64)]
+    batch: usize,
+    #[arg(long, default_value = "cpu")]
+    device: Device,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -235,6 +273,62 @@ struct VectorizeArgs {
 enum TrainCommand {
     /// One-vs-rest multinomial naive Bayes on counts.
     Nb(TrainNbArgs),
+    /// A multi-layer perceptron (Keras 2.0 semantics) on dense features.
+    Mlp(TrainMlpArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputArg {
+    Sigmoid,
+    Softmax,
+}
+
+#[derive(Args)]
+struct TrainMlpArgs {
+    /// Features (.npy, 2-D, any numeric dtype; used as float32).
+    #[arg(long)]
+    x: PathBuf,
+    /// Labels (.npy 0/1 indicator matrix, one row per row of X).
+    #[arg(long)]
+    y: PathBuf,
+    /// Hidden layer sizes.
+    #[arg(long, value_delimiter = ',', default_values_t = [1024usize, 256])]
+    layers: Vec<usize>,
+    /// Hidden activation: relu or identity.
+    #[arg(long, default_value = "relu")]
+    activation: String,
+    #[arg(long, value_enum, default_value = "sigmoid")]
+    output: OutputArg,
+    /// Epochs; 0 writes the freshly initialised model.
+    #[arg(long, default_value_t = 10)]
+    epochs: usize,
+    #[arg(long, default_value_t = 64)]
+    batch: usize,
+    /// rmsprop (Keras 2.0: ε outside √), rmsprop-keras3 (ε inside), sgd (momentum 0.9), adam.
+    #[arg(long, default_value = "rmsprop")]
+    optimizer: String,
+    #[arg(long, default_value_t = 1e-4)]
+    lr: f32,
+    /// Keras 2.0 learning-rate decay: lr / (1 + decay·t).
+    #[arg(long, default_value_t = 1e-6)]
+    decay: f32,
+    /// Seeds the initial weights and the shuffling.
+    #[arg(long, default_value_t = 0)]
+    seed: u32,
+    #[arg(long)]
+    no_shuffle: bool,
+    /// Hold out this fraction of rows (the last ones) for validation.
+    #[arg(long, default_value_t = 0.0)]
+    validation_split: f64,
+    /// Stop after this many epochs without a better validation loss.
+    #[arg(long)]
+    patience: Option<usize>,
+    /// cpu, gpu or auto (default: $CINEGENRE_DEVICE, else cpu).
+    #[arg(long)]
+    device: Option<Device>,
+    /// Output model (safetensors).
+    #[arg(long)]
+    model: PathBuf,
 }
 
 #[derive(Args)]
@@ -273,6 +367,12 @@ struct PredictArgs {
     /// Write per-label probabilities (scores) instead of 0/1 predictions.
     #[arg(long)]
     proba: bool,
+    /// MLP models: predict each row's k best labels instead of thresholding at 0.5.
+    #[arg(long)]
+    top_k: Option<usize>,
+    /// MLP models: cpu, gpu or auto.
+    #[arg(long)]
+    device: Option<Device>,
 }
 
 #[derive(Args)]
@@ -649,6 +749,21 @@ fn dispatch(command: Command, timer: &Timer) -> Result<()> {
                 a.model.display()
             );
         }
+        Command::Predict(a) if is_mlp(&a.model) => predict_mlp(&a, timer)?,
+        Command::Train(TrainCommand::Mlp(a)) => train_mlp(&a, timer)?,
+        Command::Bench(BenchCommand::Gemm(a)) => bench_gemm(&a)?,
+        Command::Bench(BenchCommand::Mlp(a)) => {
+            let backend = Backend::for_device(a.device)?;
+            let seconds = cinegenre::bench::mlp_epoch(&backend, &a.sizes, a.rows, a.batch)?;
+            let sizes: Vec<String> = a.sizes.iter().map(|s| s.to_string()).collect();
+            println!(
+                "mlp {} rows {} batch {} on {}: {seconds:.3} s/epoch",
+                sizes.join("→"),
+                a.rows,
+                a.batch,
+                describe_backend(&backend)
+            );
+        }
         Command::Predict(a) => {
             let (classifier, x) =
                 timer.step("read", || Ok((Classifier::load(&a.model)?, io::read_mtx(&a.x)?)))?;
@@ -863,6 +978,132 @@ fn vectors_command(c: VectorsCommand, timer: &Timer) -> Result<()> {
                 vectors.dim(),
                 a.out.display()
             );
+        }
+    }
+    Ok(())
+}
+
+fn describe_backend(backend: &Backend) -> String {
+    match backend {
+        Backend::Gpu(ctx) => format!("gpu: {}", ctx.report),
+        other => other.name(),
+    }
+}
+
+fn is_mlp(model: &std::path::Path) -> bool {
+    cinegenre::model_file::ModelFile::load_any(model).is_ok_and(|f| f.kind() == cinegenre::mlp::MLP_KIND)
+}
+
+fn train_mlp(a: &TrainMlpArgs, timer: &Timer) -> Result<()> {
+    use cinegenre::kernels::Activation;
+    use cinegenre::mlp::{Mlp, MlpModel, OptimizerKind, Output, TrainParams, file::read_features, fit};
+    let ((x, n, d), y) = timer.step("read", || Ok((read_features(&a.x)?, LabelFile::read(&a.y)?)))?;
+    if y.labels.n_rows() != n {
+        return Err(cinegenre::Error::Shape(format!("X has {n} rows but Y has {}", y.labels.n_rows()))
+            .for_inputs(&[&a.x, &a.y]));
+    }
+    let hidden = match a.activation.as_str() {
+        "relu" => Activation::Relu,
+        "identity" | "linear" => Activation::Identity,
+        other => {
+            return Err(cinegenre::Error::param("activation", format!("`{other}` is not relu or identity")));
+        }
+    };
+    let output = match a.output {
+        OutputArg::Sigmoid => Output::Sigmoid,
+        OutputArg::Softmax => Output::Softmax,
+    };
+    let mut sizes = vec![d];
+    sizes.extend(&a.layers);
+    sizes.push(y.labels.n_cols());
+    let model = Mlp::new(&sizes, hidden, output, a.seed)?;
+    let params = TrainParams {
+        epochs: a.epochs,
+        batch: a.batch,
+        shuffle: !a.no_shuffle,
+        seed: a.seed,
+        optimizer: OptimizerKind::from_name(&a.optimizer, a.lr, a.decay)?,
+        validation_split: a.validation_split,
+        patience: a.patience,
+        quiet: false,
+    };
+    let backend = Backend::for_device(Device::resolve(a.device)?)?;
+    let t: Vec<f32> = y.labels.as_slice().iter().map(|&v| f32::from(v)).collect();
+    let (mlp, history) = timer.step("fit", || fit(&backend, model, &x, &t, &params))?;
+    timer.step("write", || MlpModel { mlp, labels: y.names.clone() }.save(&a.model))?;
+    let last = history
+        .epochs
+        .last()
+        .map(cinegenre::mlp::train::describe)
+        .unwrap_or_else(|| "initial weights".into());
+    println!(
+        "trained an MLP {sizes:?} on {n} rows for {} epochs on {}: {last} → {}",
+        history.epochs.len(),
+        describe_backend(&backend),
+        a.model.display()
+    );
+    Ok(())
+}
+
+fn predict_mlp(a: &PredictArgs, timer: &Timer) -> Result<()> {
+    use cinegenre::mlp::{MlpModel, file::read_features};
+    let (model, (x, n, d)) = timer.step("read", || Ok((MlpModel::load(&a.model)?, read_features(&a.x)?)))?;
+    if d != model.mlp.n_inputs() {
+        return Err(cinegenre::Error::Shape(format!(
+            "X has {d} feature columns but the model takes {}",
+            model.mlp.n_inputs()
+        ))
+        .for_inputs(&[&a.model, &a.x]));
+    }
+    let backend = Backend::for_device(Device::resolve(a.device)?)?;
+    let k = model.labels.len();
+    let p = timer.step("predict", || model.mlp.predict_proba(&backend, &x, n))?;
+    let scores: Vec<f64> = p.iter().map(|&v| f64::from(v)).collect();
+    timer.step("write", || {
+        if a.proba {
+            io::write_npy(&a.out, &[n, k], &scores)
+        } else if let Some(top) = a.top_k {
+            io::write_npy(&a.out, &[n, k], &metrics::top_k_indicator(&scores, k, top)?)
+        } else {
+            let hits: Vec<u8> = scores.iter().map(|&s| u8::from(s > 0.5)).collect();
+            io::write_npy(&a.out, &[n, k], &hits)
+        }
+    })?;
+    println!("wrote {n}×{k} {} to {}", if a.proba { "scores" } else { "predictions" }, a.out.display());
+    Ok(())
+}
+
+fn bench_gemm(a: &BenchGemmArgs) -> Result<()> {
+    use cinegenre::backend::Par;
+    let simd = cinegenre::simd::SimdLevel::get()?;
+    let mut backends = Vec::new();
+    if a.device != Device::Gpu {
+        backends.extend([
+            Backend::Scalar,
+            Backend::Cpu { simd, par: Par::Seq },
+            Backend::Cpu { simd, par: Par::Rayon },
+        ]);
+    }
+    if a.device != Device::Cpu {
+        match Backend::gpu() {
+            Ok(gpu) => backends.push(gpu),
+            Err(e) if a.device == Device::Gpu => return Err(e),
+            Err(e) => eprintln!("no GPU figures: {e}"),
+        }
+    }
+    for backend in &backends {
+        eprintln!("backend {}", describe_backend(backend));
+    }
+    println!("backend,size,seconds,gflops");
+    for &size in &a.sizes {
+        for backend in &backends {
+            // The scalar reference is O(n³) with no blocking: only small sizes are worth timing.
+            if matches!(backend, Backend::Scalar) && size > 512 {
+                continue;
+            }
+            let reps = if matches!(backend, Backend::Scalar) { 0 } else { a.reps };
+            let t = cinegenre::bench::gemm_square(backend, size, reps)?;
+            println!("{},{},{:.6},{:.2}", t.backend, t.size, t.seconds, t.gflops);
         }
     }
     Ok(())

@@ -155,3 +155,17 @@ pub fn temp_dir(test: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("create a temporary directory");
     dir
 }
+/// The GPU backend, or `None` after printing why; with `CINEGENRE_REQUIRE_GPU=1` (CI) a
+/// missing adapter fails the test instead.
+pub fn gpu_or_skip() -> Option<cinegenre::backend::Backend> {
+    match cinegenre::backend::Backend::gpu() {
+        Ok(b) => Some(b),
+        Err(e) if cinegenre::gpu::GpuContext::required() => {
+            panic!("CINEGENRE_REQUIRE_GPU=1 but there is no GPU: {e}")
+        }
+        Err(e) => {
+            eprintln!("skipping GPU check: {e}");
+            None
+        }
+    }
+}

@@ -7,6 +7,7 @@ mod dataset;
 mod fixtures;
 mod io;
 mod metrics;
+mod mlp;
 mod split;
 mod text;
 mod word2vec;

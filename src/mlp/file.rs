@@ -1,0 +1,103 @@
+//! Saving and loading MLPs ([`ModelFile`] kind `mlp`).
+//!
+//! Tensors `dense_{l}.kernel` (n_in, n_out) and `dense_{l}.bias` (n_out) for l = 0, 1, … in
+//! Keras' layout (stored as F64; every f32 is exact in f64). Metadata: `layers` (JSON list of
+//! sizes), `hidden` (`relu`/`identity`/`sigmoid`), `output` (`sigmoid`/`softmax`), `labels`
+//! (JSON list of names).
+
+use std::path::Path;
+
+use super::{Dense, Mlp, Output};
+use crate::error::{Error, Result};
+use crate::kernels::Activation;
+use crate::model_file::ModelFile;
+
+/// The model kind written into the file.
+pub const MLP_KIND: &str = "mlp";
+
+/// A trained MLP with its label names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MlpModel {
+    pub mlp: Mlp,
+    pub labels: Vec<String>,
+}
+
+fn activation_name(a: Activation) -> &'static str {
+    match a {
+        Activation::Identity => "identity",
+        Activation::Relu => "relu",
+        Activation::Sigmoid => "sigmoid",
+    }
+}
+
+impl MlpModel {
+    /// Write to `path` atomically.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let mut file = ModelFile::new(MLP_KIND);
+        let mut sizes = vec![self.mlp.n_inputs()];
+        for (l, layer) in self.mlp.layers.iter().enumerate() {
+            sizes.push(layer.n_out);
+            let widen = |v: &[f32]| v.iter().map(|&x| f64::from(x)).collect::<Vec<f64>>();
+            file.put_f64(&format!("dense_{l}.kernel"), vec![layer.n_in, layer.n_out], widen(&layer.w));
+            file.put_f64(&format!("dense_{l}.bias"), vec![layer.n_out], widen(&layer.b));
+        }
+        file.set_meta("layers", serde_json::to_string(&sizes).unwrap_or_default());
+        file.set_meta("hidden", activation_name(self.mlp.hidden));
+        file.set_meta("output", self.mlp.output.name());
+        file.set_meta("labels", serde_json::to_string(&self.labels).unwrap_or_default());
+        file.save(path)
+    }
+
+    /// Read a model written by [`Self::save`].
+    pub fn load(path: &Path) -> Result<MlpModel> {
+        Self::from_file(&ModelFile::load(path, MLP_KIND)?, path)
+    }
+
+    /// Build from a loaded model file.
+    pub fn from_file(file: &ModelFile, path: &Path) -> Result<MlpModel> {
+        let bad = |key: &str| Error::model(path, format!("metadata entry `{key}` is not valid"));
+        let sizes: Vec<usize> = serde_json::from_str(file.meta("layers")?).map_err(|_| bad("layers"))?;
+        let labels: Vec<String> = serde_json::from_str(file.meta("labels")?).map_err(|_| bad("labels"))?;
+        let hidden = match file.meta("hidden")? {
+            "relu" => Activation::Relu,
+            "identity" => Activation::Identity,
+            "sigmoid" => Activation::Sigmoid,
+            _ => return Err(bad("hidden")),
+        };
+        let output = match file.meta("output")? {
+            "sigmoid" => Output::Sigmoid,
+            "softmax" => Output::Softmax,
+            _ => return Err(bad("output")),
+        };
+        if sizes.len() < 2 || labels.len() != sizes[sizes.len() - 1] {
+            return Err(Error::model(path, format!("{} labels for layer sizes {sizes:?}", labels.len())));
+        }
+        let mut layers = Vec::new();
+        for (l, w) in sizes.windows(2).enumerate() {
+            let narrow = |v: &[f64]| v.iter().map(|&x| x as f32).collect::<Vec<f32>>();
+            let kernel = file.f64_tensor(&format!("dense_{l}.kernel"), &[w[0], w[1]])?;
+            let bias = file.f64_tensor(&format!("dense_{l}.bias"), &[w[1]])?;
+            layers.push(Dense { n_in: w[0], n_out: w[1], w: narrow(kernel), b: narrow(bias) });
+        }
+        Ok(MlpModel { mlp: Mlp { layers, hidden, output }, labels })
+    }
+}
+
+/// Read a 2-D `.npy` feature matrix (f32, f64, integer or 0/1) as row-major f32:
+/// `(values, rows, columns)`.
+pub fn read_features(path: &Path) -> Result<(Vec<f32>, usize, usize)> {
+    let array = crate::io::read_npy(path)?;
+    if array.shape.len() != 2 {
+        return Err(Error::parse(path, None, format!("expected a 2-D array, found shape {:?}", array.shape)));
+    }
+    let values = match array.data {
+        crate::io::NpyData::F32(v) => v,
+        crate::io::NpyData::F64(v) => v.into_iter().map(|x| x as f32).collect(),
+        crate::io::NpyData::I64(v) => v.into_iter().map(|x| x as f32).collect(),
+        crate::io::NpyData::U8(v) => v.into_iter().map(f32::from).collect(),
+    };
+    if let Some(i) = values.iter().position(|x| !x.is_finite()) {
+        return Err(Error::parse(path, None, format!("value {i} is not finite")));
+    }
+    Ok((values, array.shape[0], array.shape[1]))
+}

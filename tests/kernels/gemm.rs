@@ -1,0 +1,58 @@
+//! SGEMM: SIMD == scalar and GPU == scalar, all three transposition variants, with epilogues.
+
+use cinegenre::backend::Backend;
+use cinegenre::kernels::Activation;
+use cinegenre::kernels::gemm::{Epilogue, Gemm, gemm};
+use proptest::prelude::*;
+
+use crate::common::{F32_REL, assert_rel_close, fast_backends, poisoned, values};
+
+fn check(g: Gemm, bias: bool, activation: Activation, backends: &[Backend]) {
+    let a = values(g.m * g.k, 1 + g.m as u64);
+    let b = values(g.k * g.n, 2 + g.n as u64);
+    let bias_v = values(g.n, 3);
+    let epilogue = Epilogue { bias: bias.then_some(&bias_v[..]), activation };
+    let mut want = poisoned(g.m * g.n);
+    gemm(&Backend::Scalar, g, &a, &b, epilogue, &mut want).unwrap();
+    for backend in backends {
+        let mut got = poisoned(g.m * g.n);
+        gemm(backend, g, &a, &b, epilogue, &mut got).unwrap();
+        assert_rel_close(
+            &format!("{} {g:?} bias={bias} {activation:?}", backend.name()),
+            &got,
+            &want,
+            F32_REL,
+        );
+    }
+}
+
+#[test]
+fn awkward_shapes_all_variants() {
+    let backends = fast_backends();
+    // 1, tile ± 1 for every micro-tile (4×8, 6×16, 12×32) and the GPU's 64×64, odd sizes.
+    let shapes =
+        [(1, 1, 1), (63, 65, 67), (13, 33, 257), (65, 31, 5), (5, 97, 300), (1, 3, 1100), (24, 64, 0)];
+    for &(m, n, k) in &shapes {
+        for (ta, tb) in [(false, false), (false, true), (true, false)] {
+            check(Gemm { m, n, k, trans_a: ta, trans_b: tb }, ta, Activation::Relu, &backends);
+        }
+    }
+    check(Gemm::nn(17, 40, 33), true, Activation::Sigmoid, &backends);
+    check(Gemm::nn(12, 32, 520), false, Activation::Identity, &backends);
+}
+
+#[test]
+fn wrong_lengths_are_shape_errors() {
+    let mut c = vec![0.0; 4];
+    let err = gemm(&Backend::Scalar, Gemm::nn(2, 2, 2), &[0.0; 3], &[0.0; 4], Epilogue::default(), &mut c);
+    assert!(err.unwrap_err().to_string().contains("`a` has 3 elements, expected 4"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+    #[test]
+    fn random_shapes_match_reference(m in 1usize..70, n in 1usize..70, k in 1usize..300, t in 0usize..3, bias: bool) {
+        let (trans_a, trans_b) = [(false, false), (false, true), (true, false)][t];
+        check(Gemm { m, n, k, trans_a, trans_b }, bias, Activation::Identity, &fast_backends());
+    }
+}

@@ -1,0 +1,10 @@
+//! Cross-checks of every kernel family: each fast backend (every SIMD level, sequential and
+//! parallel, and the GPU when an adapter exists) against the scalar reference, on random and
+//! awkward shapes, with outputs NaN-poisoned before each run.
+
+mod common;
+mod elementwise;
+mod gemm;
+mod reduce;
+mod rmsprop;
+mod spmm;
