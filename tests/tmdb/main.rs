@@ -1,8 +1,10 @@
 //! The TMDB client and dataset builder against a local mock server (no internet): faults
-//! survived or listed, the rate held at the server, resume after `kill -9`, secrets kept.
+//! survived or listed, the rate held at the server, resume after `kill -9` or a full disk,
+//! secrets kept.
 
 mod bench;
 mod cli;
+mod disk;
 mod library;
 mod mock;
 
