@@ -27,6 +27,7 @@ pub mod progress;
 pub mod rng;
 pub mod run;
 pub mod split;
+pub mod svm;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -8,4 +8,5 @@ mod fixtures;
 mod io;
 mod metrics;
 mod split;
+mod svm;
 mod text;
