@@ -214,10 +214,12 @@ impl Fitter<'_> {
     }
 }
 
-/// A feasible start for `c` from the optimum at `c_prev`: kept when `C` grows (the box only
-/// grows), scaled by `c / c_prev` when it shrinks (every bound scales with `C`; `yᵀα = 0` holds).
+/// A feasible start for `c` from the optimum at `c_prev`: `α · c / c_prev`. Every bound scales
+/// with `C` and `yᵀα = 0` is kept, so the start is feasible, and the variables at their upper
+/// bound — most of them for small `C` (ALGORITHMS §5.9) — stay there.
 pub fn scaled_start(alpha: Vec<f64>, c_prev: f64, c: f64) -> Vec<f64> {
-    if c >= c_prev { alpha } else { alpha.into_iter().map(|a| a * (c / c_prev)).collect() }
+    let ratio = c / c_prev;
+    alpha.into_iter().map(|a| a * ratio).collect()
 }
 
 /// Mean over folds per grid entry, NaN if any fold failed; folds summed in order, as numpy does

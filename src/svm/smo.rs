@@ -97,8 +97,8 @@ pub(super) enum Status {
 
 /// libsvm's `SVC_Q`: columns of `Q` in the solver's current (shrinking-permuted) order.
 pub(super) struct SvcQ<'a> {
-    rows: Rows<'a>,
-    index: Vec<usize>,
+    pub(super) rows: Rows<'a>,
+    pub(super) index: Vec<usize>,
     pub(super) y: Vec<i8>,
     pub(super) qd: Vec<f64>,
 }
@@ -139,6 +139,9 @@ pub(super) struct Solver<'a> {
     pub(super) unshrink: bool,
     pub(super) col_i: Vec<f32>,
     pub(super) col_j: Vec<f32>,
+    /// The first half of the working-set scan, `(max_{I_up} −y_t G_t, its index)`, when it was
+    /// computed during the last gradient update and nothing has changed since.
+    pub(super) up: Option<(f64, Option<usize>)>,
 }
 
 /// Solve the dual to tolerance `options.eps`.
@@ -167,6 +170,7 @@ impl<'a> Solver<'a> {
             unshrink: false,
             col_i: Vec::with_capacity(l),
             col_j: Vec::with_capacity(l),
+            up: None,
         };
         (0..l).for_each(|i| solver.update_status(i));
         solver.init_gradient();
@@ -215,6 +219,7 @@ impl<'a> Solver<'a> {
                 hit_max_iter = true;
                 self.reconstruct_gradient();
                 self.active_size = l;
+                self.up = None;
                 break;
             }
             counter -= 1;
@@ -229,6 +234,7 @@ impl<'a> Solver<'a> {
                 None => {
                     self.reconstruct_gradient();
                     self.active_size = l;
+                    self.up = None;
                     match self.select_working_set() {
                         Some(pair) => {
                             counter = 1;
@@ -255,9 +261,12 @@ impl<'a> Solver<'a> {
 
     /// One SMO step on the pair `(i, j)`; `col_i` holds `Q_i` over the active set (left there
     /// by the working-set selection). Returns the change of `f`.
+    ///
+    /// The gradient update `G_k += Q_ik Δα_i + Q_jk Δα_j` is fused with the gather of `Q_j` and
+    /// with the first scan of the next working-set selection (`max_{I_up} −y_t G_t`, ties to the
+    /// last index): the same arithmetic in the same order as libsvm, one pass instead of three.
     fn step(&mut self, i: usize, j: usize) -> f64 {
         let active = self.active_size;
-        self.q.column(j, active, &mut self.col_j);
         let pair = Pair {
             alpha_i: self.alpha[i],
             alpha_j: self.alpha[j],
@@ -274,12 +283,33 @@ impl<'a> Solver<'a> {
         let (d_i, d_j) = (new_i - pair.alpha_i, new_j - pair.alpha_j);
         self.alpha[i] = new_i;
         self.alpha[j] = new_j;
-        for ((g, &qi), &qj) in self.g[..active].iter_mut().zip(&self.col_i).zip(&self.col_j) {
-            *g += f64::from(qi) * d_i + f64::from(qj) * d_j;
-        }
         let (was_upper_i, was_upper_j) = (self.status[i] == Status::Upper, self.status[j] == Status::Upper);
         self.update_status(i);
         self.update_status(j);
+
+        let y_j = self.q.y[j];
+        let row_j = self.q.rows.row(self.q.index[j]);
+        let (mut gmax, mut gmax_idx) = (f64::NEG_INFINITY, None);
+        self.col_j.clear();
+        for k in 0..active {
+            let y_k = self.q.y[k];
+            let kj = row_j[self.q.index[k]];
+            let qj = if y_k == y_j { kj } else { -kj };
+            self.col_j.push(qj);
+            let g = self.g[k] + (f64::from(self.col_i[k]) * d_i + f64::from(qj) * d_j);
+            self.g[k] = g;
+            let up_value = match (y_k == 1, self.status[k]) {
+                (true, Status::Upper) | (false, Status::Lower) => continue,
+                (true, _) => -g,
+                (false, _) => g,
+            };
+            if up_value >= gmax {
+                gmax = up_value;
+                gmax_idx = Some(k);
+            }
+        }
+        self.up = Some((gmax, gmax_idx));
+
         if was_upper_i != (self.status[i] == Status::Upper) {
             self.update_g_bar(i, was_upper_i);
         }

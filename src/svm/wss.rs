@@ -32,13 +32,11 @@ impl Solver<'_> {
         self.status[t] == Status::Lower
     }
 
-    /// The working pair, or `None` when the active set is `eps`-optimal. Leaves `Q_i` (over
-    /// the active set) in `col_i`.
-    pub(super) fn select_working_set(&mut self) -> Option<(usize, usize)> {
-        let active = self.active_size;
+    /// `(max_{t ∈ I_up} −y_t G_t, argmax)`, ties to the last index.
+    fn scan_up(&self) -> (f64, Option<usize>) {
         let mut gmax = f64::NEG_INFINITY;
         let mut gmax_idx = None;
-        for t in 0..active {
+        for t in 0..self.active_size {
             let up_value = if self.q.y[t] == 1 {
                 (!self.is_upper(t)).then(|| -self.g[t])
             } else {
@@ -51,25 +49,42 @@ impl Solver<'_> {
                 gmax_idx = Some(t);
             }
         }
+        (gmax, gmax_idx)
+    }
+
+    /// The working pair, or `None` when the active set is `eps`-optimal. Leaves `Q_i` (over
+    /// the active set) in `col_i`; the gather of `Q_i` and the scan for `j` are one pass.
+    pub(super) fn select_working_set(&mut self) -> Option<(usize, usize)> {
+        let active = self.active_size;
+        let (gmax, gmax_idx) = match self.up.take() {
+            Some(up) => up,
+            None => self.scan_up(),
+        };
         let i = gmax_idx?;
-        self.q.column(i, active, &mut self.col_i);
-        let y_i = f64::from(self.q.y[i]);
+        let y_i = self.q.y[i];
+        let two_y_i = 2.0 * f64::from(y_i);
         let qd_i = self.q.qd[i];
+        let row_i = self.q.rows.row(self.q.index[i]);
 
         let mut gmax2 = f64::NEG_INFINITY;
         let mut gmin_idx = None;
         let mut obj_diff_min = f64::INFINITY;
+        self.col_i.clear();
         for t in 0..active {
-            let (low_value, quad) = if self.q.y[t] == 1 {
-                if self.is_lower(t) {
+            let y_t = self.q.y[t];
+            let kt = row_i[self.q.index[t]];
+            let q_it = if y_t == y_i { kt } else { -kt };
+            self.col_i.push(q_it);
+            let (low_value, quad) = if y_t == 1 {
+                if self.status[t] == Status::Lower {
                     continue;
                 }
-                (self.g[t], qd_i + self.q.qd[t] - 2.0 * y_i * f64::from(self.col_i[t]))
+                (self.g[t], qd_i + self.q.qd[t] - two_y_i * f64::from(q_it))
             } else {
-                if self.is_upper(t) {
+                if self.status[t] == Status::Upper {
                     continue;
                 }
-                (-self.g[t], qd_i + self.q.qd[t] + 2.0 * y_i * f64::from(self.col_i[t]))
+                (-self.g[t], qd_i + self.q.qd[t] + two_y_i * f64::from(q_it))
             };
             let grad_diff = gmax + low_value;
             if low_value >= gmax2 {
@@ -102,6 +117,7 @@ impl Solver<'_> {
 
     /// libsvm's `do_shrinking`: move shrinkable variables past `active_size`.
     pub(super) fn do_shrinking(&mut self) {
+        self.up = None;
         let (mut gmax1, mut gmax2) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
         for t in 0..self.active_size {
             let g = self.g[t];
@@ -153,6 +169,7 @@ impl Solver<'_> {
     /// Rebuild `G` of the shrunk variables: `G_k = Ḡ_k + p_k + Σ_{free i} α_i Q_ik`, looping over
     /// whichever side is cheaper (libsvm's test `free·l > 2·active·(l − active)`).
     pub(super) fn reconstruct_gradient(&mut self) {
+        self.up = None;
         let (l, active) = (self.l, self.active_size);
         if active == l {
             return;

@@ -4,4 +4,5 @@
 mod dataset;
 mod io;
 mod metrics;
+mod svm;
 mod text;
