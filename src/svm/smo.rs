@@ -100,23 +100,24 @@ pub(super) struct SvcQ<'a> {
     pub(super) rows: Rows<'a>,
     pub(super) index: Vec<usize>,
     pub(super) y: Vec<i8>,
+    /// `y` as ±1.0 (f32), for branch-free sign flips in the hot loops.
+    pub(super) ys: Vec<f32>,
     pub(super) qd: Vec<f64>,
 }
 
 impl SvcQ<'_> {
     /// `out[k] = Q_ik = y_i y_k K_ik` for `k < len`.
     pub(super) fn column(&mut self, i: usize, len: usize, out: &mut Vec<f32>) {
-        let yi = self.y[i];
+        let yi = self.ys[i];
         let row = self.rows.row(self.index[i]);
         out.clear();
-        out.extend(
-            self.index[..len].iter().zip(&self.y[..len]).map(|(&r, &yk)| if yk == yi { row[r] } else { -row[r] }),
-        );
+        out.extend(self.index[..len].iter().zip(&self.ys[..len]).map(|(&r, &yk)| yi * yk * row[r]));
     }
 
     pub(super) fn swap(&mut self, i: usize, j: usize) {
         self.index.swap(i, j);
         self.y.swap(i, j);
+        self.ys.swap(i, j);
         self.qd.swap(i, j);
     }
 }
@@ -156,7 +157,13 @@ impl<'a> Solver<'a> {
         let qd = problem.index.iter().map(|&r| problem.rows.diag(r)).collect();
         let alpha = problem.alpha.unwrap_or_else(|| vec![0.0; l]);
         let mut solver = Solver {
-            q: SvcQ { rows: problem.rows, index: problem.index, y: problem.y, qd },
+            q: SvcQ {
+                rows: problem.rows,
+                index: problem.index,
+                ys: problem.y.iter().map(|&v| f32::from(v)).collect(),
+                y: problem.y,
+                qd,
+            },
             l,
             active_size: l,
             status: vec![Status::Lower; l],
@@ -287,23 +294,24 @@ impl<'a> Solver<'a> {
         self.update_status(i);
         self.update_status(j);
 
-        let y_j = self.q.y[j];
+        let y_j = self.q.ys[j];
         let row_j = self.q.rows.row(self.q.index[j]);
+        let (index, ys, status) = (&self.q.index[..active], &self.q.ys[..active], &self.status[..active]);
+        let (g, col_i) = (&mut self.g[..active], &self.col_i[..active]);
+        self.col_j.resize(active, 0.0);
+        let col_j = &mut self.col_j[..active];
         let (mut gmax, mut gmax_idx) = (f64::NEG_INFINITY, None);
-        self.col_j.clear();
         for k in 0..active {
-            let y_k = self.q.y[k];
-            let kj = row_j[self.q.index[k]];
-            let qj = if y_k == y_j { kj } else { -kj };
-            self.col_j.push(qj);
-            let g = self.g[k] + (f64::from(self.col_i[k]) * d_i + f64::from(qj) * d_j);
-            self.g[k] = g;
-            let up_value = match (y_k == 1, self.status[k]) {
-                (true, Status::Upper) | (false, Status::Lower) => continue,
-                (true, _) => -g,
-                (false, _) => g,
-            };
-            if up_value >= gmax {
+            // y_j y_k K_jk: the product of two ±1 and a value is exact.
+            let qj = y_j * ys[k] * row_j[index[k]];
+            col_j[k] = qj;
+            let gk = g[k] + (f64::from(col_i[k]) * d_i + f64::from(qj) * d_j);
+            g[k] = gk;
+            // k ∈ I_up: y = +1 below C, or y = −1 above 0; its value is −y_k G_k.
+            let positive = ys[k] > 0.0;
+            let in_up = (positive & (status[k] != Status::Upper)) | (!positive & (status[k] != Status::Lower));
+            let up_value = if positive { -gk } else { gk };
+            if in_up && up_value >= gmax {
                 gmax = up_value;
                 gmax_idx = Some(k);
             }

@@ -61,30 +61,32 @@ impl Solver<'_> {
             None => self.scan_up(),
         };
         let i = gmax_idx?;
-        let y_i = self.q.y[i];
+        let y_i = self.q.ys[i];
         let two_y_i = 2.0 * f64::from(y_i);
         let qd_i = self.q.qd[i];
         let row_i = self.q.rows.row(self.q.index[i]);
+        let (index, ys, qd) = (&self.q.index[..active], &self.q.ys[..active], &self.q.qd[..active]);
+        let (g, status) = (&self.g[..active], &self.status[..active]);
+        self.col_i.resize(active, 0.0);
+        let col_i = &mut self.col_i[..active];
 
         let mut gmax2 = f64::NEG_INFINITY;
         let mut gmin_idx = None;
         let mut obj_diff_min = f64::INFINITY;
-        self.col_i.clear();
         for t in 0..active {
-            let y_t = self.q.y[t];
-            let kt = row_i[self.q.index[t]];
-            let q_it = if y_t == y_i { kt } else { -kt };
-            self.col_i.push(q_it);
-            let (low_value, quad) = if y_t == 1 {
-                if self.status[t] == Status::Lower {
-                    continue;
-                }
-                (self.g[t], qd_i + self.q.qd[t] - two_y_i * f64::from(q_it))
+            // y_i y_t K_it: exact.
+            let q_it = y_i * ys[t] * row_i[index[t]];
+            col_i[t] = q_it;
+            // t ∈ I_low: y = +1 above 0, or y = −1 below C; its value is y_t G_t.
+            let positive = ys[t] > 0.0;
+            let in_low = (positive & (status[t] != Status::Lower)) | (!positive & (status[t] != Status::Upper));
+            if !in_low {
+                continue;
+            }
+            let (low_value, quad) = if positive {
+                (g[t], qd_i + qd[t] - two_y_i * f64::from(q_it))
             } else {
-                if self.status[t] == Status::Upper {
-                    continue;
-                }
-                (-self.g[t], qd_i + self.q.qd[t] + two_y_i * f64::from(q_it))
+                (-g[t], qd_i + qd[t] + two_y_i * f64::from(q_it))
             };
             let grad_diff = gmax + low_value;
             if low_value >= gmax2 {
