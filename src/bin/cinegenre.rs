@@ -437,9 +437,8 @@ fn train_svm(a: TrainSvmArgs, timer: &Timer) -> Result<()> {
         ..base
     };
     let config = GridConfig { grid: a.c, cv: a.cv, params, warm_start: a.warm_start, quiet: a.quiet };
-    let (model, search) = timer.step("fit", || {
-        SvmModel::train(&x, &y, &config).map_err(|e| e.for_inputs(&[&a.x, &a.y]))
-    })?;
+    let (model, search) =
+        timer.step("fit", || SvmModel::train(&x, &y, &config).map_err(|e| e.for_inputs(&[&a.x, &a.y])))?;
     timer.step("write", || model.save(&a.model))?;
     if search.lazy_kernel {
         eprintln!(
@@ -448,7 +447,10 @@ fn train_svm(a: TrainSvmArgs, timer: &Timer) -> Result<()> {
             cinegenre::svm::kernel::GRAM_MAX_ROWS
         );
     }
-    println!("{:<18} {:>8} {:>22} {:>9} {:>7} {:>14}", "label", "C", "mean CV micro-F1", "iter", "SVs", "dual objective");
+    println!(
+        "{:<18} {:>8} {:>22} {:>9} {:>7} {:>14}",
+        "label", "C", "mean CV micro-F1", "iter", "SVs", "dual objective"
+    );
     for (name, label) in model.labels.iter().zip(&search.labels) {
         let scores: Vec<String> = label.mean_scores.iter().map(|s| format!("{s:.4}")).collect();
         match (&label.model, label.chosen_c) {

@@ -125,7 +125,8 @@ pub fn fit_smo(
         None => Rows::Lazy(LazyRows::new(kernel, LAZY_CACHE_BYTES)),
     };
     let problem = SmoProblem { rows: source, index: index.clone(), y: signs.clone(), c, alpha: warm };
-    let options = SmoOptions { eps: params.tol, shrinking: params.shrinking, max_iter: params.max_iter, trace: false };
+    let options =
+        SmoOptions { eps: params.tol, shrinking: params.shrinking, max_iter: params.max_iter, trace: false };
     let solution = solve(problem, &options);
     let mut coef = vec![0.0; kernel.x().n_cols()];
     let (mut support, mut dual_coef) = (Vec::new(), Vec::new());

@@ -116,8 +116,9 @@ impl SvmModel {
         let labels: Vec<String> = serde_json::from_str(file.meta("labels")?).map_err(|e| {
             Error::model(path, format!("metadata entry `labels` is not a JSON list of names: {e}"))
         })?;
-        let grid: Vec<f64> = serde_json::from_str(file.meta("grid")?)
-            .map_err(|e| Error::model(path, format!("metadata entry `grid` is not a JSON list of numbers: {e}")))?;
+        let grid: Vec<f64> = serde_json::from_str(file.meta("grid")?).map_err(|e| {
+            Error::model(path, format!("metadata entry `grid` is not a JSON list of numbers: {e}"))
+        })?;
         let k = labels.len();
         let coef = file.f64_tensor("coef", &[k, v])?;
         let intercept = file.f64_tensor("intercept", &[k])?;
@@ -140,7 +141,10 @@ impl SvmModel {
                 }),
                 c @ (0 | 1) => LabelModel::Constant(c as u8),
                 other => {
-                    return Err(Error::model(path, format!("tensor `constant` holds {other} for label {label}")));
+                    return Err(Error::model(
+                        path,
+                        format!("tensor `constant` holds {other} for label {label}"),
+                    ));
                 }
             });
         }

@@ -25,12 +25,17 @@ use crate::error::{Error, Result};
 pub fn stratified_kfold(y: &[u8], k: usize) -> Result<(Vec<usize>, Option<String>)> {
     let n = y.len();
     if k < 2 {
-        return Err(Error::param("cv", format!("k-fold cross-validation requires at least 2 folds, got {k}")));
+        return Err(Error::param(
+            "cv",
+            format!("k-fold cross-validation requires at least 2 folds, got {k}"),
+        ));
     }
     if k > n {
         return Err(Error::param(
             "cv",
-            format!("cannot have number of splits n_splits={k} greater than the number of samples: n_samples={n}"),
+            format!(
+                "cannot have number of splits n_splits={k} greater than the number of samples: n_samples={n}"
+            ),
         ));
     }
     // Encode classes by first appearance.

@@ -48,7 +48,13 @@ pub struct GridConfig {
 impl Default for GridConfig {
     /// The tutorial's grid `[0.01, 0.1, 1]`, today's scikit-learn default of 5 folds.
     fn default() -> Self {
-        GridConfig { grid: vec![0.01, 0.1, 1.0], cv: 5, params: SvmParams::default(), warm_start: false, quiet: true }
+        GridConfig {
+            grid: vec![0.01, 0.1, 1.0],
+            cv: 5,
+            params: SvmParams::default(),
+            warm_start: false,
+            quiet: true,
+        }
     }
 }
 
@@ -88,7 +94,10 @@ pub fn grid_search(x: &CsrMatrix, y: &[u8], names: &[String], config: &GridConfi
     config.params.validate()?;
     let (n, k) = (x.n_rows(), names.len());
     if k == 0 || y.len() != n * k {
-        return Err(Error::Shape(format!("X has {n} rows but the label matrix holds {} values for {k} labels", y.len())));
+        return Err(Error::Shape(format!(
+            "X has {n} rows but the label matrix holds {} values for {k} labels",
+            y.len()
+        )));
     }
     let kernel = LinearKernel::new(x)?;
     let lazy_kernel = config.params.solver == SolverKind::Smo && n > GRAM_MAX_ROWS;
@@ -110,7 +119,8 @@ pub fn grid_search(x: &CsrMatrix, y: &[u8], names: &[String], config: &GridConfi
     let fitter = Fitter { kernel: &kernel, gram: gram.as_ref(), config };
 
     // Phase 1: every (label, fold) runs the whole grid.
-    let tasks: Vec<(usize, usize)> = fitted.iter().flat_map(|&l| (0..config.cv).map(move |f| (l, f))).collect();
+    let tasks: Vec<(usize, usize)> =
+        fitted.iter().flat_map(|&l| (0..config.cv).map(move |f| (l, f))).collect();
     let scores = tasks
         .par_iter()
         .map(|&(l, f)| {
@@ -128,12 +138,14 @@ pub fn grid_search(x: &CsrMatrix, y: &[u8], names: &[String], config: &GridConfi
             let column = &columns[l];
             let Some((_, warning)) = &folds[l] else {
                 let value = column.first().copied().unwrap_or(0);
-                let which = if value == 1 { format!("{}", names[l]) } else { format!("not {}", names[l]) };
+                let which = if value == 1 { names[l].to_string() } else { format!("not {}", names[l]) };
                 return Ok(LabelSearch {
                     model: LabelModel::Constant(value),
                     chosen_c: None,
                     mean_scores: vec![f64::NAN; config.grid.len()],
-                    warnings: vec![format!("label {which} is present in all training examples: constant predictor")],
+                    warnings: vec![format!(
+                        "label {which} is present in all training examples: constant predictor"
+                    )],
                 });
             };
             let mut warnings: Vec<String> = warning.iter().map(|w| format!("{}: {w}", names[l])).collect();
@@ -158,7 +170,12 @@ pub fn grid_search(x: &CsrMatrix, y: &[u8], names: &[String], config: &GridConfi
                     if v == 1 { "present" } else { "absent" }
                 ));
             }
-            Ok(LabelSearch { model: LabelModel::Fitted(svm), chosen_c: Some(params.c), mean_scores, warnings })
+            Ok(LabelSearch {
+                model: LabelModel::Fitted(svm),
+                chosen_c: Some(params.c),
+                mean_scores,
+                warnings,
+            })
         })
         .collect::<Result<Vec<_>>>()?;
     bar.finish_and_clear();
@@ -172,7 +189,13 @@ struct Fitter<'a> {
 }
 
 impl Fitter<'_> {
-    fn fit(&self, rows: &[usize], y: &[u8], params: &SvmParams, warm: Option<Vec<f64>>) -> Result<(BinarySvm, Vec<f64>)> {
+    fn fit(
+        &self,
+        rows: &[usize],
+        y: &[u8],
+        params: &SvmParams,
+        warm: Option<Vec<f64>>,
+    ) -> Result<(BinarySvm, Vec<f64>)> {
         match params.solver {
             SolverKind::Smo => fit_smo(self.kernel, self.gram, rows, y, params, warm),
             SolverKind::Dcd => fit_dcd(self.kernel, rows, y, params, warm),
@@ -181,7 +204,13 @@ impl Fitter<'_> {
 
     /// Accuracy on fold `f` of each grid entry, trained on the other folds (`None`: the
     /// training part holds one class).
-    fn fold_scores(&self, column: &[u8], fold_of: &[usize], f: usize, bar: &ProgressBar) -> Result<Vec<Option<f64>>> {
+    fn fold_scores(
+        &self,
+        column: &[u8],
+        fold_of: &[usize],
+        f: usize,
+        bar: &ProgressBar,
+    ) -> Result<Vec<Option<f64>>> {
         let train: Vec<usize> = (0..column.len()).filter(|&i| fold_of[i] != f).collect();
         let test: Vec<usize> = (0..column.len()).filter(|&i| fold_of[i] == f).collect();
         let y_train: Vec<u8> = train.iter().map(|&i| column[i]).collect();

@@ -129,10 +129,10 @@ impl Gram {
         let n = kernel.n();
         let mut values = vec![0.0f32; n * n];
         if n > 0 {
-            values.par_chunks_mut(n).enumerate().for_each_init(
-                || vec![0.0f64; n],
-                |acc, (i, out)| kernel.row_into(i, acc, out),
-            );
+            values
+                .par_chunks_mut(n)
+                .enumerate()
+                .for_each_init(|| vec![0.0f64; n], |acc, (i, out)| kernel.row_into(i, acc, out));
         }
         Gram { n, values, diag: kernel.diag.clone() }
     }

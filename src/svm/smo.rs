@@ -261,8 +261,9 @@ impl<'a> Solver<'a> {
         for (k, &a) in self.alpha.iter().enumerate() {
             alpha[self.active_set[k]] = a;
         }
-        let objective = self.alpha.iter().zip(self.g.iter().zip(&self.p)).map(|(a, (g, p))| a * (g + p)).sum::<f64>()
-            / 2.0;
+        let objective =
+            self.alpha.iter().zip(self.g.iter().zip(&self.p)).map(|(a, (g, p))| a * (g + p)).sum::<f64>()
+                / 2.0;
         SmoSolution { alpha, rho: self.rho(), objective, n_iter: iter, hit_max_iter, trace }
     }
 
@@ -309,7 +310,8 @@ impl<'a> Solver<'a> {
             g[k] = gk;
             // k ∈ I_up: y = +1 below C, or y = −1 above 0; its value is −y_k G_k.
             let positive = ys[k] > 0.0;
-            let in_up = (positive & (status[k] != Status::Upper)) | (!positive & (status[k] != Status::Lower));
+            let in_up =
+                (positive & (status[k] != Status::Upper)) | (!positive & (status[k] != Status::Lower));
             let up_value = if positive { -gk } else { gk };
             if in_up && up_value >= gmax {
                 gmax = up_value;

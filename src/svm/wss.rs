@@ -79,7 +79,8 @@ impl Solver<'_> {
             col_i[t] = q_it;
             // t ∈ I_low: y = +1 above 0, or y = −1 below C; its value is y_t G_t.
             let positive = ys[t] > 0.0;
-            let in_low = (positive & (status[t] != Status::Lower)) | (!positive & (status[t] != Status::Upper));
+            let in_low =
+                (positive & (status[t] != Status::Lower)) | (!positive & (status[t] != Status::Upper));
             if !in_low {
                 continue;
             }

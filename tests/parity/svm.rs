@@ -47,7 +47,11 @@ fn smo_matches_svc_on_small_problems() {
         let y: Vec<u8> = vec_of(&problem["y"], "y");
         let params = SvmParams {
             c: case["C"].as_f64().unwrap(),
-            class_weight: if case["class_weight"].is_null() { ClassWeight::Uniform } else { ClassWeight::Balanced },
+            class_weight: if case["class_weight"].is_null() {
+                ClassWeight::Uniform
+            } else {
+                ClassWeight::Balanced
+            },
             shrinking: case["shrinking"].as_bool().unwrap(),
             ..SvmParams::default()
         };
@@ -115,8 +119,12 @@ fn check_run(run: &Value, x: &CsrMatrix, y: &[u8], n_labels: usize, x_test: &Csr
         let (g, w) = (column(got.data()), column(&want));
         assert_close(&format!("{what} decision label {k}"), &g, &w, SMO_REL_TOL, max_abs(&w).max(1e-300));
     }
-    let predicted: Vec<u8> =
-        run["predict"].as_array().unwrap().iter().flat_map(|r| vec_of::<u8>(r, "predict")).collect::<Vec<u8>>();
+    let predicted: Vec<u8> = run["predict"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| vec_of::<u8>(r, "predict"))
+        .collect::<Vec<u8>>();
     assert_eq!(ovr.predict(x_test).unwrap(), predicted, "{what} predict");
 }
 
@@ -178,8 +186,11 @@ fn tutorial_svm_matches_sklearn_on_real_overviews() {
     let fx = fixtures::load("svm/tutorial.json.gz");
     let movies = load_bundled_file("paritoshgoyal_movies_with_overviews.json.gz").unwrap();
     let docs: Vec<String> = movies.iter().map(|m| tutorial_clean(&m.overview)).collect();
-    let params =
-        CountVectorizerParams { min_df: DocFreq::Fraction(0.005), max_df: DocFreq::Fraction(0.95), lowercase: true };
+    let params = CountVectorizerParams {
+        min_df: DocFreq::Fraction(0.005),
+        max_df: DocFreq::Fraction(0.95),
+        lowercase: true,
+    };
     let counts = CountVectorizer::new(params).fit_transform(&docs).unwrap();
     let x = TfidfTransformer::new(TfidfParams::default()).fit_transform(&counts).unwrap();
     assert_eq!(x.n_cols() as u64, fx["n_features"].as_u64().unwrap());
