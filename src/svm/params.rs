@@ -162,3 +162,25 @@ pub fn check_grid(grid: &[f64]) -> Result<()> {
     }
     grid.iter().try_for_each(|&c| check_c(c))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_grids_and_parameters_are_named() {
+        assert!(check_grid(&[]).unwrap_err().to_string().contains("empty"));
+        assert!(check_grid(&[0.1, -1.0]).unwrap_err().to_string().contains("got -1"));
+        assert!(check_c(f64::NAN).is_err() && check_c(f64::INFINITY).is_err() && check_c(0.0).is_err());
+        let p = SvmParams { tol: 0.0, ..SvmParams::default() };
+        assert!(p.validate().unwrap_err().to_string().contains("tol"));
+        assert_eq!("0.5,2".parse::<ClassWeight>().unwrap(), ClassWeight::Explicit { absent: 0.5, present: 2.0 });
+        assert!("0,2".parse::<ClassWeight>().is_err() && "1,2,3".parse::<ClassWeight>().is_err());
+    }
+
+    #[test]
+    fn balanced_weights_follow_sklearn() {
+        // ALGORITHMS §5.2: n = 120 with 8 positives → [120/224, 7.5].
+        assert_eq!(ClassWeight::Balanced.weights(112, 8), (120.0 / 224.0, 7.5));
+    }
+}
