@@ -174,7 +174,10 @@ mod tests {
         assert!(check_c(f64::NAN).is_err() && check_c(f64::INFINITY).is_err() && check_c(0.0).is_err());
         let p = SvmParams { tol: 0.0, ..SvmParams::default() };
         assert!(p.validate().unwrap_err().to_string().contains("tol"));
-        assert_eq!("0.5,2".parse::<ClassWeight>().unwrap(), ClassWeight::Explicit { absent: 0.5, present: 2.0 });
+        assert_eq!(
+            "0.5,2".parse::<ClassWeight>().unwrap(),
+            ClassWeight::Explicit { absent: 0.5, present: 2.0 }
+        );
         assert!("0,2".parse::<ClassWeight>().is_err() && "1,2,3".parse::<ClassWeight>().is_err());
     }
 
