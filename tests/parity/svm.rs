@@ -40,6 +40,7 @@ fn max_abs(v: &[f64]) -> f64 {
 #[test]
 fn smo_matches_svc_on_small_problems() {
     let fx = fixtures::load("svm/binary.json");
+    let mut worst = 0.0f64;
     for case in fx["cases"].as_array().unwrap() {
         let name = case["problem"].as_str().unwrap();
         let problem = &fx["problems"][name];
@@ -62,6 +63,7 @@ fn smo_matches_svc_on_small_problems() {
             let scale = max_abs(&want).max(1e-300);
             let got = svm.decision(xs).unwrap();
             assert_close(&format!("{label} {set}"), &got, &want, SMO_REL_TOL, scale);
+            worst = got.iter().zip(&want).fold(worst, |m, (g, w)| m.max((g - w).abs() / scale));
         }
         // With the same path the support set is the same (also where the optimum is not unique).
         let support: Vec<usize> = vec_of(&case["support"], "support");
@@ -70,6 +72,7 @@ fn smo_matches_svc_on_small_problems() {
         let dual = f64s(&case["dual_coef"]);
         assert_close(&format!("{label} dual_coef"), &svm.info.dual_coef, &dual, SMO_REL_TOL, max_abs(&dual));
     }
+    eprintln!("SMO vs SVC: largest decision error {worst:e} × max|decision|");
 }
 
 #[test]
@@ -117,7 +120,10 @@ fn check_run(run: &Value, x: &CsrMatrix, y: &[u8], n_labels: usize, x_test: &Csr
     for k in 0..n_labels {
         let column = |m: &[f64]| m.iter().skip(k).step_by(n_labels).copied().collect::<Vec<_>>();
         let (g, w) = (column(got.data()), column(&want));
-        assert_close(&format!("{what} decision label {k}"), &g, &w, SMO_REL_TOL, max_abs(&w).max(1e-300));
+        let scale = max_abs(&w).max(1e-300);
+        assert_close(&format!("{what} decision label {k}"), &g, &w, SMO_REL_TOL, scale);
+        let worst = g.iter().zip(&w).fold(0.0f64, |m, (a, b)| m.max((a - b).abs() / scale));
+        eprintln!("{what} label {k}: largest decision error {worst:e} × max|decision|");
     }
     let predicted: Vec<u8> = run["predict"]
         .as_array()
@@ -164,6 +170,7 @@ fn dcd_reaches_linear_svc_objective() {
         let want = case["primal_objective"].as_f64().unwrap();
         let label = format!("{name} C={} {:?}", params.c, loss);
         assert_close(&format!("{label} primal objective"), &[got], &[want], DCD_OBJ_REL_TOL, 1.0);
+        eprintln!("DCD {label}: primal objective {got} vs LinearSVC {want}");
         if loss == DcdLoss::SquaredHinge {
             // Strictly convex primal: w itself is unique, so the decision values agree too.
             let x_test = csr(&problems[name]["x_test"]);
