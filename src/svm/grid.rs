@@ -15,8 +15,10 @@
 //!
 //! What makes it fast: the linear kernel matrix is computed once for all
 //! `labels × |grid| × (k + 1)` fits ([`crate::svm::kernel`]); (label, fold) pairs run in parallel
-//! (rayon); optionally each `C` starts from the previous `C`'s α (`warm_start`; feasible because
-//! every bound scales with `C`), which changes the path, not the optimum.
+//! (rayon); optionally each `C` starts from the previous `C`'s α scaled by the ratio of the `C`s
+//! (`warm_start`; feasible because every bound scales with `C`), which changes the path, not the
+//! optimum. It is off by default: it gave no measurable gain on the bundled TMDB TF-IDF (3,000
+//! movies: 9.7 s vs 9.4 s CPU) and the cold start keeps libsvm's exact path (parity).
 //!
 //! Cost: one Gram matrix (`O(Σ nnz(col)²)`, `4n²` bytes) + the SMO fits.
 
