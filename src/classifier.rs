@@ -9,12 +9,15 @@ use crate::bayes::{NB_KIND, NbModel};
 use crate::error::{Error, Result};
 use crate::matrix::{CsrMatrix, DenseMatrix};
 use crate::model_file::ModelFile;
+use crate::svm::{SVM_KIND, SvmModel};
 
 /// A trained model of one of the kinds cinegenre writes.
 #[derive(Debug, Clone)]
 pub enum Classifier {
     /// One-vs-rest multinomial naive Bayes.
     NaiveBayes(NbModel),
+    /// One-vs-rest linear SVM (scores are decision values).
+    Svm(SvmModel),
 }
 
 impl Classifier {
@@ -23,9 +26,10 @@ impl Classifier {
         let file = ModelFile::load_any(path)?;
         match file.kind() {
             NB_KIND => Ok(Classifier::NaiveBayes(NbModel::from_file(&file, path)?)),
+            SVM_KIND => Ok(Classifier::Svm(SvmModel::from_file(&file, path)?)),
             other => Err(Error::model(
                 path,
-                format!("model kind `{other}` cannot predict (known kinds: {NB_KIND})"),
+                format!("model kind `{other}` cannot predict (known kinds: {NB_KIND}, {SVM_KIND})"),
             )),
         }
     }
@@ -34,6 +38,7 @@ impl Classifier {
     pub fn labels(&self) -> &[String] {
         match self {
             Classifier::NaiveBayes(m) => &m.labels,
+            Classifier::Svm(m) => &m.labels,
         }
     }
 
@@ -41,14 +46,16 @@ impl Classifier {
     pub fn n_features(&self) -> usize {
         match self {
             Classifier::NaiveBayes(m) => m.n_features,
+            Classifier::Svm(m) => m.n_features,
         }
     }
 
-    /// Per-label scores `(n, K)` (probabilities for naive Bayes).
+    /// Per-label scores `(n, K)` (probabilities for naive Bayes, decision values for the SVM).
     pub fn scores(&self, x: &CsrMatrix) -> Result<DenseMatrix> {
         self.check_columns(x)?;
         match self {
             Classifier::NaiveBayes(m) => m.ovr.scores(x),
+            Classifier::Svm(m) => m.ovr.scores(x),
         }
     }
 
@@ -57,7 +64,13 @@ impl Classifier {
         self.check_columns(x)?;
         match self {
             Classifier::NaiveBayes(m) => m.ovr.predict(x),
+            Classifier::Svm(m) => m.ovr.predict(x),
         }
+    }
+
+    /// Whether `predict` writes scores by default: decision values for the SVM.
+    pub fn scores_by_default(&self) -> bool {
+        matches!(self, Classifier::Svm(_))
     }
 
     fn check_columns(&self, x: &CsrMatrix) -> Result<()> {

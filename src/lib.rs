@@ -10,7 +10,8 @@
 //! 2. **Prepare** labels: one indicator column per genre ([`labels`]).
 //! 3. **Vectorize** overviews: tokens, counts, TF-IDF with scikit-learn parity ([`text`]) into
 //!    sparse matrices ([`matrix`]).
-//! 4. **Train** classic models: multinomial naive Bayes ([`bayes`]) one-vs-rest ([`ovr`]).
+//! 4. **Train** classic models: multinomial naive Bayes ([`bayes`]) and the linear SVM with a grid
+//!    search over `C` ([`svm`]), one-vs-rest ([`ovr`]).
 //! 5. **Evaluate**: precision/recall per genre and per movie, classification report ([`metrics`]).
 //! 6. **Co-cluster** genres: co-occurrence counts, spectral co-clustering and heatmaps
 //!    ([`cluster`], on the hand-written SVDs of [`linalg`]).
@@ -41,6 +42,7 @@ pub mod rng;
 pub mod run;
 pub mod simd;
 pub mod split;
+pub mod svm;
 pub mod text;
 pub mod tmdb;
 

@@ -45,7 +45,8 @@ impl Timer {
 
 #[derive(Subcommand)]
 enum Command {
-    /// The main job: bundled data → labels → counts/TF-IDF → naive Bayes → report and metrics.json.
+    /// The main job: bundled data → labels → counts/TF-IDF → naive Bayes and linear SVM → reports
+    /// and metrics.json.
     Run(RunArgs),
     /// Load movie files (TMDB 5000 CSV, The Movies Dataset CSV, TMDB API JSON, movies.jsonl),
     /// de-duplicate by id, drop empty overviews, write normalised JSON lines.
@@ -201,6 +202,12 @@ struct RunArgs {
     /// Print only the results, not the stages.
     #[arg(long)]
     quiet: bool,
+    /// Skip the SVM stage.
+    #[arg(long)]
+    no_svm: bool,
+    /// Folds of the SVM grid search over C (scikit-learn today: 5; the 2017 tutorial: 3).
+    #[arg(long, default_value_t = 5)]
+    svm_cv: usize,
 }
 
 #[derive(Args)]
@@ -275,6 +282,8 @@ enum TrainCommand {
     Nb(TrainNbArgs),
     /// A multi-layer perceptron (Keras 2.0 semantics) on dense features.
     Mlp(TrainMlpArgs),
+    /// One-vs-rest linear SVM, C chosen per label by stratified k-fold grid search (micro-F1).
+    Svm(TrainSvmArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -332,6 +341,43 @@ struct TrainMlpArgs {
 }
 
 #[derive(Args)]
+struct TrainSvmArgs {
+    /// Features (Matrix Market), e.g. TF-IDF.
+    #[arg(long)]
+    x: PathBuf,
+    /// Labels (.npy indicator matrix, one row per row of X).
+    #[arg(long)]
+    y: PathBuf,
+    /// Grid of C values (comma-separated); ties go to the first.
+    #[arg(long, value_delimiter = ',', default_value = "0.01,0.1,1")]
+    c: Vec<f64>,
+    /// Number of stratified folds (scikit-learn today: 5; the 2017 tutorial ran 3).
+    #[arg(long, default_value_t = 5)]
+    cv: usize,
+    /// `balanced`, `none`, or two weights `W0,W1` (label absent, present).
+    #[arg(long, default_value = "balanced")]
+    class_weight: cinegenre::svm::ClassWeight,
+    /// `smo` (libsvm, SVC(kernel='linear')) or `dcd` (liblinear, LinearSVC).
+    #[arg(long, default_value = "smo")]
+    solver: cinegenre::svm::SolverKind,
+    /// Stopping tolerance (default: 1e-3 for smo, 1e-4 for dcd, as scikit-learn).
+    #[arg(long)]
+    tol: Option<f64>,
+    /// Turn libsvm's shrinking heuristic off.
+    #[arg(long)]
+    no_shrinking: bool,
+    /// Start each C from the previous C's solution (faster; same optimum, different path).
+    #[arg(long)]
+    warm_start: bool,
+    /// Output model (safetensors).
+    #[arg(long)]
+    model: PathBuf,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
 struct TrainNbArgs {
     /// Features (Matrix Market), non-negative counts.
     #[arg(long)]
@@ -361,7 +407,8 @@ struct PredictArgs {
     /// Features (Matrix Market) with the model's columns.
     #[arg(long)]
     x: PathBuf,
-    /// Output .npy: uint8 0/1 predictions, or float64 scores with --proba.
+    /// Output .npy: uint8 0/1 predictions, or float64 scores with --proba (an SVM model
+    /// writes its decision values unless --labels is given).
     #[arg(long)]
     out: PathBuf,
     /// Write per-label probabilities (scores) instead of 0/1 predictions.
@@ -373,6 +420,9 @@ struct PredictArgs {
     /// MLP models: cpu, gpu or auto.
     #[arg(long)]
     device: Option<Device>,
+    /// Write 0/1 predictions whatever the model (an SVM writes decision values otherwise).
+    #[arg(long, conflicts_with = "proba")]
+    labels: bool,
 }
 
 #[derive(Args)]
@@ -669,6 +719,8 @@ fn dispatch(command: Command, timer: &Timer) -> Result<()> {
                 max_df: a.max_df,
                 quick: a.quick,
                 quiet: a.quiet,
+                svm: !a.no_svm,
+                svm_cv: a.svm_cv,
                 ..RunConfig::default()
             };
             let report = cinegenre::run::run(&config)?;
@@ -764,12 +816,14 @@ fn dispatch(command: Command, timer: &Timer) -> Result<()> {
                 describe_backend(&backend)
             );
         }
+        Command::Train(TrainCommand::Svm(a)) => train_svm(a, timer)?,
         Command::Predict(a) => {
             let (classifier, x) =
                 timer.step("read", || Ok((Classifier::load(&a.model)?, io::read_mtx(&a.x)?)))?;
             let (n, k) = (x.n_rows(), classifier.labels().len());
             let inputs = |e: cinegenre::Error| e.for_inputs(&[&a.model, &a.x]);
-            if a.proba {
+            let scores = a.proba || (classifier.scores_by_default() && !a.labels);
+            if scores {
                 let scores = timer.step("predict", || classifier.scores(&x).map_err(inputs))?;
                 timer.step("write", || io::write_npy(&a.out, &[n, k], scores.data()))?;
             } else {
@@ -778,7 +832,7 @@ fn dispatch(command: Command, timer: &Timer) -> Result<()> {
             }
             println!(
                 "wrote {n}×{k} {} to {}",
-                if a.proba { "scores" } else { "predictions" },
+                if scores { "scores" } else { "predictions" },
                 a.out.display()
             );
         }
@@ -1106,5 +1160,58 @@ fn bench_gemm(a: &BenchGemmArgs) -> Result<()> {
             println!("{},{},{:.6},{:.2}", t.backend, t.size, t.seconds, t.gflops);
         }
     }
+    Ok(())
+}
+
+fn train_svm(a: TrainSvmArgs, timer: &Timer) -> Result<()> {
+    use cinegenre::svm::{GridConfig, SolverKind, SvmModel, SvmParams};
+    let (x, y) = timer.step("read", || Ok((io::read_mtx(&a.x)?, LabelFile::read(&a.y)?)))?;
+    let base = if a.solver == SolverKind::Dcd { SvmParams::linear_svc() } else { SvmParams::default() };
+    let params = SvmParams {
+        class_weight: a.class_weight,
+        tol: a.tol.unwrap_or(base.tol),
+        shrinking: !a.no_shrinking,
+        ..base
+    };
+    let config = GridConfig { grid: a.c, cv: a.cv, params, warm_start: a.warm_start, quiet: a.quiet };
+    let (model, search) =
+        timer.step("fit", || SvmModel::train(&x, &y, &config).map_err(|e| e.for_inputs(&[&a.x, &a.y])))?;
+    timer.step("write", || model.save(&a.model))?;
+    if search.lazy_kernel {
+        eprintln!(
+            "note: {} rows > {}: kernel rows computed on demand with an LRU cache instead of one shared Gram matrix",
+            x.n_rows(),
+            cinegenre::svm::kernel::GRAM_MAX_ROWS
+        );
+    }
+    println!(
+        "{:<18} {:>8} {:>22} {:>9} {:>7} {:>14}",
+        "label", "C", "mean CV micro-F1", "iter", "SVs", "dual objective"
+    );
+    for (name, label) in model.labels.iter().zip(&search.labels) {
+        let scores: Vec<String> = label.mean_scores.iter().map(|s| format!("{s:.4}")).collect();
+        match (&label.model, label.chosen_c) {
+            (cinegenre::ovr::LabelModel::Fitted(svm), Some(c)) => println!(
+                "{name:<18} {c:>8} {:>22} {:>9} {:>7} {:>14.6}",
+                scores.join("/"),
+                svm.info.n_iter,
+                svm.info.support.len(),
+                svm.info.objective
+            ),
+            _ => println!("{name:<18} {:>8}", "constant"),
+        }
+        for warning in &label.warnings {
+            eprintln!("warning: {warning}");
+        }
+    }
+    println!(
+        "trained a linear SVM ({}) on {} rows × {} features, {} labels, {} fits → {}",
+        model.solver,
+        x.n_rows(),
+        x.n_cols(),
+        model.labels.len(),
+        search.n_fits,
+        a.model.display()
+    );
     Ok(())
 }

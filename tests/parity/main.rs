@@ -9,5 +9,6 @@ mod io;
 mod metrics;
 mod mlp;
 mod split;
+mod svm;
 mod text;
 mod word2vec;

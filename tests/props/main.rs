@@ -8,4 +8,5 @@ mod embed;
 mod io;
 mod matrix;
 mod metrics;
+mod svm;
 mod text;

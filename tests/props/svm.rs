@@ -1,0 +1,132 @@
+//! Invariants of the SMO solver on random small problems.
+
+use cinegenre::matrix::CsrMatrix;
+use cinegenre::svm::kernel::Rows;
+use cinegenre::svm::smo::{SmoOptions, SmoProblem, solve};
+use cinegenre::svm::{Gram, SvmParams, binary::fit_all_rows};
+use proptest::prelude::*;
+
+/// Rounding allowance of a per-step objective change: `Q` is f32 in the step (1e-7 relative)
+/// while the change is evaluated in f64; scaled by the size of the terms.
+const STEP_SLACK: f64 = 1e-9;
+
+/// KKT check slack: the solver stops when the maximal violation is below `eps` measured with the
+/// f32 `Q`; we recompute the gradient in f64 from `X`, which moves it by ~1e-7 · |G|.
+const KKT_SLACK: f64 = 1e-5;
+
+/// (n, d, X dense row-major, labels with both classes, C)
+fn problems() -> impl Strategy<Value = (usize, usize, Vec<f64>, Vec<u8>, f64)> {
+    (4usize..24, 1usize..6).prop_flat_map(|(n, d)| {
+        (
+            Just(n),
+            Just(d),
+            prop::collection::vec(-2.0f64..2.0, n * d),
+            prop::collection::vec(0u8..2, n).prop_map(|mut y| {
+                y[0] = 0;
+                y[1] = 1;
+                y
+            }),
+            prop::sample::select(vec![0.01, 0.1, 1.0, 10.0, 100.0]),
+        )
+    })
+}
+
+fn gram_f64(x: &[f64], n: usize, d: usize) -> Vec<f64> {
+    let mut k = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..n {
+            k[i * n + j] = (0..d).map(|t| x[i * d + t] * x[j * d + t]).sum();
+        }
+    }
+    k
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn objective_never_increases_and_kkt_holds((n, d, x, y, c) in problems(), shrinking in any::<bool>()) {
+        let csr = CsrMatrix::from_dense(n, d, &x);
+        let gram = Gram::new(&csr).unwrap();
+        let signs: Vec<i8> = y.iter().map(|&v| if v == 0 { 1 } else { -1 }).collect();
+        let problem = SmoProblem {
+            rows: Rows::Full(&gram),
+            index: (0..n).collect(),
+            y: signs.clone(),
+            c: vec![c; n],
+            alpha: None,
+        };
+        let eps = 1e-3;
+        let s = solve(problem, &SmoOptions { eps, shrinking, max_iter: Some(100_000), trace: true });
+        prop_assert!(!s.hit_max_iter);
+        for (t, change) in s.trace.iter().enumerate() {
+            prop_assert!(*change <= STEP_SLACK * (1.0 + c * c), "step {}: f increased by {}", t, change);
+        }
+        // Box and equality constraints.
+        let balance: f64 = s.alpha.iter().zip(&signs).map(|(a, &y)| a * f64::from(y)).sum();
+        prop_assert!(balance.abs() <= 1e-9 * c * n as f64, "yᵀα = {}", balance);
+        prop_assert!(s.alpha.iter().all(|&a| (0.0..=c).contains(&a)));
+        // KKT: max_{I_up} −y G − min_{I_low} −y G < eps (+ rounding), G from f64 K.
+        let k = gram_f64(&x, n, d);
+        let g: Vec<f64> = (0..n).map(|i| {
+            (0..n).map(|j| f64::from(signs[i]) * f64::from(signs[j]) * k[i * n + j] * s.alpha[j]).sum::<f64>() - 1.0
+        }).collect();
+        let (mut m_up, mut m_low) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for i in 0..n {
+            let yg = f64::from(signs[i]) * g[i];
+            let up = (signs[i] == 1 && s.alpha[i] < c) || (signs[i] == -1 && s.alpha[i] > 0.0);
+            let low = (signs[i] == 1 && s.alpha[i] > 0.0) || (signs[i] == -1 && s.alpha[i] < c);
+            if up { m_up = m_up.max(-yg); }
+            if low { m_low = m_low.max(yg); }
+        }
+        let scale = 1.0 + g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        prop_assert!(m_up + m_low < eps + KKT_SLACK * scale, "violation {} ≥ eps", m_up + m_low);
+    }
+
+    /// On linearly separable data, scaling C by 10 (both large enough for the hard margin) keeps
+    /// the sign pattern of the decision values.
+    #[test]
+    fn scaling_c_on_separable_data_keeps_signs(
+        (n, points) in (4usize..20).prop_flat_map(|n| (Just(n), prop::collection::vec((-3.0f64..3.0, -3.0f64..3.0), n))),
+    ) {
+        // Separable by construction: label = [x0 > 0], points pushed 0.5 away from the line.
+        let x: Vec<f64> = points.iter().flat_map(|&(a, b)| [if a >= 0.0 { a + 0.5 } else { a - 0.5 }, b]).collect();
+        let mut y: Vec<u8> = points.iter().map(|&(a, _)| u8::from(a >= 0.0)).collect();
+        y[0] = 0;
+        y[1] = 1;
+        let x: Vec<f64> = x.chunks(2).zip(&y).flat_map(|(p, &l)| {
+            let a = p[0].abs().max(0.5);
+            [if l == 1 { a } else { -a }, p[1]]
+        }).collect();
+        let csr = CsrMatrix::from_dense(n, 2, &x);
+        let signs = |c: f64| -> Vec<bool> {
+            let params = SvmParams { c, tol: 1e-6, ..SvmParams::default() };
+            fit_all_rows(&csr, &y, &params).unwrap().decision(&csr).unwrap().iter().map(|&v| v > 0.0).collect()
+        };
+        let base = signs(1e3);
+        prop_assert_eq!(&base, &signs(1e4));
+        prop_assert_eq!(base, y.iter().map(|&v| v == 1).collect::<Vec<_>>());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// Kernel rows computed on demand through a tiny LRU cache give the same solution, bit for
+    /// bit, as the precomputed Gram matrix (the fallback for large n).
+    #[test]
+    fn lazy_kernel_rows_match_the_gram_matrix((n, d, x, y, c) in problems()) {
+        use cinegenre::svm::LinearKernel;
+        use cinegenre::svm::kernel::LazyRows;
+        let csr = CsrMatrix::from_dense(n, d, &x);
+        let kernel = LinearKernel::new(&csr).unwrap();
+        let gram = Gram::from_kernel(&kernel);
+        let signs: Vec<i8> = y.iter().map(|&v| if v == 0 { 1 } else { -1 }).collect();
+        let make = |rows| SmoProblem { rows, index: (0..n).collect(), y: signs.clone(), c: vec![c; n], alpha: None };
+        let options = SmoOptions::default();
+        let full = solve(make(Rows::Full(&gram)), &options);
+        // Room for 3 rows: evictions happen on every problem here.
+        let lazy = solve(make(Rows::Lazy(LazyRows::new(&kernel, 12 * n))), &options);
+        prop_assert_eq!(full, lazy);
+    }
+}
