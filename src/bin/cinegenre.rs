@@ -201,6 +201,16 @@ struct RunArgs {
     /// Print only the results, not the stages.
     #[arg(long)]
     quiet: bool,
+    /// Word vectors for the text MLP (word2vec .bin / text / GloVe, read filtered to the
+    /// overviews' words); default: skip-gram vectors trained on the overviews.
+    #[arg(long)]
+    word_vectors: Option<PathBuf>,
+    /// Output layer of the text MLP: sigmoid, or the tutorial's softmax.
+    #[arg(long, value_enum, default_value = "sigmoid")]
+    text_output: OutputArg,
+    /// Where the text MLP trains: cpu, gpu or auto (default: $CINEGENRE_DEVICE, else cpu).
+    #[arg(long)]
+    device: Option<Device>,
 }
 
 #[derive(Args)]
@@ -669,6 +679,12 @@ fn dispatch(command: Command, timer: &Timer) -> Result<()> {
                 max_df: a.max_df,
                 quick: a.quick,
                 quiet: a.quiet,
+                word_vectors: a.word_vectors,
+                text_output: match a.text_output {
+                    OutputArg::Sigmoid => cinegenre::mlp::Output::Sigmoid,
+                    OutputArg::Softmax => cinegenre::mlp::Output::Softmax,
+                },
+                device: a.device,
                 ..RunConfig::default()
             };
             let report = cinegenre::run::run(&config)?;
