@@ -11,13 +11,17 @@
 //!                search (micro-F1, --svm-cv 5), evaluated the same way (crate::svm)
 //! 8. biclusters  genre co-occurrence over the top-1000 popular movies (bundled data; else the
 //!                movies given), SpectralCoclustering(5) → DIR/cooccurrence.png and .svg
-//! 9. write       DIR/metrics.json, DIR/nb.safetensors, DIR/svm.safetensors, DIR/vocabulary.json,
+//! 9. vectors     own skip-gram vectors on the raw overviews (or --word-vectors FILE), mean
+//!                vector per overview, movies without a usable token dropped → DIR/vectors.bin
+//! 10. text MLP   tutorial_mask over the kept movies, Dense(300) ReLU → Dense(20) sigmoid,
+//!                top-3 genres per test movie → DIR/text_mlp.safetensors (crate::embed::branch)
+//! 11. write      DIR/metrics.json, DIR/nb.safetensors, DIR/svm.safetensors, DIR/vocabulary.json,
 //!                DIR/genres.json
 //! ```
 //! The SVM stage stays fast because the linear kernel matrix of the training rows is computed
 //! once and shared by all 20 labels × 3 C × (k + 1) fits (crate::svm::kernel).
-//! The tutorial fits the vectorizer on every movie before splitting; so do we. Later stages of
-//! the tutorial (SVM, biclustering, poster and word-vector MLPs) join this job as they land.
+//! The tutorial fits the vectorizer on every movie before splitting; so do we. The poster branch
+//! (VGG16 features → MLP) joins this job when it lands.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -71,6 +75,12 @@ pub struct RunConfig {
     pub svm: bool,
     /// Folds of the SVM grid search.
     pub svm_cv: usize,
+    /// Word vectors for the text MLP; `None` trains skip-gram vectors on the overviews.
+    pub word_vectors: Option<PathBuf>,
+    /// Output layer of the text MLP.
+    pub text_output: crate::mlp::Output,
+    /// Where the text MLP trains; `None`: `$CINEGENRE_DEVICE`, else the CPU.
+    pub device: Option<crate::backend::Device>,
 }
 
 /// Movies kept by `--quick`.
@@ -91,12 +101,17 @@ impl Default for RunConfig {
             quiet: false,
             svm: true,
             svm_cv: 5,
+            word_vectors: None,
+            text_output: crate::mlp::Output::Sigmoid,
+            device: None,
         }
     }
 }
 
 /// What the tutorial printed for each model: mean per-movie (precision, recall).
 pub const TUTORIAL_NB: (f64, f64) = (0.4889, 0.5496);
+/// The tutorial's text MLP (GoogleNews mean vectors, softmax), top-3 genres per movie.
+pub const TUTORIAL_TEXT_MLP: (f64, f64) = (0.5197, 0.5639);
 
 /// The tutorial's SVM (TF-IDF, grid search over C): mean per-movie (precision, recall).
 pub const TUTORIAL_SVM: (f64, f64) = (0.3309, 0.5710);
@@ -118,6 +133,8 @@ pub struct RunReport {
     pub biclusters: Option<crate::cluster::GenreBiclusters>,
     /// Things to know about the models (e.g. an SVM label predicting a constant).
     pub warnings: Vec<String>,
+    /// The word-vector branch (tutorial section 6).
+    pub word_vectors: Option<crate::embed::branch::WordVectorSummary>,
 }
 
 /// Where the movies came from and what preparation removed.
@@ -151,7 +168,7 @@ pub struct ModelResult {
 
 /// Run the pipeline.
 pub fn run(config: &RunConfig) -> Result<RunReport> {
-    let mut stages = Stages::new(if config.svm { 9 } else { 8 }, config.quiet);
+    let mut stages = Stages::new(if config.svm { 11 } else { 10 }, config.quiet);
 
     stages.start("load", "Loading movies");
     let (source, mut movies, prepare) = load(&config.data)?;
@@ -246,8 +263,10 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
     let biclusters = crate::cluster::genre_biclusters(&top_movies, config.seed, &config.out_dir)?;
     stages.done(&format!("{} biclusters of {} genres", biclusters.n_clusters, biclusters.genres.len()));
 
-    stages.start("write", "Writing outputs");
     let out = |name: &str| config.out_dir.join(name);
+    let text = word_vector_branch(config, &movies, &labels, &genre_names, &mut stages)?;
+
+    stages.start("write", "Writing outputs");
     let vocabulary =
         vectorizer.vocabulary().ok_or_else(|| Error::Shape("the vectorizer was not fitted".into()))?;
     vocabulary.write_json(&out("vocabulary.json"))?;
@@ -267,21 +286,32 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
         train_rows: split.train.len(),
         test_rows: split.test.len(),
         features,
-        models: vec![ModelResult {
-            name: "naive Bayes".into(),
-            features: "counts".into(),
-            evaluation,
-            tutorial_mean_precision: TUTORIAL_NB.0,
-            tutorial_mean_recall: TUTORIAL_NB.1,
-        }],
+        models: vec![
+            ModelResult {
+                name: "naive Bayes".into(),
+                features: "counts".into(),
+                evaluation,
+                tutorial_mean_precision: TUTORIAL_NB.0,
+                tutorial_mean_recall: TUTORIAL_NB.1,
+            },
+            ModelResult {
+                name: format!("text MLP ({} output, top 3 genres)", text.summary.output),
+                features: format!("mean word vectors: {}", text.summary.vectors),
+                evaluation: text.evaluation,
+                tutorial_mean_precision: TUTORIAL_TEXT_MLP.0,
+                tutorial_mean_recall: TUTORIAL_TEXT_MLP.1,
+            },
+        ],
         timings: Vec::new(),
         outputs: ["metrics.json", "nb.safetensors", "vocabulary.json", "genres.json"]
             .iter()
             .map(|n| out(n))
             .chain(biclusters.heatmaps.iter().cloned())
+            .chain([out(VECTORS_FILE), out(TEXT_MLP_FILE)])
             .collect(),
         biclusters: Some(biclusters),
         warnings: Vec::new(),
+        word_vectors: Some(text.summary),
     };
     if let Some((model, evaluation, warnings)) = svm {
         model.save(&out("svm.safetensors"))?;
@@ -299,6 +329,63 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
     report.timings = stages.timings().iter().map(|(k, d)| (k.clone(), secs(*d))).collect();
     write_json(&out("metrics.json"), &report)?;
     Ok(report)
+}
+
+/// The word vectors of the run, in word2vec binary format.
+pub const VECTORS_FILE: &str = "vectors.bin";
+/// The text MLP of the run.
+pub const TEXT_MLP_FILE: &str = "text_mlp.safetensors";
+
+/// Stages 8 and 9: vectors and mean vectors, then the text MLP (see [`crate::embed::branch`]).
+fn word_vector_branch(
+    config: &RunConfig,
+    movies: &[Movie],
+    labels: &crate::labels::LabelMatrix,
+    genres: &[String],
+    stages: &mut Stages,
+) -> Result<crate::embed::branch::TextResult> {
+    use crate::embed::branch::{VectorSource, document_vectors, run_skipgram_params, train_and_evaluate};
+    let source = match &config.word_vectors {
+        Some(path) => VectorSource::File(path.clone()),
+        None => VectorSource::Train(run_skipgram_params(config.seed, config.quick)),
+    };
+    stages.start("word_vectors", "Word vectors and mean vectors of the overviews");
+    let docs: Vec<String> = movies.iter().map(|m| m.overview.clone()).collect();
+    let vectors = document_vectors(&docs, &source, &config.out_dir.join(VECTORS_FILE), false)?;
+    stages.done(&format!(
+        "{}; {} movies kept, {} without a usable token dropped",
+        vectors.description,
+        vectors.means.kept.len(),
+        vectors.means.dropped.len()
+    ));
+
+    stages.start("text_mlp", "Training the text MLP on mean word vectors");
+    let backend = crate::backend::Backend::for_device(crate::backend::Device::resolve(config.device)?)?;
+    let params = crate::embed::text_model::TextMlpParams {
+        output: config.text_output,
+        seed: config.seed,
+        ..Default::default()
+    };
+    let text = train_and_evaluate(
+        &vectors,
+        labels,
+        genres,
+        config.seed,
+        config.train_fraction,
+        &params,
+        &backend,
+        &config.out_dir.join(TEXT_MLP_FILE),
+    )?;
+    stages.done(&format!(
+        "{} epochs on {} ({} train, {} test): top-3 mean precision {:.4}, recall {:.4}",
+        text.summary.epochs,
+        text.summary.device,
+        text.summary.train_rows,
+        text.summary.test_rows,
+        text.evaluation.mean_precision,
+        text.evaluation.mean_recall
+    ));
+    Ok(text)
 }
 
 fn load(choice: &DataChoice) -> Result<(String, Vec<Movie>, PrepareReport)> {
@@ -331,7 +418,12 @@ impl RunReport {
     pub fn summary(&self) -> String {
         let mut s = String::new();
         for m in &self.models {
-            let _ = writeln!(s, "\n== {} on {} ({} test movies)\n", m.name, m.features, self.test_rows);
+            // The text MLP is tested on its own split of the movies that have a mean vector.
+            let tested = match (&self.word_vectors, m.name.starts_with("text MLP")) {
+                (Some(w), true) => w.test_rows,
+                _ => self.test_rows,
+            };
+            let _ = writeln!(s, "\n== {} on {} ({tested} test movies)\n", m.name, m.features);
             let _ = write!(s, "{}", m.evaluation.report);
             let _ = writeln!(
                 s,

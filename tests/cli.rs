@@ -241,6 +241,19 @@ fn quick_run_writes_metrics_model_and_vocabulary() {
     assert_eq!(metrics["data"]["genres"].as_array().map(Vec::len), Some(genres.len()));
     let vocabulary: BTreeMap<String, usize> = serde_json::from_str(&s.read("out/vocabulary.json")).unwrap();
     assert_eq!(metrics["features"]["n_features"].as_u64(), Some(vocabulary.len() as u64));
+    // The word-vector branch: its vectors, its model and a top-3 evaluation beside NB's.
+    for name in ["vectors.bin", "text_mlp.safetensors"] {
+        assert!(s.path("out").join(name).exists(), "out/{name} is missing");
+    }
+    let models = metrics["models"].as_array().unwrap();
+    let text = models.iter().find(|m| m["name"].as_str().is_some_and(|n| n.starts_with("text MLP")));
+    let text_precision = text.and_then(|m| m["evaluation"]["mean_precision"].as_f64());
+    assert!(text_precision.is_some_and(|p| p > 0.0 && p < 1.0), "text MLP precision = {text_precision:?}");
+    assert!(
+        metrics["word_vectors"]["kept"].as_u64().is_some_and(|k| k > 1000),
+        "{}",
+        metrics["word_vectors"]
+    );
 }
 
 #[test]

@@ -208,6 +208,16 @@ struct RunArgs {
     /// Folds of the SVM grid search over C (scikit-learn today: 5; the 2017 tutorial: 3).
     #[arg(long, default_value_t = 5)]
     svm_cv: usize,
+    /// Word vectors for the text MLP (word2vec .bin / text / GloVe, read filtered to the
+    /// overviews' words); default: skip-gram vectors trained on the overviews.
+    #[arg(long)]
+    word_vectors: Option<PathBuf>,
+    /// Output layer of the text MLP: sigmoid, or the tutorial's softmax.
+    #[arg(long, value_enum, default_value = "sigmoid")]
+    text_output: OutputArg,
+    /// Where the text MLP trains: cpu, gpu or auto (default: $CINEGENRE_DEVICE, else cpu).
+    #[arg(long)]
+    device: Option<Device>,
 }
 
 #[derive(Args)]
@@ -721,6 +731,12 @@ fn dispatch(command: Command, timer: &Timer) -> Result<()> {
                 quiet: a.quiet,
                 svm: !a.no_svm,
                 svm_cv: a.svm_cv,
+                word_vectors: a.word_vectors,
+                text_output: match a.text_output {
+                    OutputArg::Sigmoid => cinegenre::mlp::Output::Sigmoid,
+                    OutputArg::Softmax => cinegenre::mlp::Output::Softmax,
+                },
+                device: a.device,
                 ..RunConfig::default()
             };
             let report = cinegenre::run::run(&config)?;

@@ -13,7 +13,10 @@
 //! * [`skipgram`](mod@skipgram): our own vectors trained from the overviews (Mikolov et al.
 //!   2013), so the branch works without the 3.6 GB GoogleNews file.
 //! * [`neighbors`](mod@neighbors): nearest words by cosine, a sanity check for trained vectors.
+//! * [`text_model`](mod@text_model): the tutorial's text MLP on mean vectors, top-3 evaluation.
+//! * [`branch`](mod@branch): the word-vector stages of `cinegenre run`.
 
+pub mod branch;
 pub mod format;
 mod job;
 pub mod mean;
@@ -21,6 +24,7 @@ pub mod neighbors;
 pub mod skipgram;
 pub mod stopwords;
 pub mod text_format;
+pub mod text_model;
 mod vectors;
 pub mod word2vec;
 
