@@ -115,26 +115,15 @@ fn saved_model_predicts_the_same() {
 /// counts exactly as the tutorial did (`fixtures/bayes/tutorial.json.gz`).
 #[test]
 fn tutorial_naive_bayes_matches_sklearn_on_real_overviews() {
-    use cinegenre::dataset::{load_bundled_file, tutorial_clean};
-    use cinegenre::labels::binarize;
     use cinegenre::metrics::per_movie;
     use cinegenre::split::{split_from_mask, tutorial_mask};
-    use cinegenre::text::{CountVectorizer, CountVectorizerParams, DocFreq};
 
     let fx = fixtures::load("bayes/tutorial.json.gz");
-    let movies = load_bundled_file("paritoshgoyal_movies_with_overviews.json.gz").unwrap();
-    let docs: Vec<String> = movies.iter().map(|m| tutorial_clean(&m.overview)).collect();
-    let params = CountVectorizerParams {
-        min_df: DocFreq::Fraction(0.005),
-        max_df: DocFreq::Fraction(0.95),
-        lowercase: true,
-    };
-    let x = CountVectorizer::new(params).fit_transform(&docs).unwrap();
+    let (x, y) = fixtures::tutorial_counts();
     assert_eq!(
         (x.n_rows() as u64, x.n_cols() as u64),
         (fx["n_docs"].as_u64().unwrap(), fx["n_features"].as_u64().unwrap())
     );
-    let y = binarize(&movies, None).unwrap().labels;
     let classes: Vec<u32> = fixtures::vec_of(&fx["classes"], "classes");
     assert_eq!(y.genre_ids(), &classes[..]);
 

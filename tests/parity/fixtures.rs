@@ -169,3 +169,21 @@ pub fn gpu_or_skip() -> Option<cinegenre::backend::Backend> {
         }
     }
 }
+
+/// The tutorial's text-model input, built as the tutorial builds it: the 1,559 bundled movies of
+/// `paritoshgoyal_movies_with_overviews` in file order, overviews with `,` and `.` deleted,
+/// `CountVectorizer(max_df=0.95, min_df=0.005)` counts, and `MultiLabelBinarizer` labels.
+pub fn tutorial_counts() -> (cinegenre::matrix::CsrMatrix, cinegenre::labels::LabelMatrix) {
+    use cinegenre::dataset::{load_bundled_file, tutorial_clean};
+    use cinegenre::text::{CountVectorizer, CountVectorizerParams, DocFreq};
+    let movies = load_bundled_file("paritoshgoyal_movies_with_overviews.json.gz").expect("bundled file");
+    let docs: Vec<String> = movies.iter().map(|m| tutorial_clean(&m.overview)).collect();
+    let params = CountVectorizerParams {
+        min_df: DocFreq::Fraction(0.005),
+        max_df: DocFreq::Fraction(0.95),
+        lowercase: true,
+    };
+    let counts = CountVectorizer::new(params).fit_transform(&docs).expect("vectorize");
+    let labels = cinegenre::labels::binarize(&movies, None).expect("labels").labels;
+    (counts, labels)
+}

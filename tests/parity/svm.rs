@@ -185,23 +185,13 @@ fn dcd_reaches_linear_svc_objective() {
 /// the same C per genre, decision values, predictions and per-movie means as scikit-learn.
 #[test]
 fn tutorial_svm_matches_sklearn_on_real_overviews() {
-    use cinegenre::dataset::{load_bundled_file, tutorial_clean};
-    use cinegenre::labels::binarize;
     use cinegenre::split::{split_from_mask, tutorial_mask};
-    use cinegenre::text::{CountVectorizer, CountVectorizerParams, DocFreq, TfidfParams, TfidfTransformer};
+    use cinegenre::text::{TfidfParams, TfidfTransformer};
 
     let fx = fixtures::load("svm/tutorial.json.gz");
-    let movies = load_bundled_file("paritoshgoyal_movies_with_overviews.json.gz").unwrap();
-    let docs: Vec<String> = movies.iter().map(|m| tutorial_clean(&m.overview)).collect();
-    let params = CountVectorizerParams {
-        min_df: DocFreq::Fraction(0.005),
-        max_df: DocFreq::Fraction(0.95),
-        lowercase: true,
-    };
-    let counts = CountVectorizer::new(params).fit_transform(&docs).unwrap();
+    let (counts, y) = fixtures::tutorial_counts();
     let x = TfidfTransformer::new(TfidfParams::default()).fit_transform(&counts).unwrap();
     assert_eq!(x.n_cols() as u64, fx["n_features"].as_u64().unwrap());
-    let y = binarize(&movies, None).unwrap().labels;
     let split = split_from_mask(&tutorial_mask(x.n_rows(), 42, 0.8));
     let test_index: Vec<usize> = vec_of(&fx["test_index"], "test_index");
     assert_eq!(split.test, test_index);
