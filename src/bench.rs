@@ -9,8 +9,10 @@ use std::time::Instant;
 use crate::backend::Backend;
 use crate::error::Result;
 use crate::kernels::Activation;
+use crate::kernels::gemm::half::{Dtype, Weight, gemm_half, to_weights};
 use crate::kernels::gemm::{self, Epilogue, Gemm};
 use crate::rng::Mt19937;
+use half::{bf16, f16};
 
 /// One measured product.
 #[derive(Debug, Clone)]
@@ -29,6 +31,19 @@ pub fn random_matrix(len: usize, seed: u32) -> Vec<f32> {
 
 /// Time square SGEMM of each `size` on `backend`: best of `reps` runs after one warm-up.
 pub fn gemm_square(backend: &Backend, size: usize, reps: usize) -> Result<GemmTiming> {
+    gemm_square_dtype(backend, size, reps, Dtype::F32)
+}
+
+/// As [`gemm_square`] with B stored as `dtype` ([`gemm::half`]); f32 runs the plain SGEMM.
+/// Half-precision GPU timings include widening and uploading B each run (no f16 shader yet).
+pub fn gemm_square_dtype(backend: &Backend, size: usize, reps: usize, dtype: Dtype) -> Result<GemmTiming> {
+    if dtype != Dtype::F32 {
+        let b = random_matrix(size * size, 2);
+        return match dtype {
+            Dtype::F16 => half_square(backend, size, reps, &to_weights::<f16>(&b)),
+            _ => half_square(backend, size, reps, &to_weights::<bf16>(&b)),
+        };
+    }
     let g = Gemm::nn(size, size, size);
     let a = random_matrix(size * size, 1);
     let b = random_matrix(size * size, 2);
@@ -55,6 +70,20 @@ pub fn gemm_square(backend: &Backend, size: usize, reps: usize) -> Result<GemmTi
         }
     }
     Ok(GemmTiming { backend: backend.name(), size, seconds: best, gflops: g.flops() / best / 1e9 })
+}
+
+fn half_square<W: Weight>(backend: &Backend, size: usize, reps: usize, b: &[W]) -> Result<GemmTiming> {
+    let g = Gemm::nn(size, size, size);
+    let a = random_matrix(size * size, 1);
+    let mut c = vec![0.0f32; size * size];
+    let mut best = f64::INFINITY;
+    for _ in 0..=reps.max(1) {
+        let start = Instant::now();
+        gemm_half(backend, g, &a, b, Epilogue::default(), &mut c)?;
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    let name = format!("{}/{}", backend.name(), W::NAME);
+    Ok(GemmTiming { backend: name, size, seconds: best, gflops: g.flops() / best / 1e9 })
 }
 
 /// Seconds for one training epoch of an MLP with layer `sizes` on `rows` random rows

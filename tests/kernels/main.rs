@@ -5,6 +5,7 @@
 mod common;
 mod elementwise;
 mod gemm;
+mod half;
 mod reduce;
 mod rmsprop;
 mod spmm;

@@ -358,8 +358,10 @@ pub fn bench_gemm(a: &BenchGemmArgs) -> Result<()> {
                 continue;
             }
             let reps = if matches!(backend, Backend::Scalar) { 0 } else { a.reps };
-            let t = cinegenre::bench::gemm_square(backend, size, reps)?;
-            println!("{},{},{:.6},{:.2}", t.backend, t.size, t.seconds, t.gflops);
+            for &dtype in &a.dtype {
+                let t = cinegenre::bench::gemm_square_dtype(backend, size, reps, dtype)?;
+                println!("{},{},{:.6},{:.2}", t.backend, t.size, t.seconds, t.gflops);
+            }
         }
     }
     Ok(())

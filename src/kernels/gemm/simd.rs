@@ -17,6 +17,7 @@
 
 use rayon::prelude::*;
 
+use super::half::Weight;
 use super::micro::{self, MicroKernel};
 use super::{Epilogue, Gemm};
 use crate::backend::Par;
@@ -65,13 +66,15 @@ impl SharedC {
 }
 
 /// C = act(op(A)·op(B) + bias) at SIMD `level`, sequential or parallel. Shapes were checked by
-/// the caller; `level` must be supported by this CPU (guaranteed by [`SimdLevel`]).
-pub fn gemm(
+/// the caller; `level` must be supported by this CPU (guaranteed by [`SimdLevel`]). B may be
+/// stored as f16 or bf16 ([`Weight`]): its elements are widened to f32 while packing, once per
+/// k-slice, so the micro-kernel and the accumulation are the f32 ones.
+pub fn gemm<W: Weight>(
     level: SimdLevel,
     par: Par,
     g: Gemm,
     a: &[f32],
-    b: &[f32],
+    b: &[W],
     epilogue: Epilogue<'_>,
     c: &mut [f32],
 ) {
@@ -154,8 +157,8 @@ fn pack_a(par: Par, g: Gemm, a: &[f32], pc: usize, kc: usize, mr: usize, dst: &m
     }
 }
 
-/// Pack op(B)[pc..pc+kc, :] into NR-column panels, zero-padded right of column n.
-fn pack_b(par: Par, g: Gemm, b: &[f32], pc: usize, kc: usize, nr: usize, dst: &mut [f32]) {
+/// Pack op(B)[pc..pc+kc, :] into NR-column panels as f32, zero-padded right of column n.
+fn pack_b<W: Weight>(par: Par, g: Gemm, b: &[W], pc: usize, kc: usize, nr: usize, dst: &mut [f32]) {
     let (rs, cs) = g.b_strides();
     let fill = |(jp, panel): (usize, &mut [f32])| {
         let j0 = jp * nr;
@@ -164,11 +167,11 @@ fn pack_b(par: Par, g: Gemm, b: &[f32], pc: usize, kc: usize, nr: usize, dst: &m
             let out = &mut panel[p * nr..(p + 1) * nr];
             let row = (pc + p) * rs;
             if cs == 1 {
-                out[..cols].copy_from_slice(&b[row + j0..row + j0 + cols]);
+                W::widen(&b[row + j0..row + j0 + cols], &mut out[..cols]);
                 out[cols..].fill(0.0);
             } else {
                 for (jj, x) in out.iter_mut().enumerate() {
-                    *x = if jj < cols { b[row + (j0 + jj) * cs] } else { 0.0 };
+                    *x = if jj < cols { b[row + (j0 + jj) * cs].to_f32() } else { 0.0 };
                 }
             }
         }

@@ -1,0 +1,92 @@
+//! GEMM with f16/bf16 weights: every fast backend == the widening scalar reference, and the
+//! storage error against f32 weights within the bound the rounding allows.
+
+use cinegenre::backend::Backend;
+use cinegenre::kernels::Activation;
+use cinegenre::kernels::gemm::half::{Weight, gemm_half, to_weights};
+use cinegenre::kernels::gemm::{Epilogue, Gemm, gemm};
+use half::{bf16, f16};
+use proptest::prelude::*;
+
+use crate::common::{F32_REL, assert_rel_close, fast_backends, poisoned, values};
+
+/// bf16 unit roundoff 2⁻⁸ (8 significant bits): no stored weight is off by more, so neither is
+/// the RMS error of C on data without cancellation (expected ≈ 0.4·u ≈ 1.5e-3, see the module).
+const BF16_REL: f64 = 1.0 / 256.0;
+/// f16 unit roundoff 2⁻¹¹ (expected ≈ 0.4·u ≈ 1.9e-4; the data stays far from f16's range limits).
+const F16_REL: f64 = 1.0 / 2048.0;
+
+fn check<W: Weight>(g: Gemm, bias: bool, backends: &[Backend]) {
+    let a = values(g.m * g.k, 11 + g.m as u64);
+    let b: Vec<W> = to_weights(&values(g.k * g.n, 12 + g.n as u64));
+    let bias_v = values(g.n, 13);
+    let epilogue = Epilogue { bias: bias.then_some(&bias_v[..]), activation: Activation::Relu };
+    let mut want = poisoned(g.m * g.n);
+    gemm_half(&Backend::Scalar, g, &a, &b, epilogue, &mut want).unwrap();
+    for backend in backends {
+        let mut got = poisoned(g.m * g.n);
+        gemm_half(backend, g, &a, &b, epilogue, &mut got).unwrap();
+        // Same rounded inputs, exact widening: only the order of the f32 sums differs.
+        assert_rel_close(&format!("{} {} {g:?} bias={bias}", W::NAME, backend.name()), &got, &want, F32_REL);
+    }
+}
+
+#[test]
+fn awkward_shapes_match_reference() {
+    let backends = fast_backends();
+    for &(m, n, k) in &[(1, 1, 1), (63, 65, 67), (13, 33, 257), (5, 97, 300), (24, 64, 0)] {
+        for (ta, tb) in [(false, false), (false, true), (true, false)] {
+            let g = Gemm { m, n, k, trans_a: ta, trans_b: tb };
+            check::<f16>(g, ta, &backends);
+            check::<bf16>(g, tb, &backends);
+        }
+    }
+}
+
+/// ‖C_half − C_f32‖/‖C_f32‖ for one shape, C_f32 from the f64-summing reference.
+fn storage_error<W: Weight>(g: Gemm) -> f64 {
+    let a = values(g.m * g.k, 21);
+    let b = values(g.k * g.n, 22);
+    let mut exact = vec![0.0; g.m * g.n];
+    gemm(&Backend::Scalar, g, &a, &b, Epilogue::default(), &mut exact).unwrap();
+    let mut got = poisoned(g.m * g.n);
+    gemm_half(&Backend::cpu().unwrap(), g, &a, &to_weights::<W>(&b), Epilogue::default(), &mut got).unwrap();
+    let (mut d2, mut r2) = (0.0f64, 0.0f64);
+    for (&x, &y) in got.iter().zip(&exact) {
+        d2 += (f64::from(x) - f64::from(y)).powi(2);
+        r2 += f64::from(y).powi(2);
+    }
+    (d2 / r2).sqrt()
+}
+
+#[test]
+fn storage_error_within_roundoff() {
+    // The poster MLP's first layer scaled down (64 × 25088 · 25088 × 1024 → 64 × 4096 · 4096 × 256)
+    // and a small odd shape.
+    for g in [Gemm::nn(64, 256, 4096), Gemm::nn(33, 70, 300)] {
+        let (eb, eh) = (storage_error::<bf16>(g), storage_error::<f16>(g));
+        eprintln!("{g:?}: bf16 {eb:.3e}, f16 {eh:.3e}");
+        // Lower bounds (a tenth of the bound) prove the weights really were rounded.
+        assert!((BF16_REL / 10.0..=BF16_REL).contains(&eb), "bf16 storage error {eb:.3e} for {g:?}");
+        assert!((F16_REL / 10.0..=F16_REL).contains(&eh), "f16 storage error {eh:.3e} for {g:?}");
+    }
+}
+
+#[test]
+fn wrong_weight_length_is_shape_error() {
+    let mut c = vec![0.0; 4];
+    let b: Vec<f16> = to_weights(&[0.0; 3]);
+    let err = gemm_half(&Backend::Scalar, Gemm::nn(2, 2, 2), &[0.0; 4], &b, Epilogue::default(), &mut c);
+    assert!(err.unwrap_err().to_string().contains("`b` has 3 elements, expected 4"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+    #[test]
+    fn random_shapes_match_reference(m in 1usize..70, n in 1usize..70, k in 1usize..300, t in 0usize..3) {
+        let (trans_a, trans_b) = [(false, false), (false, true), (true, false)][t];
+        let g = Gemm { m, n, k, trans_a, trans_b };
+        check::<bf16>(g, true, &fast_backends());
+        check::<f16>(g, false, &fast_backends());
+    }
+}
