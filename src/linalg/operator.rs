@@ -70,34 +70,34 @@ impl Operator {
 
 /// a: (m, p) row-major, x: (p, l) row-major → (m, l).
 fn dense_product(a: &DenseMatrix, x: &DenseMatrix) -> DenseMatrix {
-    let l = x.n_cols();
-    let mut out = DenseMatrix::zeros(a.n_rows(), l);
-    if l == 0 {
-        return out;
-    }
-    out.data_mut().par_chunks_mut(l * ROWS_PER_TASK).enumerate().for_each(|(t, block)| {
-        for (r, row) in block.chunks_mut(l).enumerate() {
-            for (p, &v) in a.row(t * ROWS_PER_TASK + r).iter().enumerate() {
-                axpy(row, v, x.row(p));
-            }
+    rowwise_product(a.n_rows(), x, |i, row| {
+        for (p, &v) in a.row(i).iter().enumerate() {
+            axpy(row, v, x.row(p));
         }
-    });
-    out
+    })
 }
 
 /// a: (m, p) CSR, x: (p, l) row-major → (m, l).
 fn sparse_product(a: &CsrMatrix, x: &DenseMatrix) -> DenseMatrix {
+    rowwise_product(a.n_rows(), x, |i, row| {
+        let (idx, vals) = a.row(i);
+        for (&j, &v) in idx.iter().zip(vals) {
+            axpy(row, v, x.row(j as usize));
+        }
+    })
+}
+
+/// An (m, l) product whose output row `i` is filled by `fill_row(i, row)`, in parallel blocks of
+/// [`ROWS_PER_TASK`] rows.
+fn rowwise_product(m: usize, x: &DenseMatrix, fill_row: impl Fn(usize, &mut [f64]) + Sync) -> DenseMatrix {
     let l = x.n_cols();
-    let mut out = DenseMatrix::zeros(a.n_rows(), l);
+    let mut out = DenseMatrix::zeros(m, l);
     if l == 0 {
         return out;
     }
     out.data_mut().par_chunks_mut(l * ROWS_PER_TASK).enumerate().for_each(|(t, block)| {
         for (r, row) in block.chunks_mut(l).enumerate() {
-            let (idx, vals) = a.row(t * ROWS_PER_TASK + r);
-            for (&j, &v) in idx.iter().zip(vals) {
-                axpy(row, v, x.row(j as usize));
-            }
+            fill_row(t * ROWS_PER_TASK + r, row);
         }
     });
     out
