@@ -45,5 +45,6 @@ pub mod split;
 pub mod svm;
 pub mod text;
 pub mod tmdb;
+pub mod vgg;
 
 pub use error::{Error, Result};

@@ -22,6 +22,7 @@
 //! | [`rmsprop`]     | the fused RMSprop update (Keras 2.0 and PyTorch variants)  |
 //! | [`spmm`]        | CSR × dense                                                |
 
+pub mod conv;
 pub mod elementwise;
 pub mod gemm;
 pub mod reduce;
