@@ -7,7 +7,7 @@ use crate::gpu::{GpuBuffer, GpuContext, MAX_GROUPS_PER_DIM, Shader};
 use crate::kernels::Activation;
 
 /// Edge of the C tile one workgroup computes (keep in sync with `BM`/`BN` in gemm.wgsl).
-const TILE: usize = 64;
+const TILE: usize = 128;
 
 /// Uniform parameters; keep in sync with `GemmParams` in shaders/gemm.wgsl.
 #[repr(C)]
