@@ -41,6 +41,7 @@ pub fn gemm_square_dtype(backend: &Backend, size: usize, reps: usize, dtype: Dty
         let b = random_matrix(size * size, 2);
         return match dtype {
             Dtype::F16 => half_square(backend, size, reps, &to_weights::<f16>(&b)),
+            Dtype::Bf16Dot => dot_bf16_square(backend, size, reps, &b),
             _ => half_square(backend, size, reps, &to_weights::<bf16>(&b)),
         };
     }
@@ -83,6 +84,20 @@ fn half_square<W: Weight>(backend: &Backend, size: usize, reps: usize, b: &[W]) 
         best = best.min(start.elapsed().as_secs_f64());
     }
     let name = format!("{}/{}", backend.name(), W::NAME);
+    Ok(GemmTiming { backend: name, size, seconds: best, gflops: g.flops() / best / 1e9 })
+}
+
+fn dot_bf16_square(backend: &Backend, size: usize, reps: usize, b: &[f32]) -> Result<GemmTiming> {
+    let g = Gemm::nn(size, size, size);
+    let a = random_matrix(size * size, 1);
+    let mut c = vec![0.0f32; size * size];
+    let mut best = f64::INFINITY;
+    for _ in 0..=reps.max(1) {
+        let start = Instant::now();
+        gemm::dot_bf16::gemm_dot_bf16(backend, g, &a, b, Epilogue::default(), &mut c)?;
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    let name = format!("{}/bf16-dot", backend.name());
     Ok(GemmTiming { backend: name, size, seconds: best, gflops: g.flops() / best / 1e9 })
 }
 

@@ -30,8 +30,17 @@ fn check(g: Gemm, bias: bool, activation: Activation, backends: &[Backend]) {
 fn awkward_shapes_all_variants() {
     let backends = fast_backends();
     // 1, tile ± 1 for every micro-tile (4×8, 6×16, 12×32) and the GPU's 128×128, odd sizes.
-    let shapes =
-        [(1, 1, 1), (63, 65, 67), (127, 129, 9), (129, 127, 17), (13, 33, 257), (65, 31, 5), (5, 97, 300), (1, 3, 1100), (24, 64, 0)];
+    let shapes = [
+        (1, 1, 1),
+        (63, 65, 67),
+        (127, 129, 9),
+        (129, 127, 17),
+        (13, 33, 257),
+        (65, 31, 5),
+        (5, 97, 300),
+        (1, 3, 1100),
+        (24, 64, 0),
+    ];
     for &(m, n, k) in &shapes {
         for (ta, tb) in [(false, false), (false, true), (true, false)] {
             check(Gemm { m, n, k, trans_a: ta, trans_b: tb }, ta, Activation::Relu, &backends);

@@ -121,6 +121,8 @@ pub enum Dtype {
     F32,
     F16,
     Bf16,
+    /// Both operands rounded to bf16 and multiplied in pairs ([`super::dot_bf16`]).
+    Bf16Dot,
 }
 
 impl std::str::FromStr for Dtype {
@@ -130,7 +132,8 @@ impl std::str::FromStr for Dtype {
             "f32" => Ok(Dtype::F32),
             "f16" => Ok(Dtype::F16),
             "bf16" => Ok(Dtype::Bf16),
-            other => Err(Error::param("dtype", format!("`{other}` is not one of f32, f16, bf16"))),
+            "bf16-dot" | "bf16dot" => Ok(Dtype::Bf16Dot),
+            other => Err(Error::param("dtype", format!("`{other}` is not one of f32, f16, bf16, bf16-dot"))),
         }
     }
 }
@@ -141,6 +144,7 @@ impl std::fmt::Display for Dtype {
             Dtype::F32 => f32::NAME,
             Dtype::F16 => f16::NAME,
             Dtype::Bf16 => bf16::NAME,
+            Dtype::Bf16Dot => "bf16-dot",
         })
     }
 }
