@@ -21,12 +21,12 @@ struct GemmParams {
     trans_b: u32,   // 1: B is stored (n, k)
     has_bias: u32,
     activation: u32, // 0 identity, 1 relu, 2 sigmoid
-    _pad: u32,
+    b_format: u32,   // 0 f32, 1 f16, 2 bf16 (two 16-bit halves per word, element e in half e % 2)
 }
 
 @group(0) @binding(0) var<uniform> p: GemmParams;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<u32>; // f32 bits or packed halves, see b_format
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 
@@ -44,10 +44,20 @@ fn op_a(i: u32, kk: u32) -> f32 {
     return a[kk * p.m + i];
 }
 
+// Element e of B widened to f32: exact for all three formats (f16 through unpack2x16float,
+// bf16 by a shift), so half-precision weights cost half the memory and bandwidth, not accuracy
+// of the sums, and need no `shader-f16` support.
+fn load_b(e: u32) -> f32 {
+    if (p.b_format == 0u) { return bitcast<f32>(b[e]); }
+    let bits = (b[e / 2u] >> ((e % 2u) * 16u)) & 0xffffu;
+    if (p.b_format == 1u) { return unpack2x16float(bits).x; }
+    return bitcast<f32>(bits << 16u);
+}
+
 fn op_b(kk: u32, j: u32) -> f32 {
     if (kk >= p.k || j >= p.n) { return 0.0; }
-    if (p.trans_b == 0u) { return b[kk * p.n + j]; }
-    return b[j * p.k + kk];
+    if (p.trans_b == 0u) { return load_b(kk * p.n + j); }
+    return load_b(j * p.k + kk);
 }
 
 fn activate(x: f32) -> f32 {

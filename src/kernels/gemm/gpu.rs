@@ -1,6 +1,7 @@
 //! SGEMM on the GPU (`shaders/gemm.wgsl`, entry `gemm_tiled`): a resident encoder for chained
 //! kernels, and a slice-level wrapper (upload → dispatch → readback) for one-shot calls.
 
+use super::half::Weight;
 use super::{Epilogue, Gemm};
 use crate::error::Result;
 use crate::gpu::{GpuBuffer, GpuContext, MAX_GROUPS_PER_DIM, Shader};
@@ -20,7 +21,7 @@ struct GemmParams {
     trans_b: u32,
     has_bias: u32,
     activation: u32,
-    _pad: u32,
+    b_format: u32,
 }
 
 /// Record C = act(op(A)·op(B) + bias) on device buffers into `encoder`.
@@ -34,6 +35,25 @@ pub fn encode(
     g: Gemm,
     a: &GpuBuffer,
     b: &GpuBuffer,
+    bias: Option<&GpuBuffer>,
+    activation: Activation,
+    c: &GpuBuffer,
+) -> Result<()> {
+    encode_with_b_format(ctx, encoder, g, a, (b, 0), bias, activation, c)
+}
+
+/// As [`encode`], with B's storage format: 0 f32, 1 f16, 2 bf16 (see [`Weight::GPU_FORMAT`];
+/// halves packed two per 32-bit word by [`Weight::gpu_words`]).
+///
+/// [`Weight::GPU_FORMAT`]: super::half::Weight::GPU_FORMAT
+/// [`Weight::gpu_words`]: super::half::Weight::gpu_words
+#[allow(clippy::too_many_arguments)] // one argument per shader binding, plus shape and epilogue
+pub fn encode_with_b_format(
+    ctx: &GpuContext,
+    encoder: &mut wgpu::CommandEncoder,
+    g: Gemm,
+    a: &GpuBuffer,
+    (b, b_format): (&GpuBuffer, u32),
     bias: Option<&GpuBuffer>,
     activation: Activation,
     c: &GpuBuffer,
@@ -53,7 +73,7 @@ pub fn encode(
         trans_b: g.trans_b.into(),
         has_bias: bias.is_some().into(),
         activation: activation.code(),
-        _pad: 0,
+        b_format,
     });
     // An unused bias slot still needs a buffer: bind C's input `a`, never read.
     let bias = bias.unwrap_or(a);
@@ -67,21 +87,31 @@ pub fn encode(
     Ok(())
 }
 
-/// Slice-level SGEMM: upload the inputs, run [`encode`], read C back.
-pub fn gemm(
+/// Slice-level SGEMM: upload the inputs, run [`encode`], read C back. B may be stored as f16
+/// or bf16 ([`Weight`]): it is uploaded as it is stored and widened in the shader.
+pub fn gemm<W: Weight>(
     ctx: &GpuContext,
     g: Gemm,
     a: &[f32],
-    b: &[f32],
+    b: &[W],
     epilogue: Epilogue<'_>,
     c: &mut [f32],
 ) -> Result<()> {
     let da = ctx.upload(a, "gemm a")?;
-    let db = ctx.upload(b, "gemm b")?;
+    let db = ctx.upload(&W::gpu_words(b), "gemm b")?;
     let dbias = epilogue.bias.map(|bias| ctx.upload(bias, "gemm bias")).transpose()?;
     let dc = ctx.zeros(c.len(), "gemm c")?;
     let mut encoder = ctx.encoder();
-    encode(ctx, &mut encoder, g, &da, &db, dbias.as_ref(), epilogue.activation, &dc)?;
+    encode_with_b_format(
+        ctx,
+        &mut encoder,
+        g,
+        &da,
+        (&db, W::GPU_FORMAT),
+        dbias.as_ref(),
+        epilogue.activation,
+        &dc,
+    )?;
     let out = ctx.finish_and_download(encoder, &dc)?;
     c.copy_from_slice(&out);
     Ok(())

@@ -25,7 +25,10 @@
 //! the SIMD path widens B while packing each KC × NR panel (once per k-slice, vectorised
 //! conversions from the `half` crate) and then runs the unchanged f32 micro-kernel, so the
 //! half and f32 paths share every line of the blocked algorithm. On the GPU the weights are
-//! widened on the host and the f32 WGSL kernel runs (no `shader-f16` kernel yet).
+//! uploaded as stored, two per 32-bit word, and the GEMM shader widens them while filling its
+//! workgroup tiles (`unpack2x16float` for f16, a shift for bf16): core WGSL, so it runs on
+//! every adapter, `shader-f16` or not. f16 *arithmetic* is not used: the f32 sums are the
+//! accuracy contract of this module.
 //!
 //! Deviation: no AVX512-BF16 `vdpbf16ps` path. That instruction multiplies bf16 *pairs*, so it
 //! would also round A to bf16, doubling the error above (and rounding activations, not just
@@ -63,6 +66,17 @@ pub trait Weight: Copy + Send + Sync + 'static {
     fn to_f32(self) -> f32;
     /// `dst[i] = src[i].to_f32()` (vectorised where the type allows); equal lengths.
     fn widen(src: &[Self], dst: &mut [f32]);
+    /// `b_format` of `shaders/gemm.wgsl`: 0 f32, 1 f16, 2 bf16.
+    const GPU_FORMAT: u32;
+    /// The raw bits of a 16-bit type (unused for f32).
+    fn bits16(self) -> u16;
+    /// The storage words the GEMM shader reads: f32 bits, or two 16-bit values per word,
+    /// element 2i in the low half (a zero pads an odd length).
+    fn gpu_words(src: &[Self]) -> Vec<u32> {
+        src.chunks(2)
+            .map(|p| p[0].bits16() as u32 | p.get(1).map_or(0, |x| x.bits16() as u32) << 16)
+            .collect()
+    }
 }
 
 impl Weight for f32 {
@@ -77,6 +91,13 @@ impl Weight for f32 {
     #[inline(always)]
     fn widen(src: &[f32], dst: &mut [f32]) {
         dst.copy_from_slice(src);
+    }
+    const GPU_FORMAT: u32 = 0;
+    fn bits16(self) -> u16 {
+        0
+    }
+    fn gpu_words(src: &[f32]) -> Vec<u32> {
+        src.iter().map(|x| x.to_bits()).collect()
     }
 }
 
@@ -93,6 +114,10 @@ impl Weight for f16 {
     fn widen(src: &[f16], dst: &mut [f32]) {
         src.convert_to_f32_slice(dst);
     }
+    const GPU_FORMAT: u32 = 1;
+    fn bits16(self) -> u16 {
+        self.to_bits()
+    }
 }
 
 impl Weight for bf16 {
@@ -107,6 +132,10 @@ impl Weight for bf16 {
     #[inline(always)]
     fn widen(src: &[bf16], dst: &mut [f32]) {
         src.convert_to_f32_slice(dst);
+    }
+    const GPU_FORMAT: u32 = 2;
+    fn bits16(self) -> u16 {
+        self.to_bits()
     }
 }
 
@@ -168,11 +197,7 @@ pub fn gemm_half<W: Weight>(
     match backend {
         Backend::Scalar => super::scalar::gemm(g, a, b, epilogue, c),
         Backend::Cpu { simd, par } => super::simd::gemm(*simd, *par, g, a, b, epilogue, c),
-        Backend::Gpu(ctx) => {
-            let mut wide = vec![0.0f32; b.len()];
-            W::widen(b, &mut wide);
-            super::gpu::gemm(ctx, g, a, &wide, epilogue, c)?;
-        }
+        Backend::Gpu(ctx) => super::gpu::gemm(ctx, g, a, b, epilogue, c)?,
     }
     Ok(())
 }
