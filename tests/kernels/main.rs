@@ -3,6 +3,7 @@
 //! awkward shapes, with outputs NaN-poisoned before each run.
 
 mod common;
+mod conv;
 mod elementwise;
 mod gemm;
 mod half;

@@ -10,7 +10,9 @@
 //!
 //! Variants: [`scalar`] is the 7-loop reference.
 
+pub mod gpu;
 pub mod scalar;
+pub mod simd;
 
 use crate::backend::Backend;
 use crate::error::{Error, Result};
@@ -63,9 +65,9 @@ pub fn conv3x3_relu(
     want("bias", bias.len(), out_ch)?;
     want("y", y.len(), s.n * s.h * s.w * out_ch)?;
     match backend {
-        Backend::Scalar | Backend::Cpu { .. } | Backend::Gpu(_) => {
-            scalar::conv3x3_relu(s, x, kernel, bias, out_ch, y)
-        }
+        Backend::Scalar => scalar::conv3x3_relu(s, x, kernel, bias, out_ch, y),
+        Backend::Cpu { simd, par } => simd::conv3x3_relu(*simd, *par, s, x, kernel, bias, out_ch, y),
+        Backend::Gpu(ctx) => gpu::conv3x3_relu(ctx, s, x, kernel, bias, out_ch, y)?,
     }
     Ok(())
 }
@@ -78,7 +80,9 @@ pub fn maxpool2x2(backend: &Backend, s: Shape, x: &[f32], y: &mut [f32]) -> Resu
     want("x", x.len(), s.len())?;
     want("y", y.len(), s.n * (s.h / 2) * (s.w / 2) * s.c)?;
     match backend {
-        Backend::Scalar | Backend::Cpu { .. } | Backend::Gpu(_) => scalar::maxpool2x2(s, x, y),
+        Backend::Scalar => scalar::maxpool2x2(s, x, y),
+        Backend::Cpu { par, .. } => simd::maxpool2x2(*par, s, x, y),
+        Backend::Gpu(ctx) => gpu::maxpool2x2(ctx, s, x, y)?,
     }
     Ok(())
 }
