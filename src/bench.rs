@@ -117,3 +117,107 @@ pub fn mlp_epoch(backend: &Backend, sizes: &[usize], rows: usize, batch: usize) 
     fit(backend, model, &x, &y, &params)?;
     Ok(start.elapsed().as_secs_f64())
 }
+
+/// One timed VGG forward pass over a batch.
+#[derive(Debug, Clone)]
+pub struct VggTiming {
+    pub backend: String,
+    pub batch: usize,
+    pub seconds: f64,
+    pub images_per_second: f64,
+    pub gflops: f64,
+}
+
+/// Time `arch` (random weights) on `batch` random (h, w) images: best of `reps` forward passes
+/// after one warm-up (which compiles GPU pipelines). GPU timings include the batch upload and
+/// the output download; the weights are resident.
+pub fn vgg_forward(
+    backend: &Backend,
+    arch: &crate::vgg::Architecture,
+    batch: usize,
+    hw: (usize, usize),
+    reps: usize,
+) -> Result<VggTiming> {
+    let net =
+        crate::vgg::network::Vgg::new(crate::vgg::VggWeights::random(arch.clone(), 0), backend.clone())?;
+    let x = random_matrix(batch * hw.0 * hw.1 * 3, 5);
+    let mut best = f64::INFINITY;
+    for _ in 0..=reps.max(1) {
+        let start = Instant::now();
+        net.forward(&x, batch, hw)?;
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    let flops = 2.0 * arch.macs(hw) as f64 * batch as f64;
+    Ok(VggTiming {
+        backend: backend.name(),
+        batch,
+        seconds: best,
+        images_per_second: batch as f64 / best,
+        gflops: flops / best / 1e9,
+    })
+}
+
+/// Per conv layer of `arch` on one (h, w) image with the fast CPU path: (name, seconds of the
+/// whole layer, seconds of its im2col copies alone), best of `reps`.
+pub fn vgg_layers(
+    backend: &Backend,
+    arch: &crate::vgg::Architecture,
+    hw: (usize, usize),
+    reps: usize,
+) -> Result<Vec<(String, f64, f64)>> {
+    use crate::backend::Par;
+    use crate::kernels::conv::{self, Shape};
+    let weights = crate::vgg::VggWeights::random(arch.clone(), 0);
+    let (mut h, mut w, mut rows) = (hw.0, hw.1, Vec::new());
+    let mut convs = weights.convs.iter();
+    for layer in &arch.layers {
+        let crate::vgg::Layer::Conv { name, in_ch, out_ch, .. } = layer else {
+            (h, w) = (h / 2, w / 2);
+            continue;
+        };
+        let p = convs.next().expect("one weight set per conv");
+        let s = Shape { n: 1, h, w, c: *in_ch };
+        let x = random_matrix(s.len(), 6);
+        let mut y = vec![0.0f32; h * w * out_ch];
+        let (mut whole, mut copy) = (f64::INFINITY, f64::INFINITY);
+        let row_len = w * 9 * in_ch;
+        let band = (conv::simd::BAND_FLOATS / row_len).clamp(1, h);
+        let mut cols = vec![0.0f32; band * row_len];
+        let par = if let Backend::Cpu { par, .. } = backend { *par } else { Par::Rayon };
+        for _ in 0..=reps.max(1) {
+            let start = Instant::now();
+            conv::conv3x3_relu(backend, s, &x, &p.kernel, &p.bias, *out_ch, &mut y)?;
+            whole = whole.min(start.elapsed().as_secs_f64());
+            let start = Instant::now();
+            for g0 in (0..h).step_by(band) {
+                let g1 = (g0 + band).min(h);
+                conv::simd::im2col(par, s, &x, g0, &mut cols[..(g1 - g0) * row_len]);
+            }
+            copy = copy.min(start.elapsed().as_secs_f64());
+        }
+        rows.push((name.clone(), whole, copy));
+    }
+    Ok(rows)
+}
+
+/// ‖gpu − cpu‖ / ‖cpu‖ of `arch`'s output (random weights) on `batch` random (h, w) images:
+/// the whole-network agreement of two backends, for `cinegenre bench vgg --check`.
+pub fn vgg_agreement(
+    a: &Backend,
+    b: &Backend,
+    arch: &crate::vgg::Architecture,
+    batch: usize,
+    hw: (usize, usize),
+) -> Result<f64> {
+    use crate::vgg::{VggWeights, network::Vgg};
+    let weights = VggWeights::random(arch.clone(), 0);
+    let x = random_matrix(batch * hw.0 * hw.1 * 3, 5);
+    let ya = Vgg::new(weights.clone(), a.clone())?.forward(&x, batch, hw)?;
+    let yb = Vgg::new(weights, b.clone())?.forward(&x, batch, hw)?;
+    let (mut d2, mut r2) = (0.0f64, 0.0f64);
+    for (&p, &q) in ya.iter().zip(&yb) {
+        d2 += (f64::from(p) - f64::from(q)).powi(2);
+        r2 += f64::from(p).powi(2);
+    }
+    Ok(if r2 > 0.0 { (d2 / r2).sqrt() } else { d2.sqrt() })
+}

@@ -8,6 +8,7 @@ pub enum Shader {
     Reduce,
     Rmsprop,
     Spmm,
+    Conv,
 }
 
 impl Shader {
@@ -19,6 +20,7 @@ impl Shader {
             Shader::Reduce => include_str!("../../shaders/reduce.wgsl"),
             Shader::Rmsprop => include_str!("../../shaders/rmsprop.wgsl"),
             Shader::Spmm => include_str!("../../shaders/spmm.wgsl"),
+            Shader::Conv => include_str!("../../shaders/conv.wgsl"),
         }
     }
 
@@ -30,6 +32,7 @@ impl Shader {
             Shader::Reduce => "reduce.wgsl",
             Shader::Rmsprop => "rmsprop.wgsl",
             Shader::Spmm => "spmm.wgsl",
+            Shader::Conv => "conv.wgsl",
         }
     }
 }

@@ -3,11 +3,15 @@
 //! ```text
 //! x: (n, h, w, 3) ─▶ for each layer: conv3×3 + bias + ReLU  |  maxpool 2×2  ─▶ (n, h/32, w/32, c)
 //! ```
-//! Layers run through [`crate::kernels::conv`] on the network's backend.
+//! Layers run through [`crate::kernels::conv`] on the network's backend. On the GPU the weights
+//! are uploaded once by [`Vgg::new`]; a forward pass uploads the batch once, records every layer
+//! into one command encoder on two ping-pong device buffers (activations never leave the
+//! device) and downloads only the output.
 
 use super::weights::VggWeights;
 use crate::backend::Backend;
 use crate::error::{Error, Result};
+use crate::gpu::{GpuBuffer, GpuContext};
 use crate::kernels::conv;
 use crate::vgg::arch::Layer;
 
@@ -16,13 +20,24 @@ use crate::vgg::arch::Layer;
 pub struct Vgg {
     pub weights: VggWeights,
     backend: Backend,
+    /// (kernel, bias) per conv, resident on the GPU (GPU backend only).
+    device: Vec<(GpuBuffer, GpuBuffer)>,
 }
 
 impl Vgg {
-    /// Check the weights against their graph and keep them for `backend`.
+    /// Check the weights against their graph and keep them for `backend` (on the GPU: upload
+    /// them once).
     pub fn new(weights: VggWeights, backend: Backend) -> Result<Vgg> {
         weights.check()?;
-        Ok(Vgg { weights, backend })
+        let device = match &backend {
+            Backend::Gpu(ctx) => weights
+                .convs
+                .iter()
+                .map(|p| Ok((ctx.upload(&p.kernel, &p.name)?, ctx.upload(&p.bias, &p.name)?)))
+                .collect::<Result<_>>()?,
+            _ => Vec::new(),
+        };
+        Ok(Vgg { weights, backend, device })
     }
 
     pub fn backend(&self) -> &Backend {
@@ -43,6 +58,9 @@ impl Vgg {
                 x.len(),
                 n * h * w * in_ch
             )));
+        }
+        if let Backend::Gpu(ctx) = &self.backend {
+            return self.forward_gpu(ctx, x, (n, h, w, in_ch));
         }
         let (mut act, mut shape, mut convs) = (x.to_vec(), (n, h, w, in_ch), self.weights.convs.iter());
         for layer in &self.weights.arch.layers {
@@ -70,5 +88,49 @@ impl Vgg {
             }
         }
         Ok(act)
+    }
+
+    /// The GPU pass: one upload, every layer recorded on resident buffers, one download.
+    fn forward_gpu(
+        &self,
+        ctx: &GpuContext,
+        x: &[f32],
+        shape: (usize, usize, usize, usize),
+    ) -> Result<Vec<f32>> {
+        let (n, h, w, _) = shape;
+        // The largest activation of the pass sizes both ping-pong buffers.
+        let (mut most, mut s) = (x.len(), conv::Shape::nhwc(shape));
+        for layer in &self.weights.arch.layers {
+            s = next_shape(layer, s);
+            most = most.max(s.len());
+        }
+        let mut bufs = [ctx.zeros(most, "vgg activations a")?, ctx.zeros(most, "vgg activations b")?];
+        ctx.write(&bufs[0], x);
+        let (mut encoder, mut s, mut convs) = (ctx.encoder(), conv::Shape::nhwc(shape), self.device.iter());
+        for layer in &self.weights.arch.layers {
+            let out = next_shape(layer, s);
+            match layer {
+                Layer::Conv { out_ch, .. } => {
+                    let (k, b) = convs.next().expect("one device buffer pair per conv");
+                    conv::gpu::encode_conv(ctx, &mut encoder, s, &bufs[0], k, b, *out_ch, &bufs[1])?
+                }
+                Layer::MaxPool { .. } => conv::gpu::encode_pool(ctx, &mut encoder, s, &bufs[0], &bufs[1])?,
+            }
+            bufs.swap(0, 1);
+            s = out;
+        }
+        // Read back only the output, not the whole ping-pong buffer.
+        let (oh, ow, oc) = self.output_shape((h, w));
+        let result = ctx.zeros(n * oh * ow * oc, "vgg output")?;
+        encoder.copy_buffer_to_buffer(&bufs[0].buffer, 0, &result.buffer, 0, (result.len * 4) as u64);
+        ctx.finish_and_download(encoder, &result)
+    }
+}
+
+/// The activation shape after `layer`.
+fn next_shape(layer: &Layer, s: conv::Shape) -> conv::Shape {
+    match layer {
+        Layer::Conv { out_ch, .. } => conv::Shape { c: *out_ch, ..s },
+        Layer::MaxPool { .. } => conv::Shape { h: s.h / 2, w: s.w / 2, ..s },
     }
 }

@@ -4,6 +4,7 @@
 
 mod common;
 mod dot_bf16;
+mod conv;
 mod elementwise;
 mod gemm;
 mod half;

@@ -3,6 +3,7 @@
 
 mod bayes;
 mod cocluster;
+mod conv;
 mod dataset;
 mod embed;
 mod io;

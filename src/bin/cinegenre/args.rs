@@ -98,6 +98,8 @@ pub enum BenchCommand {
     Gemm(BenchGemmArgs),
     /// Seconds per training epoch of an MLP on random data (default: the tutorial poster model).
     Mlp(BenchMlpArgs),
+    /// VGG forward pass: images/s and GFLOP/s (random weights) at each batch size, per device.
+    Vgg(BenchVggArgs),
 }
 
 #[derive(Args)]
@@ -127,6 +129,31 @@ pub struct BenchMlpArgs {
     pub batch: usize,
     #[arg(long, default_value = "cpu")]
     pub device: Device,
+}
+
+#[derive(Args)]
+pub struct BenchVggArgs {
+    /// Batch sizes (images per forward pass).
+    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 8])]
+    pub batch: Vec<usize>,
+    /// Which device to time: cpu (SIMD on all cores), gpu, or auto (both when a GPU exists).
+    #[arg(long, default_value = "auto")]
+    pub device: Device,
+    /// VGG depth: 11, 13, 16 or 19.
+    #[arg(long, default_value_t = 16)]
+    pub depth: usize,
+    /// Image edge in pixels (square images).
+    #[arg(long, default_value_t = 224)]
+    pub size: usize,
+    /// Timed repetitions (best is reported).
+    #[arg(long, default_value_t = 3)]
+    pub reps: usize,
+    /// Also print the CPU time of each conv layer and of its im2col copy (batch 1).
+    #[arg(long)]
+    pub layers: bool,
+    /// Also print ‖gpu − cpu‖/‖cpu‖ of the output on one image (needs a GPU).
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -367,6 +367,43 @@ pub fn bench_gemm(a: &BenchGemmArgs) -> Result<()> {
     Ok(())
 }
 
+pub fn bench_vgg(a: &BenchVggArgs) -> Result<()> {
+    let arch = cinegenre::vgg::Architecture::vgg(a.depth)?;
+    let hw = (a.size, a.size);
+    let mut backends = Vec::new();
+    if a.device != Device::Gpu {
+        backends.push(Backend::cpu()?);
+    }
+    if a.device != Device::Cpu {
+        match Backend::gpu() {
+            Ok(gpu) => backends.push(gpu),
+            Err(e) if a.device == Device::Gpu => return Err(e),
+            Err(e) => eprintln!("no GPU figures: {e}"),
+        }
+    }
+    let gflop = 2.0 * arch.macs(hw) as f64 / 1e9;
+    eprintln!("{} at {}×{}: {gflop:.2} GFLOP per image", arch.name, a.size, a.size);
+    println!("backend,batch,seconds,images_per_s,gflops");
+    for backend in &backends {
+        eprintln!("backend {}", describe_backend(backend));
+        for &batch in &a.batch {
+            let t = cinegenre::bench::vgg_forward(backend, &arch, batch, hw, a.reps)?;
+            println!("{},{},{:.4},{:.3},{:.1}", t.backend, t.batch, t.seconds, t.images_per_second, t.gflops);
+        }
+        if a.layers && !backend.is_gpu() {
+            println!("layer,seconds,im2col_seconds,im2col_share");
+            for (name, whole, copy) in cinegenre::bench::vgg_layers(backend, &arch, hw, a.reps)? {
+                println!("{name},{whole:.5},{copy:.5},{:.3}", copy / whole);
+            }
+        }
+    }
+    if a.check {
+        let err = cinegenre::bench::vgg_agreement(&Backend::cpu()?, &Backend::gpu()?, &arch, 1, hw)?;
+        println!("gpu vs cpu relative error on one image: {err:.3e}");
+    }
+    Ok(())
+}
+
 pub fn train_svm(a: TrainSvmArgs, timer: &Timer) -> Result<()> {
     use cinegenre::svm::{GridConfig, SolverKind, SvmModel, SvmParams};
     let (x, y) = timer.step("read", || Ok((io::read_mtx(&a.x)?, LabelFile::read(&a.y)?)))?;

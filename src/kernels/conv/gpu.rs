@@ -1,0 +1,129 @@
+//! VGG layers on the GPU (`shaders/conv.wgsl`): encoders on device buffers, so a whole network
+//! is recorded into one command encoder with activations resident, and slice-level wrappers
+//! (upload → dispatch → readback) for one-shot calls.
+
+use super::Shape;
+use crate::error::{Error, Result};
+use crate::gpu::{GpuBuffer, GpuContext, MAX_GROUPS_PER_DIM, Shader, grid_1d};
+
+/// Edge of the output tile one conv workgroup computes (keep in sync with `BM`/`BN`).
+const TILE: usize = 64;
+
+/// Uniform parameters; keep in sync with `ConvParams` in shaders/conv.wgsl.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+struct ConvParams {
+    n: u32,
+    h: u32,
+    w: u32,
+    c: u32,
+    o: u32,
+    m: u32,
+    k: u32,
+    groups_x: u32,
+}
+
+fn params(s: Shape, o: usize, m: usize, groups_x: u32) -> Result<ConvParams> {
+    // Every index the shader forms (input element, output element) must fit a u32.
+    if u32::try_from(s.len().max(m * o.max(1))).is_err() {
+        return Err(Error::Shape(format!("conv {s:?} → {o} channels is too large for one GPU dispatch")));
+    }
+    Ok(ConvParams {
+        n: s.n as u32,
+        h: s.h as u32,
+        w: s.w as u32,
+        c: s.c as u32,
+        o: o as u32,
+        m: m as u32,
+        k: 9 * s.c as u32,
+        groups_x,
+    })
+}
+
+/// Record y = relu(conv3×3(x, kernel) + bias) on device buffers.
+///
+/// # Shapes
+/// `x`: (n, h, w, c), `kernel`: (3, 3, c, o), `bias`: o, `y`: (n, h, w, o); buffers may be larger.
+#[allow(clippy::too_many_arguments)] // one argument per shader binding, plus the shape
+pub fn encode_conv(
+    ctx: &GpuContext,
+    encoder: &mut wgpu::CommandEncoder,
+    s: Shape,
+    x: &GpuBuffer,
+    kernel: &GpuBuffer,
+    bias: &GpuBuffer,
+    out_ch: usize,
+    y: &GpuBuffer,
+) -> Result<()> {
+    let m = s.n * s.h * s.w;
+    let groups = (out_ch.div_ceil(TILE), m.div_ceil(TILE));
+    if groups.0 > MAX_GROUPS_PER_DIM as usize || groups.1 > MAX_GROUPS_PER_DIM as usize {
+        return Err(Error::Shape(format!(
+            "conv {s:?} → {out_ch} channels is too large for one GPU dispatch"
+        )));
+    }
+    if m == 0 || out_ch == 0 {
+        return Ok(());
+    }
+    let params = ctx.uniform(&params(s, out_ch, m, 0)?);
+    ctx.dispatch(
+        encoder,
+        Shader::Conv,
+        "conv3x3_relu",
+        &[(0, &params), (1, &x.buffer), (2, &kernel.buffer), (3, &bias.buffer), (4, &y.buffer)],
+        (groups.0 as u32, groups.1 as u32, 1),
+    );
+    Ok(())
+}
+
+/// Record y = maxpool2×2(x) on device buffers (`x`: (n, h, w, c), `y`: (n, ⌊h/2⌋, ⌊w/2⌋, c)).
+pub fn encode_pool(
+    ctx: &GpuContext,
+    encoder: &mut wgpu::CommandEncoder,
+    s: Shape,
+    x: &GpuBuffer,
+    y: &GpuBuffer,
+) -> Result<()> {
+    let m = s.n * (s.h / 2) * (s.w / 2) * s.c;
+    if m == 0 {
+        return Ok(());
+    }
+    let groups = grid_1d(m, 256);
+    let params = ctx.uniform(&params(s, 0, m, groups.0)?);
+    ctx.dispatch(
+        encoder,
+        Shader::Conv,
+        "maxpool2x2",
+        &[(0, &params), (1, &x.buffer), (4, &y.buffer)],
+        groups,
+    );
+    Ok(())
+}
+
+/// Slice-level convolution: upload, [`encode_conv`], read back.
+pub fn conv3x3_relu(
+    ctx: &GpuContext,
+    s: Shape,
+    x: &[f32],
+    kernel: &[f32],
+    bias: &[f32],
+    out_ch: usize,
+    y: &mut [f32],
+) -> Result<()> {
+    let (dx, dk, db) =
+        (ctx.upload(x, "conv x")?, ctx.upload(kernel, "conv kernel")?, ctx.upload(bias, "conv bias")?);
+    let dy = ctx.zeros(y.len(), "conv y")?;
+    let mut encoder = ctx.encoder();
+    encode_conv(ctx, &mut encoder, s, &dx, &dk, &db, out_ch, &dy)?;
+    y.copy_from_slice(&ctx.finish_and_download(encoder, &dy)?);
+    Ok(())
+}
+
+/// Slice-level max-pool: upload, [`encode_pool`], read back.
+pub fn maxpool2x2(ctx: &GpuContext, s: Shape, x: &[f32], y: &mut [f32]) -> Result<()> {
+    let (dx, dy) = (ctx.upload(x, "pool x")?, ctx.zeros(y.len(), "pool y")?);
+    let mut encoder = ctx.encoder();
+    encode_pool(ctx, &mut encoder, s, &dx, &dy)?;
+    y.copy_from_slice(&ctx.finish_and_download(encoder, &dy)?);
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! VGG layers: SIMD and GPU conv3×3+bias+ReLU and max-pool against the 7-loop reference, and a
+//! whole narrowed VGG16 agreeing across backends.
+
+use cinegenre::backend::Backend;
+use cinegenre::kernels::conv::{self, Shape};
+use cinegenre::vgg::{Architecture, VggWeights, network::Vgg};
+
+use crate::common::{F32_REL, assert_rel_close, fast_backends, poisoned, values};
+
+/// A whole network: 13 f32 layers in a row, each ~1e-6 relative from the f64 reference, and
+/// ReLU/max can only keep or zero an error, so 1e-4 leaves a wide margin.
+const NETWORK_REL: f64 = 1e-4;
+
+fn check_conv(s: Shape, out_ch: usize, backends: &[Backend]) {
+    let seed = (s.n * 1000 + s.h * 100 + s.w * 10 + s.c) as u64;
+    let x = values(s.len(), seed);
+    let kernel = values(9 * s.c * out_ch, seed + 1);
+    let bias = values(out_ch, seed + 2);
+    let mut want = poisoned(s.n * s.h * s.w * out_ch);
+    conv::conv3x3_relu(&Backend::Scalar, s, &x, &kernel, &bias, out_ch, &mut want).unwrap();
+    for backend in backends {
+        let mut got = poisoned(want.len());
+        conv::conv3x3_relu(backend, s, &x, &kernel, &bias, out_ch, &mut got).unwrap();
+        assert_rel_close(&format!("conv {} {s:?} → {out_ch}", backend.name()), &got, &want, F32_REL);
+    }
+}
+
+fn check_pool(s: Shape, backends: &[Backend]) {
+    let x = values(s.len(), 7 + s.len() as u64);
+    let mut want = poisoned(s.n * (s.h / 2) * (s.w / 2) * s.c);
+    conv::maxpool2x2(&Backend::Scalar, s, &x, &mut want).unwrap();
+    for backend in backends {
+        let mut got = poisoned(want.len());
+        conv::maxpool2x2(backend, s, &x, &mut got).unwrap();
+        // A max selects one input: exact on every backend.
+        assert_eq!(got, want, "pool {} {s:?}", backend.name());
+    }
+}
+
+fn shape(n: usize, h: usize, w: usize, c: usize) -> Shape {
+    Shape { n, h, w, c }
+}
+
+#[test]
+fn conv_awkward_shapes() {
+    let backends = fast_backends();
+    // 1×1 images, odd sizes, micro-tile (12×32, 6×16) and GPU tile (64) ± 1 in pixels and channels.
+    for (s, o) in [
+        (shape(1, 5, 7, 3), 4),
+        (shape(2, 9, 8, 17), 33),
+        (shape(1, 1, 1, 1), 1),
+        (shape(3, 1, 13, 2), 65),
+        (shape(1, 8, 8, 64), 63),
+        (shape(2, 3, 21, 5), 31),
+    ] {
+        check_conv(s, o, &backends);
+    }
+}
+
+#[test]
+fn conv_bands_cross_images() {
+    // Rows of W·9c = 720,000 floats: bands of 2 rows over images of 3, so the middle band
+    // holds the last row of image 0 and the first of image 1.
+    assert_eq!(conv::simd::BAND_FLOATS / (4 * 9 * 20_000), 2);
+    let backends: Vec<Backend> = fast_backends().into_iter().filter(|b| !b.is_gpu()).collect();
+    check_conv(shape(2, 3, 4, 20_000), 2, &backends);
+}
+
+#[test]
+fn pool_odd_sizes() {
+    let backends = fast_backends();
+    for s in [shape(1, 4, 4, 1), shape(2, 5, 7, 3), shape(1, 1, 6, 2), shape(3, 9, 11, 17)] {
+        check_pool(s, &backends);
+    }
+}
+
+#[test]
+fn wrong_lengths_are_shape_errors() {
+    let mut y = vec![0.0; 4];
+    let err =
+        conv::conv3x3_relu(&Backend::Scalar, shape(1, 2, 2, 1), &[0.0; 3], &[0.0; 9], &[0.0], 1, &mut y);
+    assert!(err.unwrap_err().to_string().contains("x has 3 numbers but needs 4"));
+}
+
+#[test]
+fn narrowed_vgg16_agrees_across_backends() {
+    let (n, hw) = (2, (64, 64));
+    let weights = VggWeights::random(Architecture::vgg16().narrowed(16), 7);
+    let x = values(n * hw.0 * hw.1 * 3, 11);
+    let want = Vgg::new(weights.clone(), Backend::Scalar).unwrap().forward(&x, n, hw).unwrap();
+    assert_eq!(want.len(), n * 2 * 2 * 32);
+    assert!(want.iter().any(|&v| v > 0.0), "the reference output is all zeros: a useless check");
+    for backend in fast_backends() {
+        let got = Vgg::new(weights.clone(), backend.clone()).unwrap().forward(&x, n, hw).unwrap();
+        assert_rel_close(&format!("narrowed vgg16 {}", backend.name()), &got, &want, NETWORK_REL);
+    }
+}
