@@ -83,7 +83,9 @@ impl std::str::FromStr for Resize {
             "nearest" => Ok(Resize::Nearest),
             "bilinear" | "triangle" => Ok(Resize::Bilinear),
             "bicubic" | "catmullrom" => Ok(Resize::Bicubic),
-            other => Err(Error::param("resize", format!("`{other}` is not one of nearest, bilinear, bicubic"))),
+            other => {
+                Err(Error::param("resize", format!("`{other}` is not one of nearest, bilinear, bicubic")))
+            }
         }
     }
 }
@@ -120,7 +122,9 @@ impl std::str::FromStr for Normalization {
         match s.trim().to_ascii_lowercase().as_str() {
             "caffe" | "keras" => Ok(Normalization::Caffe),
             "torchvision" | "torch" => Ok(Normalization::Torchvision),
-            other => Err(Error::param("normalization", format!("`{other}` is not one of caffe, torchvision"))),
+            other => {
+                Err(Error::param("normalization", format!("`{other}` is not one of caffe, torchvision")))
+            }
         }
     }
 }

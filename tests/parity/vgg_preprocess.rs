@@ -71,7 +71,11 @@ fn jpeg_posters_decode_within_a_few_levels_of_pillow() {
         let means = floats(&poster["channel_means"]);
         for c in 0..3 {
             let got = resized.pixels().map(|p| f64::from(p[c])).sum::<f64>() / (224.0 * 224.0);
-            assert!((got - means[c]).abs() < JPEG_CHANNEL_MEAN_TOL, "{file}: channel {c} mean {got} vs {}", means[c]);
+            assert!(
+                (got - means[c]).abs() < JPEG_CHANNEL_MEAN_TOL,
+                "{file}: channel {c} mean {got} vs {}",
+                means[c]
+            );
         }
     }
 }
