@@ -180,12 +180,13 @@ pub fn poster_features(
     let config = ExtractConfig { batch: options.batch, preprocess, flatten, progress };
     let (out, ids) = (out_dir.join(FEATURES_FILE), out_dir.join(FEATURES_IDS_FILE));
     let fresh = FeatureIndex::new(vgg, &config);
-    if let Ok(index) = FeatureIndex::read(&ids) {
-        if index.same_recipe(&fresh) && index.done == inputs.len() && index.covers_prefix_of(inputs) {
-            if let Ok(rows) = read_rows(&out, index.ids.len(), index.dim) {
-                return Ok((rows, index, true));
-            }
-        }
+    if let Ok(index) = FeatureIndex::read(&ids)
+        && index.same_recipe(&fresh)
+        && index.done == inputs.len()
+        && index.covers_prefix_of(inputs)
+        && let Ok(rows) = read_rows(&out, index.ids.len(), index.dim)
+    {
+        return Ok((rows, index, true));
     }
     let index = extract_features(vgg, inputs, &config, &out, &ids)?;
     let rows = read_rows(&out, index.ids.len(), index.dim)?;
