@@ -15,13 +15,16 @@
 //!                vector per overview, movies without a usable token dropped → DIR/vectors.bin
 //! 10. text MLP   tutorial_mask over the kept movies, Dense(300) ReLU → Dense(20) sigmoid,
 //!                top-3 genres per test movie → DIR/text_mlp.safetensors (crate::embed::branch)
-//! 11. write      DIR/metrics.json, DIR/nb.safetensors, DIR/svm.safetensors, DIR/vocabulary.json,
+//! 11. posters    VGG16 features of the run's posters (bundled or --posters DIR; --vgg-weights FILE,
+//!                else random weights: not meaningful) → DIR/poster_features.npy, reused when it
+//!                matches → Dense(1024)/Dense(256)/Dense(20) MLP, top-3 genres per test movie →
+//!                DIR/poster_mlp.safetensors (crate::vgg::branch; --no-posters skips it)
+//! 12. write      DIR/metrics.json, DIR/nb.safetensors, DIR/svm.safetensors, DIR/vocabulary.json,
 //!                DIR/genres.json
 //! ```
 //! The SVM stage stays fast because the linear kernel matrix of the training rows is computed
 //! once and shared by all 20 labels × 3 C × (k + 1) fits (crate::svm::kernel).
-//! The tutorial fits the vectorizer on every movie before splitting; so do we. The poster branch
-//! (VGG16 features → MLP) joins this job when it lands.
+//! The tutorial fits the vectorizer on every movie before splitting; so do we.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -81,6 +84,16 @@ pub struct RunConfig {
     pub text_output: crate::mlp::Output,
     /// Where the text MLP trains; `None`: `$CINEGENRE_DEVICE`, else the CPU.
     pub device: Option<crate::backend::Device>,
+    /// Run the poster branch (VGG16 features → poster MLP).
+    pub posters: bool,
+    /// VGG16 weights (safetensors or Keras .h5); `None`: random weights, results not meaningful.
+    pub vgg_weights: Option<PathBuf>,
+    /// Poster folder (`<tmdb_id>.jpg`); `None`: the bundled posters.
+    pub posters_dir: Option<PathBuf>,
+    /// At most this many posters; `None`: all (`--quick`: 60).
+    pub poster_limit: Option<usize>,
+    /// Side of the VGG input in pixels (224 as the tutorial; less only to test quickly).
+    pub poster_size: usize,
 }
 
 /// Movies kept by `--quick`.
@@ -104,6 +117,11 @@ impl Default for RunConfig {
             word_vectors: None,
             text_output: crate::mlp::Output::Sigmoid,
             device: None,
+            posters: true,
+            vgg_weights: None,
+            posters_dir: None,
+            poster_limit: None,
+            poster_size: crate::vgg::preprocess::INPUT_SIZE,
         }
     }
 }
@@ -135,6 +153,8 @@ pub struct RunReport {
     pub warnings: Vec<String>,
     /// The word-vector branch (tutorial section 6).
     pub word_vectors: Option<crate::embed::branch::WordVectorSummary>,
+    /// The poster branch (tutorial section 7).
+    pub posters: Option<crate::vgg::branch::PosterSummary>,
 }
 
 /// Where the movies came from and what preparation removed.
@@ -168,7 +188,7 @@ pub struct ModelResult {
 
 /// Run the pipeline.
 pub fn run(config: &RunConfig) -> Result<RunReport> {
-    let mut stages = Stages::new(if config.svm { 11 } else { 10 }, config.quiet);
+    let mut stages = Stages::new(10 + usize::from(config.svm) + usize::from(config.posters), config.quiet);
 
     stages.start("load", "Loading movies");
     let (source, mut movies, prepare) = load(&config.data)?;
@@ -265,6 +285,11 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
 
     let out = |name: &str| config.out_dir.join(name);
     let text = word_vector_branch(config, &movies, &labels, &genre_names, &mut stages)?;
+    let posters = if config.posters {
+        Some(poster_branch(config, &movies, &labels, &genre_names, &mut stages)?)
+    } else {
+        None
+    };
 
     stages.start("write", "Writing outputs");
     let vocabulary =
@@ -312,7 +337,25 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
         biclusters: Some(biclusters),
         warnings: Vec::new(),
         word_vectors: Some(text.summary),
+        posters: None,
     };
+    if let Some(p) = posters {
+        report.outputs.extend([out(POSTER_FEATURES_FILE), out(POSTER_MLP_FILE)]);
+        if !p.summary.meaningful {
+            report.warnings.push(format!(
+                "poster MLP: {} uses {}; its scores say nothing about posters (pass --vgg-weights FILE)",
+                p.summary.network, p.summary.weights
+            ));
+        }
+        report.models.push(ModelResult {
+            name: "poster MLP (sigmoid output, top 3 genres)".into(),
+            features: format!("{} features, {}", p.summary.network, p.summary.weights),
+            evaluation: p.evaluation,
+            tutorial_mean_precision: crate::vgg::branch::TUTORIAL_POSTER_MLP.0,
+            tutorial_mean_recall: crate::vgg::branch::TUTORIAL_POSTER_MLP.1,
+        });
+        report.posters = Some(p.summary);
+    }
     if let Some((model, evaluation, warnings)) = svm {
         model.save(&out("svm.safetensors"))?;
         report.outputs.push(out("svm.safetensors"));
@@ -323,7 +366,7 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
             tutorial_mean_precision: TUTORIAL_SVM.0,
             tutorial_mean_recall: TUTORIAL_SVM.1,
         });
-        report.warnings = warnings;
+        report.warnings.extend(warnings);
     }
     stages.done(&format!("{}", config.out_dir.display()));
     report.timings = stages.timings().iter().map(|(k, d)| (k.clone(), secs(*d))).collect();
@@ -388,6 +431,49 @@ fn word_vector_branch(
     Ok(text)
 }
 
+pub use crate::vgg::branch::{FEATURES_FILE as POSTER_FEATURES_FILE, POSTER_MLP_FILE};
+
+/// The poster branch: VGG16 features of the run's posters → the poster MLP
+/// (see [`crate::vgg::branch`]).
+fn poster_branch(
+    config: &RunConfig,
+    movies: &[Movie],
+    labels: &crate::labels::LabelMatrix,
+    genres: &[String],
+    stages: &mut Stages,
+) -> Result<crate::vgg::branch::PosterResult> {
+    use crate::vgg::branch::{PosterOptions, run_poster_branch};
+    let mut options = PosterOptions::tutorial(config.quick);
+    options.weights = config.vgg_weights.clone();
+    options.dir = config.posters_dir.clone();
+    options.limit = config.poster_limit.or(options.limit);
+    options.input_size = config.poster_size;
+    stages.start("posters", "VGG16 poster features and the poster MLP");
+    let backend = crate::backend::Backend::for_device(crate::backend::Device::resolve(config.device)?)?;
+    let p = run_poster_branch(
+        movies,
+        labels,
+        genres,
+        config.seed,
+        config.train_fraction,
+        &options,
+        &backend,
+        &config.out_dir,
+        !config.quiet,
+    )?;
+    stages.done(&format!(
+        "{} posters ({}{}), {} epochs on {}: top-3 mean precision {:.4}, recall {:.4}",
+        p.summary.posters_used,
+        p.summary.weights,
+        if p.summary.features_cached { ", cached features" } else { "" },
+        p.summary.epochs,
+        p.summary.device,
+        p.evaluation.mean_precision,
+        p.evaluation.mean_recall
+    ));
+    Ok(p)
+}
+
 fn load(choice: &DataChoice) -> Result<(String, Vec<Movie>, PrepareReport)> {
     match choice {
         DataChoice::Bundled(which) => {
@@ -419,8 +505,9 @@ impl RunReport {
         let mut s = String::new();
         for m in &self.models {
             // The text MLP is tested on its own split of the movies that have a mean vector.
-            let tested = match (&self.word_vectors, m.name.starts_with("text MLP")) {
-                (Some(w), true) => w.test_rows,
+            let tested = match (&self.word_vectors, &self.posters) {
+                (Some(w), _) if m.name.starts_with("text MLP") => w.test_rows,
+                (_, Some(p)) if m.name.starts_with("poster MLP") => p.test_rows,
                 _ => self.test_rows,
             };
             let _ = writeln!(s, "\n== {} on {} ({tested} test movies)\n", m.name, m.features);

@@ -7,4 +7,4 @@ mod npy;
 
 pub use atomic::write_atomic;
 pub use mtx::{read_mtx, write_mtx};
-pub use npy::{NpyArray, NpyData, NpyElement, read_npy, write_npy};
+pub use npy::{NpyArray, NpyData, NpyElement, npy_header, read_npy, write_npy};

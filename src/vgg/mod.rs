@@ -12,6 +12,9 @@
 //! - [`preprocess`]: decode, resize to 224×224, Keras 'caffe' or torchvision normalisation.
 //! - [`network`]: the forward pass on a [`Backend`](crate::backend::Backend), layers in
 //!   [`crate::kernels::conv`].
+//! - [`extract`]: a folder of posters → one feature row each, streamed and resumable
+//!   (`cinegenre features vgg16`).
+//! - [`branch`]: the poster branch of `cinegenre run` (features → MLP → top-3 genres).
 //!
 //! Paper: K. Simonyan, A. Zisserman, "Very Deep Convolutional Networks for Large-Scale Image
 //! Recognition", ICLR 2015, arXiv:1409.1556. Reference implementations: Keras 2.0
@@ -19,6 +22,8 @@
 //! (`features`). Cost: 15.35 G multiply-adds (30.7 GFLOP) per 224×224 image, 14.7 M parameters.
 
 pub mod arch;
+pub mod branch;
+pub mod extract;
 pub mod network;
 pub mod preprocess;
 pub mod weights;

@@ -118,3 +118,13 @@ impl VggWeights {
         Ok(())
     }
 }
+
+// Until the weight-import work (safetensors / Keras .h5) merges, `load` says so; that work
+// replaces this block with the real importer of the same signature.
+impl VggWeights {
+    /// Read weights for `arch` from a safetensors or Keras `.h5` file.
+    pub fn load(path: &std::path::Path, arch: Architecture) -> Result<VggWeights> {
+        let _ = arch;
+        Err(Error::param("weights", format!("{}: weight import is not yet available", path.display())))
+    }
+}

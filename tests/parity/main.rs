@@ -11,4 +11,5 @@ mod mlp;
 mod split;
 mod svm;
 mod text;
+mod vgg_preprocess;
 mod word2vec;

@@ -47,6 +47,9 @@ pub enum Command {
     /// Time kernels and models on this machine's backends.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Extract image features with a pretrained network (VGG16 for posters).
+    #[command(subcommand)]
+    Features(crate::vgg_cmd::FeaturesCommand),
 }
 
 #[derive(Args)]
@@ -215,6 +218,22 @@ pub struct RunArgs {
     /// Where the text MLP trains: cpu, gpu or auto (default: $CINEGENRE_DEVICE, else cpu).
     #[arg(long)]
     pub device: Option<Device>,
+    /// VGG16 weights for the poster branch (safetensors or Keras .h5); without them the
+    /// network's weights are random and the poster scores are not meaningful.
+    #[arg(long)]
+    pub vgg_weights: Option<PathBuf>,
+    /// Poster folder (`<tmdb_id>.jpg`); default: the 1,300 posters bundled in fixtures/posters.
+    #[arg(long)]
+    pub posters: Option<PathBuf>,
+    /// Use at most this many posters (default: all; 60 with --quick).
+    #[arg(long)]
+    pub poster_limit: Option<usize>,
+    /// Skip the poster branch.
+    #[arg(long)]
+    pub no_posters: bool,
+    /// Side of the VGG16 input in pixels (a multiple of 32; smaller only for fast tests).
+    #[arg(long, default_value_t = 224, hide = true)]
+    pub poster_size: usize,
 }
 
 #[derive(Args)]

@@ -3,6 +3,7 @@
 mod args;
 mod args_tools;
 mod commands;
+mod vgg_cmd;
 
 use std::process::ExitCode;
 
@@ -84,6 +85,11 @@ fn dispatch(command: Command, timer: &Timer) -> Result<()> {
                     OutputArg::Softmax => cinegenre::mlp::Output::Softmax,
                 },
                 device: a.device,
+                posters: !a.no_posters,
+                vgg_weights: a.vgg_weights,
+                posters_dir: a.posters,
+                poster_limit: a.poster_limit,
+                poster_size: a.poster_size,
                 ..RunConfig::default()
             };
             let report = cinegenre::run::run(&config)?;
@@ -216,6 +222,7 @@ fn dispatch(command: Command, timer: &Timer) -> Result<()> {
         Command::Embed(a) => embed_command(a, timer)?,
         Command::Vectors(c) => vectors_command(c, timer)?,
         Command::Fetch(FetchCommand::Tmdb(a)) => fetch_tmdb(a)?,
+        Command::Features(c) => vgg_cmd::features_command(c)?,
     }
     Ok(())
 }

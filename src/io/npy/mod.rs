@@ -209,3 +209,9 @@ pub fn write_npy<T: NpyElement>(path: &Path, shape: &[usize], data: &[T]) -> Res
     }
     write_atomic(path, |w| w.write_all(&bytes).map_err(|e| Error::io(path, e)))
 }
+
+/// The bytes [`write_npy`] puts before the data of an array of `T` with `shape` (magic,
+/// version, header dict, padding), for writers that stream the data themselves.
+pub fn npy_header<T: NpyElement>(shape: &[usize]) -> Vec<u8> {
+    header::encode(T::DESCR, shape)
+}
