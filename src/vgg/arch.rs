@@ -150,7 +150,10 @@ impl Architecture {
             16 => VGG16,
             19 => VGG19,
             other => {
-                return Err(Error::param("depth", format!("VGG{other} does not exist; use 11, 13, 16 or 19")));
+                return Err(Error::param(
+                    "depth",
+                    format!("VGG{other} does not exist; use 11, 13, 16 or 19"),
+                ));
             }
         };
         Ok(Architecture::from_table(&format!("vgg{depth}"), table, 3))

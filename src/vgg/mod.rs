@@ -19,6 +19,7 @@
 //! (`features`). Cost: 15.35 G multiply-adds (30.7 GFLOP) per 224×224 image, 14.7 M parameters.
 
 pub mod arch;
+pub mod import;
 pub mod network;
 pub mod preprocess;
 pub mod weights;

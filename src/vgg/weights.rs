@@ -1,7 +1,7 @@
 //! VGG parameters in one layout — kernels HWIO `(3, 3, in, out)` as Keras stores them, biases
 //! `(out,)` — and where they came from.
 //!
-//! Importers (`load`): safetensors with torchvision names (`features.N.weight`, OIHW, converted
+//! Importers ([`VggWeights::load`], in [`super::import`]): safetensors with torchvision names (`features.N.weight`, OIHW, converted
 //! by `W_hwio[dh][dw][i][o] = W_oihw[o][i][dh][dw]`, no flip) or Keras names
 //! (`block1_conv1…`, HWIO as is), and Keras `.h5` files through the read-only HDF5 reader.
 //!
@@ -92,6 +92,17 @@ impl VggWeights {
             origin: WeightOrigin::Random { seed },
             source: format!("random weights (seed {seed})"),
         }
+    }
+
+    /// Import `arch`'s weights from `path`: safetensors with torchvision or Keras names, or a
+    /// Keras `.h5` file; the layout is detected from the content (see [`super::import`]).
+    ///
+    /// # Errors
+    /// [`Error::Io`] when unreadable, [`Error::Parse`] for a malformed or truncated file,
+    /// [`Error::Model`] naming the file and the layer or tensor for a missing layer, a wrong
+    /// shape or dtype, [`Error::Shape`] when the weights do not fit `arch`.
+    pub fn load(path: &std::path::Path, arch: Architecture) -> Result<VggWeights> {
+        super::import::load(path, arch)
     }
 
     /// Check every conv against the graph.

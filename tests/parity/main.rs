@@ -11,4 +11,5 @@ mod mlp;
 mod split;
 mod svm;
 mod text;
+mod vgg;
 mod word2vec;
