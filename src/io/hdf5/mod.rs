@@ -85,7 +85,7 @@ impl File {
             File { path: path.to_path_buf(), data, offset_size: 8, length_size: 8, base: 0, root: 0 };
         // The signature sits at 0 or after a user block of 512·2^k bytes.
         let mut at = 0usize;
-        while !file.data.get(at..at + 8).is_some_and(|s| s == SIGNATURE) {
+        while file.data.get(at..at + 8).is_none_or(|s| s != SIGNATURE) {
             at = if at == 0 { 512 } else { at * 2 };
             if at + 8 > file.data.len() {
                 return Err(file.error("not an HDF5 file: no format signature"));
