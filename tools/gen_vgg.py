@@ -38,9 +38,9 @@ from PIL import Image
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "fixtures" / "vgg"
-POSTERS = ROOT.parent.parent / "shared" / "data" / "posters"
-if not POSTERS.is_dir():
-    POSTERS = pathlib.Path("/work/shared/data/posters")
+# ../shared/data/posters next to the checkout (or next to its worktree folder).
+POSTERS = next((p / "shared" / "data" / "posters" for p in (ROOT.parent, ROOT.parent.parent)
+                if (p / "shared" / "data" / "posters").is_dir()), None)
 SEED = 7
 CAFFE_MEAN_BGR = np.array([103.939, 116.779, 123.68], dtype=np.float32)
 VGG16 = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"]
