@@ -2,6 +2,7 @@
 //! (`.npy`, Matrix Market `.mtx`).
 
 mod atomic;
+pub mod hdf5;
 mod mtx;
 mod npy;
 

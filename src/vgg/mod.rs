@@ -24,6 +24,7 @@
 pub mod arch;
 pub mod branch;
 pub mod extract;
+pub mod import;
 pub mod network;
 pub mod preprocess;
 pub mod weights;

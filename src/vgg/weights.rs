@@ -1,7 +1,7 @@
 //! VGG parameters in one layout — kernels HWIO `(3, 3, in, out)` as Keras stores them, biases
 //! `(out,)` — and where they came from.
 //!
-//! Importers (`load`): safetensors with torchvision names (`features.N.weight`, OIHW, converted
+//! Importers ([`VggWeights::load`], in [`super::import`]): safetensors with torchvision names (`features.N.weight`, OIHW, converted
 //! by `W_hwio[dh][dw][i][o] = W_oihw[o][i][dh][dw]`, no flip) or Keras names
 //! (`block1_conv1…`, HWIO as is), and Keras `.h5` files through the read-only HDF5 reader.
 //!
@@ -94,6 +94,17 @@ impl VggWeights {
         }
     }
 
+    /// Import `arch`'s weights from `path`: safetensors with torchvision or Keras names, or a
+    /// Keras `.h5` file; the layout is detected from the content (see [`super::import`]).
+    ///
+    /// # Errors
+    /// [`Error::Io`] when unreadable, [`Error::Parse`] for a malformed or truncated file,
+    /// [`Error::Model`] naming the file and the layer or tensor for a missing layer, a wrong
+    /// shape or dtype, [`Error::Shape`] when the weights do not fit `arch`.
+    pub fn load(path: &std::path::Path, arch: Architecture) -> Result<VggWeights> {
+        super::import::load(path, arch)
+    }
+
     /// Check every conv against the graph.
     pub fn check(&self) -> Result<()> {
         let want: Vec<_> = self.arch.convs().collect();
@@ -116,15 +127,5 @@ impl VggWeights {
             conv.check(&self.source)?;
         }
         Ok(())
-    }
-}
-
-// Until the weight-import work (safetensors / Keras .h5) merges, `load` says so; that work
-// replaces this block with the real importer of the same signature.
-impl VggWeights {
-    /// Read weights for `arch` from a safetensors or Keras `.h5` file.
-    pub fn load(path: &std::path::Path, arch: Architecture) -> Result<VggWeights> {
-        let _ = arch;
-        Err(Error::param("weights", format!("{}: weight import is not yet available", path.display())))
     }
 }

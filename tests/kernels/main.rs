@@ -3,8 +3,8 @@
 //! awkward shapes, with outputs NaN-poisoned before each run.
 
 mod common;
-mod dot_bf16;
 mod conv;
+mod dot_bf16;
 mod elementwise;
 mod gemm;
 mod half;

@@ -11,5 +11,6 @@ mod mlp;
 mod split;
 mod svm;
 mod text;
+mod vgg;
 mod vgg_preprocess;
 mod word2vec;
