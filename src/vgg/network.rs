@@ -3,7 +3,8 @@
 //! ```text
 //! x: (n, h, w, 3) ─▶ for each layer: conv3×3 + bias + ReLU  |  maxpool 2×2  ─▶ (n, h/32, w/32, c)
 //! ```
-//! Layers run through [`crate::kernels::conv`] on the network's backend. On the GPU the weights
+//! Layers run through [`crate::kernels::conv`] on the network's backend. On the CPU a pass
+//! ping-pongs between two host buffers sized for its largest activation. On the GPU the weights
 //! are uploaded once by [`Vgg::new`]; a forward pass uploads the batch once, records every layer
 //! into one command encoder on two ping-pong device buffers (activations never leave the
 //! device) and downloads only the output.
