@@ -3,7 +3,8 @@
 //! ```text
 //! x: (n, h, w, 3) ─▶ for each layer: conv3×3 + bias + ReLU  |  maxpool 2×2  ─▶ (n, h/32, w/32, c)
 //! ```
-//! Layers run through [`crate::kernels::conv`] on the network's backend. On the GPU the weights
+//! Layers run through [`crate::kernels::conv`] on the network's backend. On the CPU a pass
+//! ping-pongs between two host buffers sized for its largest activation. On the GPU the weights
 //! are uploaded once by [`Vgg::new`]; a forward pass uploads the batch once, records every layer
 //! into one command encoder on two ping-pong device buffers (activations never leave the
 //! device) and downloads only the output.
@@ -62,31 +63,30 @@ impl Vgg {
         if let Backend::Gpu(ctx) = &self.backend {
             return self.forward_gpu(ctx, x, (n, h, w, in_ch));
         }
-        let (mut act, mut shape, mut convs) = (x.to_vec(), (n, h, w, in_ch), self.weights.convs.iter());
+        // Two ping-pong buffers sized for the largest activation, allocated once per pass:
+        // fresh per-layer allocations would page-fault tens of MB at every layer.
+        let mut s = conv::Shape::nhwc((n, h, w, in_ch));
+        let most = self.weights.arch.layers.iter().fold((s, s.len()), |(s, most), l| {
+            let t = next_shape(l, s);
+            (t, most.max(t.len()))
+        });
+        let (mut act, mut out) = (vec![0.0f32; most.1], vec![0.0f32; most.1]);
+        act[..x.len()].copy_from_slice(x);
+        let mut convs = self.weights.convs.iter();
         for layer in &self.weights.arch.layers {
+            let next = next_shape(layer, s);
+            let (src, dst) = (&act[..s.len()], &mut out[..next.len()]);
             match layer {
                 Layer::Conv { .. } => {
                     let p = convs.next().expect("checked by VggWeights::check");
-                    let mut out = vec![0.0; shape.0 * shape.1 * shape.2 * p.out_ch];
-                    conv::conv3x3_relu(
-                        &self.backend,
-                        conv::Shape::nhwc(shape),
-                        &act,
-                        &p.kernel,
-                        &p.bias,
-                        p.out_ch,
-                        &mut out,
-                    )?;
-                    (act, shape) = (out, (shape.0, shape.1, shape.2, p.out_ch));
+                    conv::conv3x3_relu(&self.backend, s, src, &p.kernel, &p.bias, p.out_ch, dst)?
                 }
-                Layer::MaxPool { .. } => {
-                    let next = (shape.0, shape.1 / 2, shape.2 / 2, shape.3);
-                    let mut out = vec![0.0; next.0 * next.1 * next.2 * next.3];
-                    conv::maxpool2x2(&self.backend, conv::Shape::nhwc(shape), &act, &mut out)?;
-                    (act, shape) = (out, next);
-                }
+                Layer::MaxPool { .. } => conv::maxpool2x2(&self.backend, s, src, dst)?,
             }
+            std::mem::swap(&mut act, &mut out);
+            s = next;
         }
+        act.truncate(s.len());
         Ok(act)
     }
 
