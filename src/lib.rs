@@ -39,6 +39,7 @@ pub mod model_file;
 pub mod ovr;
 pub mod progress;
 pub mod rng;
+pub mod report;
 pub mod run;
 pub mod simd;
 pub mod split;

@@ -135,6 +135,12 @@ pub struct RunReport {
     pub warnings: Vec<String>,
     /// The word-vector branch (tutorial section 6).
     pub word_vectors: Option<crate::embed::branch::WordVectorSummary>,
+    /// CPU SIMD level, threads, GPU adapter and the device of each stage (for the report).
+    pub environment: crate::report::Environment,
+    /// A few test movies with each model's predicted genres (for the report).
+    pub samples: Vec<crate::report::Sample>,
+    /// What data and weights the run used beyond the movies: (what, where from).
+    pub inputs: Vec<(String, String)>,
 }
 
 /// Where the movies came from and what preparation removed.
@@ -144,6 +150,8 @@ pub struct DataSummary {
     pub prepare: PrepareReport,
     pub movies: usize,
     pub genres: Vec<String>,
+    /// Movies labelled with each genre, in the order of `genres`.
+    pub genre_counts: Vec<usize>,
 }
 
 /// The text features.
@@ -249,7 +257,7 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
             "{} fits; mean per-movie precision {:.4}, recall {:.4}",
             search.n_fits, evaluation.mean_precision, evaluation.mean_recall
         ));
-        Some((model, evaluation, warnings))
+        Some((model, evaluation, warnings, predicted))
     } else {
         None
     };
@@ -279,9 +287,16 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
         vocabulary: Some("vocabulary.json".into()),
     };
     model.save(&out("nb.safetensors"))?;
+    let mut sample_predictions = vec![("naive Bayes", predicted.as_slice())];
+    if let Some((_, _, _, svm_predicted)) = &svm {
+        sample_predictions.push(("linear SVM", svm_predicted.as_slice()));
+    }
+    let samples = crate::report::facts::samples(&movies, &split.test, &y_test, &genre_names, &sample_predictions);
+    let genre_counts = labels.column_sums();
+    let backend = crate::backend::Backend::for_device(crate::backend::Device::resolve(config.device)?)?;
     let mut report = RunReport {
         cinegenre_version: env!("CARGO_PKG_VERSION"),
-        data: DataSummary { source, prepare, movies: movies.len(), genres: genre_names },
+        data: DataSummary { source, prepare, movies: movies.len(), genres: genre_names, genre_counts },
         seed: config.seed,
         train_rows: split.train.len(),
         test_rows: split.test.len(),
@@ -312,8 +327,11 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
         biclusters: Some(biclusters),
         warnings: Vec::new(),
         word_vectors: Some(text.summary),
+        environment: crate::report::Environment::detect(&[("text_mlp", &backend)]),
+        samples,
+        inputs: Vec::new(),
     };
-    if let Some((model, evaluation, warnings)) = svm {
+    if let Some((model, evaluation, warnings, _)) = svm {
         model.save(&out("svm.safetensors"))?;
         report.outputs.push(out("svm.safetensors"));
         report.models.push(ModelResult {
@@ -327,7 +345,9 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
     }
     stages.done(&format!("{}", config.out_dir.display()));
     report.timings = stages.timings().iter().map(|(k, d)| (k.clone(), secs(*d))).collect();
+    report.outputs.push(out(crate::report::REPORT_FILE));
     write_json(&out("metrics.json"), &report)?;
+    crate::report::write(&report, &config.out_dir)?;
     Ok(report)
 }
 
