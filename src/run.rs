@@ -210,7 +210,8 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
         lowercase: true,
     });
     let counts = vectorizer.fit_transform(&docs)?;
-    let tfidf = TfidfTransformer::new(TfidfParams::default()).fit_transform(&counts)?;
+    let mut idf = TfidfTransformer::new(TfidfParams::default());
+    let tfidf = idf.fit_transform(&counts)?;
     let features = FeatureSummary {
         min_df: config.min_df.to_string(),
         max_df: config.max_df.to_string(),
@@ -291,7 +292,8 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
     if let Some((_, _, _, svm_predicted)) = &svm {
         sample_predictions.push(("linear SVM", svm_predicted.as_slice()));
     }
-    let samples = crate::report::facts::samples(&movies, &split.test, &y_test, &genre_names, &sample_predictions);
+    let samples =
+        crate::report::facts::samples(&movies, &split.test, &y_test, &genre_names, &sample_predictions);
     let genre_counts = labels.column_sums();
     let backend = crate::backend::Backend::for_device(crate::backend::Device::resolve(config.device)?)?;
     let mut report = RunReport {
@@ -334,6 +336,10 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
     if let Some((model, evaluation, warnings, _)) = svm {
         model.save(&out("svm.safetensors"))?;
         report.outputs.push(out("svm.safetensors"));
+        // `classify` rebuilds the SVM's TF-IDF features of a new overview with these weights.
+        let weights = idf.idf().unwrap_or_default();
+        crate::io::write_npy(&out(crate::classify::IDF_FILE), &[weights.len()], weights)?;
+        report.outputs.push(out(crate::classify::IDF_FILE));
         report.models.push(ModelResult {
             name: "linear SVM (C by 5-fold grid search)".replace('5', &config.svm_cv.to_string()),
             features: "TF-IDF".into(),

@@ -14,6 +14,9 @@ use std::process::Command;
 
 use cinegenre::io::{NpyData, read_npy, write_npy};
 
+#[path = "cli/browser.rs"]
+mod browser;
+
 /// A scratch folder removed on drop (kept when the test failed, for a look).
 struct Scratch {
     dir: PathBuf,
@@ -254,6 +257,22 @@ fn quick_run_writes_metrics_model_and_vocabulary() {
         "{}",
         metrics["word_vectors"]
     );
+    // The HTML report: every section, the heatmap beside it.
+    let html = s.read("out/report.html");
+    for (_, title) in cinegenre::report::HEADINGS {
+        assert!(html.contains(&format!("<h2>{title}</h2>")), "report.html lacks {title}");
+    }
+    assert!(html.contains("src=\"cooccurrence.svg\"") && s.path("out/cooccurrence.svg").exists());
+    assert_eq!(html.matches("<table class=\"per-genre\">").count(), models.len());
+    // classify: every text model scores a new movie from the saved files.
+    let overview = "A young wizard goes to a school of magic and fights a dark lord with his friends.";
+    let stdout =
+        s.ok(&["classify", "--models", "out", "--title", "The Boy <Wizard>", "--overview", overview]);
+    assert!(stdout.starts_with("The Boy <Wizard>\n"), "{stdout}");
+    for model in ["naive Bayes", "linear SVM", "text MLP"] {
+        assert!(stdout.contains(&format!("  {model}")), "classify lacks {model}:\n{stdout}");
+    }
+    s.fails(&["classify", "--models", "nowhere", "--title", "t", "--overview", "o"], "nowhere", &["nowhere"]);
 }
 
 #[test]

@@ -28,7 +28,13 @@ const AXIS: f64 = 26.0;
 
 /// A grouped horizontal bar chart of `series` over `categories`, scaled to `max`.
 /// `digits` sets the decimals of the value printed after each bar.
-pub fn bar_chart(title: &str, categories: &[String], series: &[Series<'_>], max: f64, digits: usize) -> String {
+pub fn bar_chart(
+    title: &str,
+    categories: &[String],
+    series: &[Series<'_>],
+    max: f64,
+    digits: usize,
+) -> String {
     let k = series.len().max(1);
     let row = k as f64 * BAR + GAP;
     let height = TOP + categories.len() as f64 * row + AXIS;

@@ -24,7 +24,8 @@ pub struct Environment {
 impl Environment {
     /// This machine, with the GPU adapter named if `backend` is the GPU.
     pub fn detect(stage_backends: &[(&str, &Backend)]) -> Environment {
-        let simd = crate::simd::SimdLevel::get().map(|l| l.name().to_string()).unwrap_or_else(|e| e.to_string());
+        let simd =
+            crate::simd::SimdLevel::get().map(|l| l.name().to_string()).unwrap_or_else(|e| e.to_string());
         let gpu_adapter = stage_backends.iter().find_map(|(_, b)| match b {
             Backend::Gpu(ctx) => Some(format!(
                 "{} ({}, {}, driver {})",

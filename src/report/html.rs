@@ -113,13 +113,17 @@ mod tests {
 
     #[test]
     fn escape_covers_the_five_special_characters() {
-        assert_eq!(escape(r#"<a href="x">Tom & 'Jerry'</a>"#), "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;");
+        assert_eq!(
+            escape(r#"<a href="x">Tom & 'Jerry'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;"
+        );
         assert_eq!(escape("Amélie"), "Amélie");
     }
 
     #[test]
     fn table_cells_are_escaped_but_html_cells_are_not() {
-        let t = table("t", &["a<b"], &[vec![Cell::text("<i>"), Cell::num("1.0"), Cell::Html("<b>x</b>".into())]]);
+        let t =
+            table("t", &["a<b"], &[vec![Cell::text("<i>"), Cell::num("1.0"), Cell::Html("<b>x</b>".into())]]);
         assert!(t.contains("<th>a&lt;b</th>"));
         assert!(t.contains("<td>&lt;i&gt;</td><td class=\"num\">1.0</td><td><b>x</b></td>"));
     }

@@ -105,21 +105,39 @@ pub fn demo_report() -> RunReport {
             tutorial_mean_recall: 0.55,
         })
         .collect();
-    let prepare = crate::dataset::PrepareReport { read: 5, duplicates: 1, empty_overview: 0, no_genre: 0, kept: 4 };
+    let prepare =
+        crate::dataset::PrepareReport { read: 5, duplicates: 1, empty_overview: 0, no_genre: 0, kept: 4 };
     RunReport {
         cinegenre_version: env!("CARGO_PKG_VERSION"),
-        data: DataSummary { source: "demo <data>".into(), prepare, movies: 4, genres: genres.clone(), genre_counts: vec![3, 2, 1] },
+        data: DataSummary {
+            source: "demo <data>".into(),
+            prepare,
+            movies: 4,
+            genres: genres.clone(),
+            genre_counts: vec![3, 2, 1],
+        },
         seed: 42,
         train_rows: 0,
         test_rows: 4,
-        features: FeatureSummary { min_df: "1".into(), max_df: "1.0".into(), n_features: 9, count_nnz: 20, tfidf_nnz: 20 },
+        features: FeatureSummary {
+            min_df: "1".into(),
+            max_df: "1.0".into(),
+            n_features: 9,
+            count_nnz: 20,
+            tfidf_nnz: 20,
+        },
         models,
         timings: vec![("load".into(), 0.12), ("train_nb".into(), 0.5)],
         outputs: Vec::new(),
         biclusters: None,
         warnings: vec!["label <Sci-Fi> predicts a constant".into()],
         word_vectors: None,
-        environment: Environment { simd: "avx2".into(), threads: 2, platform: "linux x86_64".into(), ..Environment::default() },
+        environment: Environment {
+            simd: "avx2".into(),
+            threads: 2,
+            platform: "linux x86_64".into(),
+            ..Environment::default()
+        },
         samples: vec![Sample {
             title: "Tom & Jerry <3".into(),
             true_genres: vec![genres[0].clone()],

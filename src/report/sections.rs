@@ -99,12 +99,19 @@ pub fn cooccurrence(r: &RunReport, dir: &Path) -> String {
     let rows: Vec<Vec<Cell>> = (0..n)
         .map(|i| {
             let ours = b.groups.get(i).map_or(String::new(), |g| g.join(", "));
-            let theirs = b.tutorial_grouping.get(i).map_or(String::new(), |(name, g)| format!("{name}: {}", g.join(", ")));
+            let theirs = b
+                .tutorial_grouping
+                .get(i)
+                .map_or(String::new(), |(name, g)| format!("{name}: {}", g.join(", ")));
             vec![Cell::num(i.to_string()), Cell::text(ours), Cell::text(theirs)]
         })
         .collect();
     s.push_str(&table("biclusters", &["#", "bicluster (this run)", "the tutorial's grouping"], &rows));
-    let _ = writeln!(s, "<p>Row/column partition agreement (adjusted Rand index): {:.3}.</p>", b.row_column_agreement);
+    let _ = writeln!(
+        s,
+        "<p>Row/column partition agreement (adjusted Rand index): {:.3}.</p>",
+        b.row_column_agreement
+    );
     s.push_str("</section>\n");
     s
 }
@@ -155,7 +162,12 @@ pub fn models(r: &RunReport) -> String {
     let mut s = heading("models");
     for (i, m) in r.models.iter().enumerate() {
         let e = &m.evaluation;
-        let _ = writeln!(s, "<h3 id=\"model-{i}\">{} <small>on {}</small></h3>", escape(&m.name), escape(&m.features));
+        let _ = writeln!(
+            s,
+            "<h3 id=\"model-{i}\">{} <small>on {}</small></h3>",
+            escape(&m.name),
+            escape(&m.features)
+        );
         let p = &e.per_label;
         let rows: Vec<Vec<Cell>> = e
             .genres
@@ -211,13 +223,18 @@ pub fn samples(r: &RunReport) -> String {
             let mut row = Vec::new();
             if posters {
                 row.push(Cell::Html(x.poster.as_deref().map_or(String::new(), |p| {
-                    format!("<img class=\"poster\" src=\"{}\" alt=\"poster of {}\">", escape(p), escape(&x.title))
+                    format!(
+                        "<img class=\"poster\" src=\"{}\" alt=\"poster of {}\">",
+                        escape(p),
+                        escape(&x.title)
+                    )
                 })));
             }
             row.push(Cell::text(&x.title));
             row.push(Cell::text(x.true_genres.join(", ")));
             for m in &models {
-                let got = x.predicted.iter().find(|(n, _)| n == m).map_or(String::new(), |(_, g)| g.join(", "));
+                let got =
+                    x.predicted.iter().find(|(n, _)| n == m).map_or(String::new(), |(_, g)| g.join(", "));
                 row.push(Cell::text(got));
             }
             row

@@ -45,7 +45,8 @@ fn every_section_appears_once_in_order() {
     let html = render(&demo_report(), Path::new("out"));
     let mut last = 0;
     for (id, title) in HEADINGS {
-        let at = html.find(&format!("<section id=\"{id}\">\n<h2>{title}</h2>")).unwrap_or_else(|| panic!("{id}"));
+        let at =
+            html.find(&format!("<section id=\"{id}\">\n<h2>{title}</h2>")).unwrap_or_else(|| panic!("{id}"));
         assert!(at > last, "{id} out of order");
         assert_eq!(html.matches(&format!("id=\"{id}\"")).count(), 1);
         last = at;

@@ -95,10 +95,13 @@ pub fn mlp_epoch(backend: &Backend, sizes: &[usize], rows: usize, batch: usize) 
     let y: Vec<f32> =
         random_matrix(rows * n_out, 4).iter().map(|&v| if v > 0.7 { 1.0 } else { 0.0 }).collect();
     let model = Mlp::new(sizes, Activation::Relu, Output::Sigmoid, 0)?;
-    let params = TrainParams { epochs: 1, batch, ..TrainParams::default() };
+    let params = TrainParams { epochs: 1, batch, quiet: true, ..TrainParams::default() };
     let warm = batch.min(rows);
     fit(backend, model.clone(), &x[..warm * n_in], &y[..warm * n_out], &params)?;
     let start = Instant::now();
     fit(backend, model, &x, &y, &params)?;
     Ok(start.elapsed().as_secs_f64())
 }
+
+pub mod suite;
+pub mod table;
