@@ -18,6 +18,8 @@
 //! 7. **Embed** overviews as mean word vectors, from word2vec files or our own skip-gram
 //!    ([`embed`]).
 //! 8. **Run** it all: [`run`], the main job behind `cinegenre run`.
+//! 9. **Report** and use it: the HTML page of a run ([`report`]), the genres of a new movie
+//!    from the saved models ([`classify`]), and the timings against Python ([`bench`]).
 
 pub mod backend;
 pub mod bayes;
