@@ -173,7 +173,7 @@ impl RunModels {
     /// Until that branch fills this in, a folder with a poster model says so instead of guessing.
     fn poster_scores(&self, poster: &Path) -> Result<Option<ModelScores>> {
         if !poster.exists() {
-            return Err(Error::io(poster, std::io::ErrorKind::NotFound.into()));
+            return Err(Error::param("poster", format!("{}: no such file", poster.display())));
         }
         let model = self.dir.join(POSTER_MLP_FILE);
         if !model.exists() {

@@ -108,7 +108,8 @@ def main():
     record("mlp epoch", "", "torch", best(reps, epoch))
 
     cc = SpectralCoclustering(n_clusters=5, random_state=0)
-    record("cocluster", "", "scikit-learn", best(1, lambda: cc.fit(counts.astype(np.float64))))
+    counts64 = counts.astype(np.float64)
+    record("cocluster", "", "scikit-learn", best(1, lambda: cc.fit(counts64)))
 
     versions = {
         "python": sys.version.split()[0],

@@ -67,7 +67,7 @@ pub fn bar_chart(
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
             LABEL_WIDTH - 6.0,
             y0 + k as f64 * BAR / 2.0 + 4.0,
-            escape(category)
+            escape(&shorten(category))
         );
         for (j, se) in series.iter().enumerate() {
             let Some(&v) = se.values.get(i) else { continue };
@@ -111,6 +111,17 @@ pub fn bar_chart(
     }
     s.push_str("</svg>\n");
     s
+}
+
+/// Category labels longer than this are cut with an ellipsis (the table beside has them whole).
+const MAX_LABEL: usize = 30;
+
+fn shorten(label: &str) -> String {
+    if label.chars().count() <= MAX_LABEL {
+        return label.to_string();
+    }
+    let cut: String = label.chars().take(MAX_LABEL - 1).collect();
+    format!("{}…", cut.trim_end())
 }
 
 #[cfg(test)]

@@ -32,6 +32,8 @@ pub enum Cell {
     Text(String),
     Number(String),
     Html(String),
+    /// Already-safe HTML, right-aligned like a number.
+    NumberHtml(String),
 }
 
 impl Cell {
@@ -64,6 +66,9 @@ pub fn table(class: &str, header: &[&str], rows: &[Vec<Cell>]) -> String {
                 Cell::Html(h) => {
                     let _ = write!(s, "<td>{h}</td>");
                 }
+                Cell::NumberHtml(h) => {
+                    let _ = write!(s, "<td class=\"num\">{h}</td>");
+                }
             }
         }
         s.push_str("</tr>\n");
@@ -85,7 +90,7 @@ pub fn definitions(pairs: &[(&str, String)]) -> String {
 /// The page's style sheet: readable type, striped tables, no external resources.
 pub const STYLE: &str = "
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 0 auto;
-       max-width: 1100px; padding: 1.5em; color: #1d2330; background: #fbfbfd; line-height: 1.45; }
+       max-width: 1250px; padding: 1.5em; color: #1d2330; background: #fbfbfd; line-height: 1.45; }
 h1 { font-size: 1.8em; margin-bottom: 0.2em; }
 h2 { border-bottom: 2px solid #3b6ea5; padding-bottom: 0.2em; margin-top: 2em; }
 h3 { margin-bottom: 0.3em; }
@@ -99,6 +104,7 @@ dl { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; }
 dt { font-weight: 600; }
 dd { margin: 0; }
 figure { margin: 1em 0; }
+.model { display: flex; flex-wrap: wrap; gap: 0 1.5em; align-items: flex-start; }
 figcaption { font-size: 0.9em; color: #5a6272; }
 img.heatmap { max-width: 100%; border: 1px solid #dde2ea; background: white; }
 img.poster { height: 90px; }

@@ -124,7 +124,7 @@ pub fn comparison(r: &RunReport) -> String {
     );
     let marked = |ours: f64, theirs: f64| {
         let class = if ours >= theirs { "better" } else { "worse" };
-        Cell::Html(format!("<span class=\"{class}\">{}</span>", score(ours, 4)))
+        Cell::NumberHtml(format!("<span class=\"{class}\">{}</span>", score(ours, 4)))
     };
     let rows: Vec<Vec<Cell>> = r
         .models
@@ -188,13 +188,14 @@ pub fn models(r: &RunReport) -> String {
                 ]
             }))
             .collect();
+        s.push_str("<div class=\"model\">\n");
         s.push_str(&table("per-genre", &["genre", "precision", "recall", "F1", "support"], &rows));
         let series = [
             Series { name: "precision", values: p.precision.clone() },
             Series { name: "recall", values: p.recall.clone() },
             Series { name: "F1", values: p.f1.clone() },
         ];
-        let _ = writeln!(s, "<figure>{}</figure>", bar_chart(&m.name, &e.genres, &series, 1.0, 2));
+        let _ = writeln!(s, "<figure>{}</figure>\n</div>", bar_chart(&m.name, &e.genres, &series, 1.0, 2));
     }
     s.push_str("</section>\n");
     s
