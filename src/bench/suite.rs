@@ -15,7 +15,9 @@
 //! ```
 //! The Rust side writes the data (`DIR/data/`: cleaned overviews, counts, labels) and runs
 //! `tools/bench_suite.py` on it; that script prints JSON with one time per (stage, library).
-//! Times are the best of a few repetitions after a warm-up; GPU times include completion.
+//! Times are the best of a few repetitions after a warm-up; GPU times include completion. GPU
+//! GEMM keeps its operands on the device; SpMM, sigmoid and the MLP epoch go through the
+//! host-slice API, so their GPU times include the uploads and downloads.
 //! Timing is for this command only: tests never time anything.
 
 use std::path::{Path, PathBuf};

@@ -25,6 +25,10 @@ pub fn markdown(report: &SuiteReport) -> String {
         env.gpu_adapter.as_deref().unwrap_or("none"),
         report.python
     );
+    s.push_str(
+        "GPU times include completion; SpMM, sigmoid and MLP-epoch GPU times also include host ↔ \
+         device copies. Python ÷ cinegenre > 1: cinegenre is faster.\n\n",
+    );
     s.push_str("| stage | size | cinegenre | seconds | fastest Python | seconds | Python ÷ cinegenre |\n");
     s.push_str("|---|---|---|---:|---|---:|---:|\n");
     for m in &report.ours {
