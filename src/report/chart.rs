@@ -18,8 +18,8 @@ pub struct Series<'a> {
 /// Fill colours of the series, in order (colour-blind-safe Okabe–Ito hues).
 pub const PALETTE: [&str; 6] = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00"];
 
-const WIDTH: f64 = 760.0;
-const LABEL_WIDTH: f64 = 190.0;
+const WIDTH: f64 = 680.0;
+const LABEL_WIDTH: f64 = 170.0;
 const VALUE_WIDTH: f64 = 50.0;
 const BAR: f64 = 11.0;
 const GAP: f64 = 7.0;

@@ -134,6 +134,19 @@ mod tests {
         assert!(t.contains("<td>&lt;i&gt;</td><td class=\"num\">1.0</td><td><b>x</b></td>"));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Escaped text holds no markup character and unescapes back to the input.
+        #[test]
+        fn escape_leaves_no_markup_and_round_trips(text in ".{0,40}") {
+            let e = escape(&text);
+            proptest::prop_assert!(!e.contains(['<', '>', '"', '\'']));
+            let back = e.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+                .replace("&#39;", "'").replace("&amp;", "&");
+            proptest::prop_assert_eq!(back, text);
+        }
+    }
+
     #[test]
     fn undefined_scores_are_dashes() {
         assert_eq!(score(f64::NAN, 2), "–");

@@ -264,12 +264,14 @@ pub fn timings(r: &RunReport) -> String {
         .map(|(stage, t)| vec![Cell::text(stage), Cell::num(format!("{t:.3}"))])
         .chain([vec![Cell::text("total"), Cell::num(format!("{total:.3}"))]])
         .collect();
+    s.push_str("<div class=\"model\">\n");
     s.push_str(&table("timings", &["stage", "seconds"], &rows));
     let names: Vec<String> = r.timings.iter().map(|(n, _)| n.clone()).collect();
     let values: Vec<f64> = r.timings.iter().map(|(_, t)| *t).collect();
     let max = values.iter().copied().fold(0.0, f64::max);
     let series = [Series { name: "seconds", values }];
-    let _ = writeln!(s, "<figure>{}</figure>", bar_chart("Seconds per stage", &names, &series, max, 2));
+    let _ =
+        writeln!(s, "<figure>{}</figure>\n</div>", bar_chart("Seconds per stage", &names, &series, max, 2));
     if !r.warnings.is_empty() {
         s.push_str("<h3>Warnings</h3>\n<ul>\n");
         for w in &r.warnings {
