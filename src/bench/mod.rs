@@ -1,8 +1,12 @@
-//! Timings behind `cinegenre bench`: GEMM GFLOP/s per backend and size, and MLP epoch time.
+//! Timings behind `cinegenre bench`: GEMM GFLOP/s per backend and size, MLP epoch time, and
+//! the whole suite beside the Python references ([`suite`], [`table`]).
 //!
 //! These are for the command line and `tools/bench_gemm_vs_numpy.py`; tests never time anything.
 //! GPU timings include completion (the device is polled until the work is done) and exclude
 //! uploads: inputs are made resident once, then the product is run `reps` times.
+
+pub mod suite;
+pub mod table;
 
 use std::time::Instant;
 
@@ -102,6 +106,3 @@ pub fn mlp_epoch(backend: &Backend, sizes: &[usize], rows: usize, batch: usize) 
     fit(backend, model, &x, &y, &params)?;
     Ok(start.elapsed().as_secs_f64())
 }
-
-pub mod suite;
-pub mod table;
