@@ -20,6 +20,7 @@ try:
     import scipy.io
     import sklearn
     import torch
+    import torchvision
     from sklearn.cluster import SpectralCoclustering
     from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
     from sklearn.multiclass import OneVsRestClassifier
@@ -107,6 +108,16 @@ def main():
 
     record("mlp epoch", "", "torch", best(reps, epoch))
 
+    side = 32 if a.quick else 64
+    vgg = torchvision.models.vgg16(weights=None).features.eval()
+    img = torch.from_numpy(rng.uniform(-1, 1, (1, 3, side, side)).astype(np.float32))
+
+    def features():
+        with torch.no_grad():
+            vgg(img)
+
+    record("vgg16 features", "", "torchvision", best(1, features))
+
     cc = SpectralCoclustering(n_clusters=5, random_state=0)
     counts64 = counts.astype(np.float64)
     record("cocluster", "", "scikit-learn", best(1, lambda: cc.fit(counts64)))
@@ -118,6 +129,7 @@ def main():
         "scikit-learn": sklearn.__version__,
         "torch": torch.__version__,
         "torch threads": str(torch.get_num_threads()),
+        "torchvision": torchvision.__version__,
     }
     json.dump({"versions": versions, "measures": out}, sys.stdout)
 

@@ -11,6 +11,7 @@
 //! svm fit           one-vs-rest linear SVC(C=1, balanced) CPU                      scikit-learn
 //!                   on the first 1,500 / 400 TF-IDF rows
 //! mlp epoch         300→300→20 RMSprop, batch 64, random  SIMD+rayon, GPU          torch
+//! vgg16 features    conv base, 1 image 64² / 32², random  scalar, SIMD+rayon, GPU torchvision
 //! cocluster         SpectralCoclustering(5) of the counts CPU                      scikit-learn
 //! ```
 //! The Rust side writes the data (`DIR/data/`: cleaned overviews, counts, labels) and runs
@@ -165,6 +166,21 @@ pub fn run_suite(config: &SuiteConfig) -> Result<SuiteReport> {
     {
         let t = super::mlp_epoch(b, &[300, 300, 20], mlp_rows, 64)?;
         push("mlp epoch", &format!("{mlp_rows} rows 300→300→20"), b.name(), t);
+    }
+
+    // VGG16 convolutional base on one random image, random weights (the poster branch's stage).
+    let side = if config.quick { 32 } else { 64 };
+    let image = super::random_matrix(side * side * 3, 7);
+    let weights = crate::vgg::weights::VggWeights::random(crate::vgg::arch::Architecture::vgg16(), 0);
+    let cpu = backends.iter().filter(|b| {
+        matches!(b, Backend::Scalar | Backend::Cpu { par: crate::backend::Par::Rayon, .. }) || b.is_gpu()
+    });
+    for b in cpu {
+        let net = crate::vgg::network::Vgg::new(weights.clone(), b.clone())?;
+        match best(1, || net.forward(&image, 1, (side, side)).map(|_| ())) {
+            Ok(t) => push("vgg16 features", &format!("1 image {side}×{side}"), b.name(), t),
+            Err(e) => eprintln!("  vgg16 features on {}: not timed ({e})", b.name()),
+        }
     }
 
     let co = crate::cluster::CoclusterParams::new(5, 0);
