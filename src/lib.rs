@@ -18,11 +18,14 @@
 //! 7. **Embed** overviews as mean word vectors, from word2vec files or our own skip-gram
 //!    ([`embed`]).
 //! 8. **Run** it all: [`run`], the main job behind `cinegenre run`.
+//! 9. **Report** and use it: the HTML page of a run ([`report`]), the genres of a new movie
+//!    from the saved models ([`classify`]), and the timings against Python ([`bench`]).
 
 pub mod backend;
 pub mod bayes;
 pub mod bench;
 pub mod classifier;
+pub mod classify;
 pub mod cluster;
 pub mod dataset;
 pub mod embed;
@@ -38,6 +41,7 @@ pub mod mlp;
 pub mod model_file;
 pub mod ovr;
 pub mod progress;
+pub mod report;
 pub mod rng;
 pub mod run;
 pub mod simd;

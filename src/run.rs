@@ -155,6 +155,12 @@ pub struct RunReport {
     pub word_vectors: Option<crate::embed::branch::WordVectorSummary>,
     /// The poster branch (tutorial section 7).
     pub posters: Option<crate::vgg::branch::PosterSummary>,
+    /// CPU SIMD level, threads, GPU adapter and the device of each stage (for the report).
+    pub environment: crate::report::Environment,
+    /// A few test movies with each model's predicted genres (for the report).
+    pub samples: Vec<crate::report::Sample>,
+    /// What data and weights the run used beyond the movies: (what, where from).
+    pub inputs: Vec<(String, String)>,
 }
 
 /// Where the movies came from and what preparation removed.
@@ -164,6 +170,8 @@ pub struct DataSummary {
     pub prepare: PrepareReport,
     pub movies: usize,
     pub genres: Vec<String>,
+    /// Movies labelled with each genre, in the order of `genres`.
+    pub genre_counts: Vec<usize>,
 }
 
 /// The text features.
@@ -222,7 +230,8 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
         lowercase: true,
     });
     let counts = vectorizer.fit_transform(&docs)?;
-    let tfidf = TfidfTransformer::new(TfidfParams::default()).fit_transform(&counts)?;
+    let mut idf = TfidfTransformer::new(TfidfParams::default());
+    let tfidf = idf.fit_transform(&counts)?;
     let features = FeatureSummary {
         min_df: config.min_df.to_string(),
         max_df: config.max_df.to_string(),
@@ -269,7 +278,7 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
             "{} fits; mean per-movie precision {:.4}, recall {:.4}",
             search.n_fits, evaluation.mean_precision, evaluation.mean_recall
         ));
-        Some((model, evaluation, warnings))
+        Some((model, evaluation, warnings, predicted))
     } else {
         None
     };
@@ -304,9 +313,17 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
         vocabulary: Some("vocabulary.json".into()),
     };
     model.save(&out("nb.safetensors"))?;
+    let mut sample_predictions = vec![("naive Bayes", predicted.as_slice())];
+    if let Some((_, _, _, svm_predicted)) = &svm {
+        sample_predictions.push(("linear SVM", svm_predicted.as_slice()));
+    }
+    let samples =
+        crate::report::facts::samples(&movies, &split.test, &y_test, &genre_names, &sample_predictions);
+    let genre_counts = labels.column_sums();
+    let backend = crate::backend::Backend::for_device(crate::backend::Device::resolve(config.device)?)?;
     let mut report = RunReport {
         cinegenre_version: env!("CARGO_PKG_VERSION"),
-        data: DataSummary { source, prepare, movies: movies.len(), genres: genre_names },
+        data: DataSummary { source, prepare, movies: movies.len(), genres: genre_names, genre_counts },
         seed: config.seed,
         train_rows: split.train.len(),
         test_rows: split.test.len(),
@@ -338,6 +355,9 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
         warnings: Vec::new(),
         word_vectors: Some(text.summary),
         posters: None,
+        environment: crate::report::Environment::detect(&[("text_mlp", &backend)]),
+        samples,
+        inputs: Vec::new(),
     };
     if let Some(p) = posters {
         report.outputs.extend([out(POSTER_FEATURES_FILE), out(POSTER_MLP_FILE)]);
@@ -354,11 +374,16 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
             tutorial_mean_precision: crate::vgg::branch::TUTORIAL_POSTER_MLP.0,
             tutorial_mean_recall: crate::vgg::branch::TUTORIAL_POSTER_MLP.1,
         });
+        report.inputs.push(("VGG16 weights".into(), p.summary.weights.clone()));
         report.posters = Some(p.summary);
     }
-    if let Some((model, evaluation, warnings)) = svm {
+    if let Some((model, evaluation, warnings, _)) = svm {
         model.save(&out("svm.safetensors"))?;
         report.outputs.push(out("svm.safetensors"));
+        // `classify` rebuilds the SVM's TF-IDF features of a new overview with these weights.
+        let weights = idf.idf().unwrap_or_default();
+        crate::io::write_npy(&out(crate::classify::IDF_FILE), &[weights.len()], weights)?;
+        report.outputs.push(out(crate::classify::IDF_FILE));
         report.models.push(ModelResult {
             name: "linear SVM (C by 5-fold grid search)".replace('5', &config.svm_cv.to_string()),
             features: "TF-IDF".into(),
@@ -370,7 +395,9 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
     }
     stages.done(&format!("{}", config.out_dir.display()));
     report.timings = stages.timings().iter().map(|(k, d)| (k.clone(), secs(*d))).collect();
+    report.outputs.push(out(crate::report::REPORT_FILE));
     write_json(&out("metrics.json"), &report)?;
+    crate::report::write(&report, &config.out_dir)?;
     Ok(report)
 }
 

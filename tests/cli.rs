@@ -14,6 +14,9 @@ use std::process::Command;
 
 use cinegenre::io::{NpyData, read_npy, write_npy};
 
+#[path = "cli/browser.rs"]
+mod browser;
+
 /// A scratch folder removed on drop (kept when the test failed, for a look).
 struct Scratch {
     dir: PathBuf,
@@ -266,6 +269,22 @@ fn quick_run_writes_metrics_model_and_vocabulary() {
     assert!(stdout.contains("random weights — not meaningful"), "{stdout}");
     let poster = models.iter().find(|m| m["name"].as_str().is_some_and(|n| n.starts_with("poster MLP")));
     assert!(poster.is_some_and(|m| m["evaluation"]["mean_precision"].as_f64().is_some()));
+    // The HTML report: every section, the heatmap beside it.
+    let html = s.read("out/report.html");
+    for (_, title) in cinegenre::report::HEADINGS {
+        assert!(html.contains(&format!("<h2>{title}</h2>")), "report.html lacks {title}");
+    }
+    assert!(html.contains("src=\"cooccurrence.svg\"") && s.path("out/cooccurrence.svg").exists());
+    assert_eq!(html.matches("<table class=\"per-genre\">").count(), models.len());
+    // classify: every text model scores a new movie from the saved files.
+    let overview = "A young wizard goes to a school of magic and fights a dark lord with his friends.";
+    let stdout =
+        s.ok(&["classify", "--models", "out", "--title", "The Boy <Wizard>", "--overview", overview]);
+    assert!(stdout.starts_with("The Boy <Wizard>\n"), "{stdout}");
+    for model in ["naive Bayes", "linear SVM", "text MLP"] {
+        assert!(stdout.contains(&format!("  {model}")), "classify lacks {model}:\n{stdout}");
+    }
+    s.fails(&["classify", "--models", "nowhere", "--title", "t", "--overview", "o"], "nowhere", &["nowhere"]);
 }
 
 #[test]

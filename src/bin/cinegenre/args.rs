@@ -44,12 +44,55 @@ pub enum Command {
     /// Collect a fresh dataset from an online source.
     #[command(subcommand)]
     Fetch(FetchCommand),
-    /// Time kernels and models on this machine's backends.
-    #[command(subcommand)]
-    Bench(BenchCommand),
+    /// Time kernels and models on this machine's backends; without a subcommand, the whole
+    /// suite on CPU scalar, CPU SIMD and GPU beside scikit-learn/numpy/PyTorch.
+    Bench(BenchArgs),
+    /// Genres of a new movie from every model `run` saved in a folder, best first.
+    Classify(ClassifyArgs),
     /// Extract image features with a pretrained network (VGG16 for posters).
     #[command(subcommand)]
     Features(crate::vgg_cmd::FeaturesCommand),
+}
+
+#[derive(Args)]
+pub struct ClassifyArgs {
+    /// Folder written by `cinegenre run --out`.
+    #[arg(long)]
+    pub models: PathBuf,
+    /// The movie's title (shown; the models read the overview).
+    #[arg(long)]
+    pub title: String,
+    /// The movie's plot summary.
+    #[arg(long)]
+    pub overview: String,
+    /// A poster image for the poster model (when the run trained one).
+    #[arg(long)]
+    pub poster: Option<PathBuf>,
+    /// Genres shown per model.
+    #[arg(long, default_value_t = 3)]
+    pub top: usize,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub command: Option<BenchCommand>,
+    #[command(flatten)]
+    pub suite: BenchSuiteArgs,
+}
+
+#[derive(Args)]
+pub struct BenchSuiteArgs {
+    /// Smaller sizes for a fast look.
+    #[arg(long)]
+    pub quick: bool,
+    /// Python with the pinned reference packages (scikit-learn, numpy, PyTorch); `none` skips it.
+    #[arg(long, default_value = "python3")]
+    pub python: String,
+    /// Output folder for bench.json and bench.md.
+    #[arg(long, default_value = "bench")]
+    pub out: PathBuf,
 }
 
 #[derive(Args)]

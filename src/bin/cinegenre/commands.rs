@@ -456,3 +456,40 @@ pub fn train_svm(a: TrainSvmArgs, timer: &Timer) -> Result<()> {
     );
     Ok(())
 }
+
+pub fn classify(a: &ClassifyArgs) -> Result<()> {
+    let models = cinegenre::classify::RunModels::load(&a.models)?;
+    let results = models.classify(&a.title, &a.overview, a.poster.as_deref())?;
+    println!("{}", a.title);
+    for m in &results {
+        let top: Vec<String> = m.top(a.top).iter().map(|(g, s)| format!("{g} {s:.3}")).collect();
+        println!("  {:<12} {} ({})", m.model, top.join(", "), m.unit);
+        println!(
+            "  {:<12} predicts: {}",
+            "",
+            if m.predicted.is_empty() { "-".into() } else { m.predicted.join(", ") }
+        );
+    }
+    Ok(())
+}
+
+pub fn bench_suite(a: &BenchSuiteArgs) -> Result<()> {
+    use cinegenre::bench::{suite, table};
+    let script = ["tools/bench_suite.py", concat!(env!("CARGO_MANIFEST_DIR"), "/tools/bench_suite.py")]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.exists())
+        .unwrap_or_else(|| "tools/bench_suite.py".into());
+    let config = suite::SuiteConfig {
+        quick: a.quick,
+        python: Some(a.python.clone()).filter(|p| p != "none"),
+        out: a.out.clone(),
+        script,
+    };
+    eprintln!("timing every stage{} (best of a few runs)…", if a.quick { " (quick sizes)" } else { "" });
+    let report = suite::run_suite(&config)?;
+    table::write(&report, &a.out)?;
+    print!("{}", table::markdown(&report));
+    println!("\nwrote {0}/bench.json and {0}/bench.md", a.out.display());
+    Ok(())
+}

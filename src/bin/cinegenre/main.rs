@@ -172,9 +172,11 @@ fn dispatch(command: Command, timer: &Timer) -> Result<()> {
         }
         Command::Predict(a) if is_mlp(&a.model) => predict_mlp(&a, timer)?,
         Command::Train(TrainCommand::Mlp(a)) => train_mlp(&a, timer)?,
-        Command::Bench(BenchCommand::Gemm(a)) => bench_gemm(&a)?,
-        Command::Bench(BenchCommand::Vgg(a)) => bench_vgg(&a)?,
-        Command::Bench(BenchCommand::Mlp(a)) => {
+        Command::Bench(BenchArgs { command: None, suite }) => bench_suite(&suite)?,
+        Command::Classify(a) => classify(&a)?,
+        Command::Bench(BenchArgs { command: Some(BenchCommand::Gemm(a)), .. }) => bench_gemm(&a)?,
+        Command::Bench(BenchArgs { command: Some(BenchCommand::Vgg(a)), .. }) => bench_vgg(&a)?,
+        Command::Bench(BenchArgs { command: Some(BenchCommand::Mlp(a)), .. }) => {
             let backend = Backend::for_device(a.device)?;
             let seconds = cinegenre::bench::mlp_epoch(&backend, &a.sizes, a.rows, a.batch)?;
             let sizes: Vec<String> = a.sizes.iter().map(|s| s.to_string()).collect();

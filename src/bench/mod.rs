@@ -1,8 +1,12 @@
-//! Timings behind `cinegenre bench`: GEMM GFLOP/s per backend and size, and MLP epoch time.
+//! Timings behind `cinegenre bench`: GEMM GFLOP/s per backend and size, MLP epoch time, and
+//! the whole suite beside the Python references ([`suite`], [`table`]).
 //!
 //! These are for the command line and `tools/bench_gemm_vs_numpy.py`; tests never time anything.
 //! GPU timings include completion (the device is polled until the work is done) and exclude
 //! uploads: inputs are made resident once, then the product is run `reps` times.
+
+pub mod suite;
+pub mod table;
 
 use std::time::Instant;
 
@@ -110,7 +114,7 @@ pub fn mlp_epoch(backend: &Backend, sizes: &[usize], rows: usize, batch: usize) 
     let y: Vec<f32> =
         random_matrix(rows * n_out, 4).iter().map(|&v| if v > 0.7 { 1.0 } else { 0.0 }).collect();
     let model = Mlp::new(sizes, Activation::Relu, Output::Sigmoid, 0)?;
-    let params = TrainParams { epochs: 1, batch, ..TrainParams::default() };
+    let params = TrainParams { epochs: 1, batch, quiet: true, ..TrainParams::default() };
     let warm = batch.min(rows);
     fit(backend, model.clone(), &x[..warm * n_in], &y[..warm * n_out], &params)?;
     let start = Instant::now();

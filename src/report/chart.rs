@@ -1,0 +1,151 @@
+//! Inline SVG bar charts: one row per category, one bar per series, a legend and an x axis.
+//!
+//! Horizontal bars because the categories are genre and model names, which read best
+//! left-aligned. Values are drawn from 0 to `max` (1 for scores, the largest count otherwise);
+//! NaN values (undefined scores) draw no bar.
+
+use std::fmt::Write as _;
+
+use super::html::escape;
+
+/// One coloured series of values, one per category.
+#[derive(Debug, Clone)]
+pub struct Series<'a> {
+    pub name: &'a str,
+    pub values: Vec<f64>,
+}
+
+/// Fill colours of the series, in order (colour-blind-safe Okabe–Ito hues).
+pub const PALETTE: [&str; 6] = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00"];
+
+const WIDTH: f64 = 680.0;
+const LABEL_WIDTH: f64 = 170.0;
+const VALUE_WIDTH: f64 = 50.0;
+const BAR: f64 = 11.0;
+const GAP: f64 = 7.0;
+const TOP: f64 = 28.0;
+const AXIS: f64 = 26.0;
+
+/// A grouped horizontal bar chart of `series` over `categories`, scaled to `max`.
+/// `digits` sets the decimals of the value printed after each bar.
+pub fn bar_chart(
+    title: &str,
+    categories: &[String],
+    series: &[Series<'_>],
+    max: f64,
+    digits: usize,
+) -> String {
+    let k = series.len().max(1);
+    let row = k as f64 * BAR + GAP;
+    let height = TOP + categories.len() as f64 * row + AXIS;
+    let plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
+    let max = if max.is_finite() && max > 0.0 { max } else { 1.0 };
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" \
+         viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-label=\"{}\" font-size=\"11\" \
+         font-family=\"sans-serif\">\n<title>{}</title>\n",
+        escape(title),
+        escape(title)
+    );
+    // Legend along the top.
+    let mut x = LABEL_WIDTH;
+    for (j, se) in series.iter().enumerate() {
+        let colour = PALETTE[j % PALETTE.len()];
+        let _ = writeln!(
+            s,
+            "<rect x=\"{x}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{colour}\"/>\
+             <text x=\"{}\" y=\"16\">{}</text>",
+            x + 16.0,
+            escape(se.name)
+        );
+        x += 16.0 + 7.0 * se.name.chars().count() as f64 + 18.0;
+    }
+    for (i, category) in categories.iter().enumerate() {
+        let y0 = TOP + i as f64 * row;
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            LABEL_WIDTH - 6.0,
+            y0 + k as f64 * BAR / 2.0 + 4.0,
+            escape(&shorten(category))
+        );
+        for (j, se) in series.iter().enumerate() {
+            let Some(&v) = se.values.get(i) else { continue };
+            if !v.is_finite() {
+                continue;
+            }
+            let w = (v.max(0.0) / max).min(1.0) * plot;
+            let y = y0 + j as f64 * BAR;
+            let colour = PALETTE[j % PALETTE.len()];
+            let _ = writeln!(
+                s,
+                "<rect x=\"{LABEL_WIDTH}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{colour}\">\
+                 <title>{}: {v:.digits$}</title></rect>\
+                 <text x=\"{:.1}\" y=\"{}\" fill=\"#333\">{v:.digits$}</text>",
+                BAR - 1.0,
+                escape(se.name),
+                LABEL_WIDTH + w + 3.0,
+                y + BAR - 2.0
+            );
+        }
+    }
+    // The x axis with five ticks.
+    let y_axis = TOP + categories.len() as f64 * row;
+    let _ = writeln!(
+        s,
+        "<line x1=\"{LABEL_WIDTH}\" y1=\"{TOP}\" x2=\"{LABEL_WIDTH}\" y2=\"{y_axis}\" stroke=\"#555\"/>\
+         <line x1=\"{LABEL_WIDTH}\" y1=\"{y_axis}\" x2=\"{}\" y2=\"{y_axis}\" stroke=\"#555\"/>",
+        LABEL_WIDTH + plot
+    );
+    for t in 0..=4 {
+        let v = max * t as f64 / 4.0;
+        let x = LABEL_WIDTH + plot * t as f64 / 4.0;
+        let label = if max <= 1.0 { format!("{v:.2}") } else { format!("{v:.0}") };
+        let _ = writeln!(
+            s,
+            "<line x1=\"{x}\" y1=\"{y_axis}\" x2=\"{x}\" y2=\"{}\" stroke=\"#555\"/>\
+             <text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{label}</text>",
+            y_axis + 4.0,
+            y_axis + 16.0
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// Category labels longer than this are cut with an ellipsis (the table beside has them whole).
+const MAX_LABEL: usize = 30;
+
+fn shorten(label: &str) -> String {
+    if label.chars().count() <= MAX_LABEL {
+        return label.to_string();
+    }
+    let cut: String = label.chars().take(MAX_LABEL - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_bar_per_finite_value_and_names_escaped() {
+        let cats = vec!["Drama".to_string(), "<Sci-Fi>".to_string()];
+        let series = [
+            Series { name: "precision", values: vec![0.5, f64::NAN] },
+            Series { name: "recall & more", values: vec![1.0, 0.25] },
+        ];
+        let svg = bar_chart("t", &cats, &series, 1.0, 2);
+        assert_eq!(svg.matches("</rect>").count(), 3, "{svg}");
+        assert!(svg.contains("&lt;Sci-Fi&gt;") && svg.contains("recall &amp; more"));
+        assert!(!svg.contains("<Sci-Fi>"));
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    }
+
+    #[test]
+    fn bars_never_leave_the_plot() {
+        let svg = bar_chart("t", &["a".into()], &[Series { name: "s", values: vec![7.0] }], 2.0, 0);
+        let plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
+        assert!(svg.contains(&format!("width=\"{plot:.1}\"")), "{svg}");
+    }
+}

@@ -1,0 +1,153 @@
+//! The HTML report of `cinegenre run`: `DIR/report.html`, one self-contained page a person
+//! reads instead of the terminal.
+//!
+//! ```text
+//! Data and weights        source, preparation, split, features, word vectors, weights
+//! Dataset summary         movies per genre (bar chart)
+//! Genre co-occurrence     heatmaps before/after biclustering (cooccurrence.svg beside the page)
+//! Models vs the tutorial  mean per-movie P/R of every model beside the tutorial's printed figures
+//! Per-genre scores        per model: precision/recall/F1/support table + bar chart
+//! Sample predictions      titles, true genres, each model's genres (posters when known)
+//! Timings and devices     seconds per stage, SIMD level, threads, GPU adapter
+//! ```
+//!
+//! Inline CSS and inline SVG charts ([`chart`]), images as files beside the page, no JavaScript:
+//! it opens from disk in any browser and prints well. Every string from data is escaped
+//! ([`html::escape`]). The list of models is whatever [`RunReport::models`] holds, so a new
+//! branch (the poster MLP) appears by pushing its [`crate::run::ModelResult`].
+//!
+//! Reference: the tutorial shows these figures as notebook output (matplotlib/seaborn heatmaps,
+//! printed `classification_report`s); this page gathers the same numbers. Cost: linear in
+//! models × genres + samples; a few tens of kilobytes.
+//!
+//! ```
+//! let report = cinegenre::report::demo_report();
+//! let html = cinegenre::report::render(&report, std::path::Path::new("out"));
+//! assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<h2>Per-genre scores</h2>"));
+//! ```
+
+pub mod chart;
+pub mod facts;
+pub mod html;
+mod sections;
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+pub use facts::{Environment, Sample, genres_of};
+pub use sections::HEADINGS;
+
+use crate::error::{Error, Result};
+use crate::io::write_atomic;
+use crate::run::RunReport;
+
+/// The report's file name inside the run's folder.
+pub const REPORT_FILE: &str = "report.html";
+
+/// The page for `report`; image paths are written relative to `dir`, the page's folder.
+pub fn render(report: &RunReport, dir: &Path) -> String {
+    let mut s = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>cinegenre run report</title>\n<style>",
+    );
+    s.push_str(html::STYLE);
+    s.push_str("</style>\n</head>\n<body>\n<h1>cinegenre run report</h1>\n");
+    let _ = writeln!(
+        s,
+        "<p>Movie-genre classification after Harvard CS209's tutorial: {} models on {} movies \
+         ({} test movies).</p>",
+        report.models.len(),
+        report.data.movies,
+        report.test_rows
+    );
+    s.push_str("<nav>");
+    for (id, title) in HEADINGS {
+        let _ = write!(s, "<a href=\"#{id}\">{}</a>", html::escape(title));
+    }
+    s.push_str("</nav>\n");
+    s.push_str(&sections::inputs(report));
+    s.push_str(&sections::dataset(report));
+    s.push_str(&sections::cooccurrence(report, dir));
+    s.push_str(&sections::comparison(report));
+    s.push_str(&sections::models(report));
+    s.push_str(&sections::samples(report));
+    s.push_str(&sections::timings(report));
+    s.push_str("</body>\n</html>\n");
+    s
+}
+
+/// Write `dir/report.html` atomically and return its path.
+pub fn write(report: &RunReport, dir: &Path) -> Result<PathBuf> {
+    let path = dir.join(REPORT_FILE);
+    let page = render(report, dir);
+    write_atomic(&path, |w| w.write_all(page.as_bytes()).map_err(|e| Error::io(&path, e)))?;
+    Ok(path)
+}
+
+/// A small made-up run (3 genres, 2 models, hostile strings) for tests, docs and browsers.
+pub fn demo_report() -> RunReport {
+    use crate::metrics::Evaluation;
+    use crate::run::{DataSummary, FeatureSummary, ModelResult};
+    let genres: Vec<String> = ["Drama", "Comedy", "<Sci-Fi & \"Fantasy\">"].map(String::from).to_vec();
+    let truth = [1u8, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1];
+    let guess = [[1u8, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1], [1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0]];
+    let names = ["naive Bayes", "linear SVM <script>alert(1)</script>"];
+    let models = names
+        .iter()
+        .zip(guess)
+        .map(|(name, pred)| ModelResult {
+            name: name.to_string(),
+            features: "counts".into(),
+            evaluation: Evaluation::new(&truth, &pred, &genres, 2).expect("valid demo labels"),
+            tutorial_mean_precision: 0.49,
+            tutorial_mean_recall: 0.55,
+        })
+        .collect();
+    let prepare =
+        crate::dataset::PrepareReport { read: 5, duplicates: 1, empty_overview: 0, no_genre: 0, kept: 4 };
+    RunReport {
+        cinegenre_version: env!("CARGO_PKG_VERSION"),
+        data: DataSummary {
+            source: "demo <data>".into(),
+            prepare,
+            movies: 4,
+            genres: genres.clone(),
+            genre_counts: vec![3, 2, 1],
+        },
+        seed: 42,
+        train_rows: 0,
+        test_rows: 4,
+        features: FeatureSummary {
+            min_df: "1".into(),
+            max_df: "1.0".into(),
+            n_features: 9,
+            count_nnz: 20,
+            tfidf_nnz: 20,
+        },
+        models,
+        timings: vec![("load".into(), 0.12), ("train_nb".into(), 0.5)],
+        outputs: Vec::new(),
+        biclusters: None,
+        warnings: vec!["label <Sci-Fi> predicts a constant".into()],
+        word_vectors: None,
+        posters: None,
+        environment: Environment {
+            simd: "avx2".into(),
+            threads: 2,
+            platform: "linux x86_64".into(),
+            ..Environment::default()
+        },
+        samples: vec![Sample {
+            title: "Tom & Jerry <3".into(),
+            true_genres: vec![genres[0].clone()],
+            predicted: vec![(names[0].into(), vec![genres[0].clone(), genres[2].clone()])],
+            poster: None,
+        }],
+        inputs: vec![("VGG16 weights".into(), "random (seed 0) <none>".into())],
+    }
+}
+
+#[cfg(test)]
+mod tests;

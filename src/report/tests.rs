@@ -1,0 +1,135 @@
+//! The page's structure: sections in order, balanced tags, escaped data, one block per model.
+
+use std::path::Path;
+
+use super::*;
+
+/// Elements that never have a closing tag.
+const VOID: [&str; 2] = ["meta", "img"];
+
+/// Tag names in document order, `/name` for closing tags; self-closing tags (`<x/>`) omitted.
+fn tags(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        let end = rest[start..].find('>').expect("every tag is closed") + start;
+        let inner = &rest[start + 1..end];
+        rest = &rest[end + 1..];
+        if inner.starts_with('!') || inner.ends_with('/') {
+            continue;
+        }
+        let name: String = inner.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '/').collect();
+        if !VOID.contains(&name.as_str()) {
+            out.push(name.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+fn assert_balanced(html: &str) {
+    let mut stack: Vec<String> = Vec::new();
+    for tag in tags(html) {
+        match tag.strip_prefix('/') {
+            Some(name) => {
+                let open = stack.pop().unwrap_or_else(|| panic!("</{name}> closes nothing"));
+                assert_eq!(open, name, "<{open}> closed by </{name}>");
+            }
+            None => stack.push(tag),
+        }
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+}
+
+#[test]
+fn every_section_appears_once_in_order() {
+    let html = render(&demo_report(), Path::new("out"));
+    let mut last = 0;
+    for (id, title) in HEADINGS {
+        let at =
+            html.find(&format!("<section id=\"{id}\">\n<h2>{title}</h2>")).unwrap_or_else(|| panic!("{id}"));
+        assert!(at > last, "{id} out of order");
+        assert_eq!(html.matches(&format!("id=\"{id}\"")).count(), 1);
+        last = at;
+    }
+}
+
+#[test]
+fn tags_are_balanced_and_there_is_no_script() {
+    let html = render(&demo_report(), Path::new("out"));
+    assert_balanced(&html);
+    assert!(!html.contains("<script"), "data reached the page unescaped");
+}
+
+#[test]
+fn strings_from_data_are_escaped() {
+    let html = render(&demo_report(), Path::new("out"));
+    for raw in ["<Sci-Fi & \"Fantasy\">", "Tom & Jerry <3", "demo <data>", "<none>"] {
+        assert!(!html.contains(raw), "{raw} unescaped");
+    }
+    assert!(html.contains("&lt;Sci-Fi &amp; &quot;Fantasy&quot;&gt;"));
+    assert!(html.contains("linear SVM &lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("Tom &amp; Jerry &lt;3"));
+}
+
+#[test]
+fn one_table_and_chart_per_model_whatever_the_number() {
+    let mut report = demo_report();
+    let poster = ModelResultLike::from(&report.models[0], "poster MLP");
+    report.models.push(poster);
+    let html = render(&report, Path::new("out"));
+    assert_eq!(html.matches("<table class=\"per-genre\">").count(), 3);
+    assert!(html.contains("<h3 id=\"model-2\">poster MLP"));
+    // One chart per model, one in the comparison, one of genres and one of timings.
+    assert_eq!(html.matches("<svg ").count(), 3 + 3);
+    // The comparison row carries the tutorial's figures.
+    assert!(html.contains("<td class=\"num\">0.49</td><td class=\"num\">0.55</td>"));
+}
+
+/// A copy of a model result under another name (as the poster branch would push one).
+struct ModelResultLike;
+
+impl ModelResultLike {
+    fn from(m: &crate::run::ModelResult, name: &str) -> crate::run::ModelResult {
+        crate::run::ModelResult { name: name.into(), ..m.clone() }
+    }
+}
+
+#[test]
+fn heatmap_paths_are_relative_to_the_page() {
+    let mut report = demo_report();
+    let html = render(&report, Path::new("out"));
+    assert!(html.contains("did not co-cluster"));
+    report.biclusters = Some(crate::cluster::GenreBiclusters {
+        movies: 1000,
+        genres: vec!["Drama".into()],
+        n_clusters: 1,
+        seed: 0,
+        groups: vec![vec!["Drama".into()]],
+        row_column_agreement: 1.0,
+        tutorial_grouping: vec![("Drama etc.".into(), vec!["Drama".into()])],
+        heatmaps: vec![Path::new("out/cooccurrence.png").into(), Path::new("out/cooccurrence.svg").into()],
+    });
+    let html = render(&report, Path::new("out"));
+    assert!(html.contains("<img class=\"heatmap\" src=\"cooccurrence.svg\""), "{html}");
+}
+
+#[test]
+fn write_is_atomic_and_leaves_only_the_page() {
+    let dir = std::env::temp_dir().join(format!("cinegenre-report-unit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = write(&demo_report(), &dir).unwrap();
+    assert_eq!(path, dir.join(REPORT_FILE));
+    let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, [std::ffi::OsString::from(REPORT_FILE)]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn posters_get_a_column_only_when_some_sample_has_one() {
+    let mut report = demo_report();
+    assert!(!render(&report, Path::new("out")).contains("<th>poster</th>"));
+    report.samples[0].poster = Some("posters/1 \"x\".jpg".into());
+    let html = render(&report, Path::new("out"));
+    assert!(html.contains("<th>poster</th>"));
+    assert!(html.contains("src=\"posters/1 &quot;x&quot;.jpg\""));
+}
