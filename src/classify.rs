@@ -32,6 +32,9 @@ use crate::io::{NpyData, read_npy};
 use crate::mlp::MlpModel;
 use crate::svm::SvmModel;
 use crate::text::{CountVectorizer, CountVectorizerParams, TfidfParams, TfidfTransformer, Vocabulary};
+use crate::vgg::FlattenOrder;
+use crate::vgg::extract::FeatureIndex;
+use crate::vgg::preprocess::Preprocess;
 
 /// The IDF weights `run` saves for the SVM's TF-IDF features.
 pub const IDF_FILE: &str = "idf.npy";
@@ -169,8 +172,8 @@ impl RunModels {
         Ok(Some(ModelScores::new("text MLP", "output", &model.labels, &p, &predicted)))
     }
 
-    /// Hook for the poster branch: VGG16 features of `poster` → `poster_mlp.safetensors`.
-    /// Until that branch fills this in, a folder with a poster model says so instead of guessing.
+    /// The poster MLP on the VGG features of `poster`, made with the network and recipe the
+    /// run's feature index records (weights, input size, preprocessing, flatten order).
     fn poster_scores(&self, poster: &Path) -> Result<Option<ModelScores>> {
         if !poster.exists() {
             return Err(Error::param("poster", format!("{}: no such file", poster.display())));
@@ -185,6 +188,20 @@ impl RunModels {
                 ),
             ));
         }
-        Err(Error::param("poster", format!("{}: poster classification is not built in yet", model.display())))
+        let index = FeatureIndex::read(&self.dir.join(crate::vgg::branch::FEATURES_IDS_FILE))?;
+        let backend = Backend::cpu()?;
+        let vgg = crate::vgg::branch::network_of_index(&index, backend.clone())?;
+        let preprocess = Preprocess { size: index.input_hw, ..Preprocess::for_weights(&vgg.weights.origin) };
+        let out = vgg.forward(&preprocess.load(poster)?, 1, index.input_hw)?;
+        let mut features = vec![0.0f32; out.len()];
+        FlattenOrder::of(&vgg.weights.origin).flatten(&out, vgg.output_shape(index.input_hw), &mut features);
+        let mlp = MlpModel::load(&model)?;
+        let p = mlp.mlp.predict_proba(&backend, &features, 1)?;
+        let p: Vec<f64> = p.iter().map(|&v| f64::from(v)).collect();
+        let mut order: Vec<usize> = (0..p.len()).collect();
+        order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
+        let mut predicted = vec![false; p.len()];
+        order.iter().take(MLP_TOP).for_each(|&i| predicted[i] = true);
+        Ok(Some(ModelScores::new("poster MLP", "output", &mlp.labels, &p, &predicted)))
     }
 }

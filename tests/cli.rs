@@ -285,6 +285,11 @@ fn quick_run_writes_metrics_model_and_vocabulary() {
         assert!(stdout.contains(&format!("  {model}")), "classify lacks {model}:\n{stdout}");
     }
     s.fails(&["classify", "--models", "nowhere", "--title", "t", "--overview", "o"], "nowhere", &["nowhere"]);
+    // With a poster, the poster MLP scores it through the network its feature index records.
+    let poster = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/posters/10009.jpg");
+    let stdout =
+        s.ok(&["classify", "--models", "out", "--title", "T", "--overview", overview, "--poster", poster]);
+    assert!(stdout.contains("  poster MLP"), "classify lacks the poster MLP:\n{stdout}");
 }
 
 #[test]

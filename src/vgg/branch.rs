@@ -163,6 +163,24 @@ pub fn network(options: &PosterOptions, seed: u32, backend: Backend) -> Result<V
     Vgg::new(weights, backend)
 }
 
+/// The network a feature index was extracted with, rebuilt for new images (`classify`):
+/// the same weight file, or the same seeded random draw.
+pub fn network_of_index(index: &FeatureIndex, backend: Backend) -> Result<Vgg> {
+    let depth = index.arch.strip_prefix("vgg").and_then(|d| d.parse().ok());
+    let arch = Architecture::vgg(depth.ok_or_else(|| {
+        Error::param("arch", format!("the poster features were made by `{}`, not a VGG network", index.arch))
+    })?)?;
+    let seed = index.weights.strip_prefix("random weights (seed ").and_then(|s| s.strip_suffix(')'));
+    let weights = match seed {
+        Some(seed) => VggWeights::random(
+            arch,
+            seed.parse().map_err(|_| Error::param("weights", format!("bad seed in `{}`", index.weights)))?,
+        ),
+        None => VggWeights::load(Path::new(&index.weights), arch)?,
+    };
+    Vgg::new(weights, backend)
+}
+
 /// Features of `inputs` in `out_dir`: reused when a feature file with the same weights, recipe
 /// and posters is there, else extracted (continuing an interrupted extraction).
 pub fn poster_features(

@@ -159,7 +159,7 @@ pub struct BenchGemmArgs {
     /// Timed repetitions per size (best is reported).
     #[arg(long, default_value_t = 3)]
     pub reps: usize,
-    /// Storage of B (the weights): f32, f16 or bf16 (half: f32 accumulation), comma-separated.
+    /// Storage of B (the weights): f32, f16 or bf16 (half: f32 accumulation), or bf16-dot (both operands bf16, AVX512-BF16 pairs), comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "f32")]
     pub dtype: Vec<cinegenre::kernels::gemm::half::Dtype>,
 }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# GPU figures on a machine with a real card, in one run: our WGSL kernels (SGEMM, the poster
+# MLP epoch, the VGG16 conv base) and PyTorch's on the same card (tools/bench_torch_gpu.py),
+# plus the CPU kernels of that machine. Usage: tools/bench_device.sh BIN OUTDIR
+# (BIN: a release build of cinegenre; OUTDIR receives one log per step).
+set -uo pipefail
+bin=$1 out=$2
+step() { local name=$1; shift; echo "== $name"; timeout "$@" 2>&1 | tee "$out/$name.txt"; }
+step gemm_gpu 120 "$bin" bench gemm --device gpu --sizes 1024,2048,4096,8192 --dtype f32
+step gemm_gpu_half 60 "$bin" bench gemm --device gpu --sizes 4096 --dtype f16,bf16
+step vgg_gpu 150 "$bin" bench vgg --device gpu --batch 1,8,32 --reps 3 --check
+step mlp_gpu 90 "$bin" bench mlp --device gpu
+step torch_gpu 150 python3 "$(dirname "$0")/bench_torch_gpu.py" --json "$out/torch_gpu.json"
+step gemm_cpu 90 "$bin" bench gemm --device cpu --sizes 1024,4096 --dtype f32,bf16-dot
+step vgg_cpu 90 "$bin" bench vgg --device cpu --batch 8 --reps 2
+step mlp_cpu 90 "$bin" bench mlp --device cpu
