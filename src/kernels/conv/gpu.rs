@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::gpu::{GpuBuffer, GpuContext, MAX_GROUPS_PER_DIM, Shader, grid_1d};
 
 /// Edge of the output tile one conv workgroup computes (keep in sync with `BM`/`BN`).
-const TILE: usize = 64;
+const TILE: usize = 128;
 
 /// Uniform parameters; keep in sync with `ConvParams` in shaders/conv.wgsl.
 #[repr(C)]
