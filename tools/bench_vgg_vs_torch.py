@@ -93,10 +93,13 @@ def cinegenre_rates(exe, threads, reps, posters):
     if has_subcommand(exe, "bench", "vgg"):
         how = "cinegenre bench vgg"
         for b in BATCHES:
-            r = subprocess.run([exe, "bench", "vgg", "--batch", str(b)], capture_output=True, text=True, env=env)
-            m = re.search(r"([0-9.]+)\s*images?/s", r.stdout + r.stderr)
-            if r.returncode == 0 and m:
-                out[b] = float(m.group(1))
+            r = subprocess.run([exe, "bench", "vgg", "--device", "cpu", "--batch", str(b), "--reps", str(reps)],
+                               capture_output=True, text=True, env=env)
+            # CSV rows: backend,batch,seconds,images_per_s,gflops
+            for line in r.stdout.splitlines():
+                cells = line.split(",")
+                if r.returncode == 0 and len(cells) == 5 and cells[1] == str(b):
+                    out[b] = float(cells[3])
     elif has_subcommand(exe, "features", "vgg16"):
         how = f"cinegenre features vgg16 on {posters} posters (end to end)"
         src = os.path.join(ROOT, "fixtures", "posters")
