@@ -317,8 +317,13 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
     if let Some((_, _, _, svm_predicted)) = &svm {
         sample_predictions.push(("linear SVM", svm_predicted.as_slice()));
     }
-    let samples =
+    let mut samples =
         crate::report::facts::samples(&movies, &split.test, &y_test, &genre_names, &sample_predictions);
+    if config.posters {
+        let dir = config.posters_dir.clone().unwrap_or_else(crate::vgg::branch::bundled_posters_dir);
+        let ids = split.test.iter().map(|&m| movies[m].id.to_string());
+        crate::report::facts::attach_posters(&mut samples, ids, &dir, &config.out_dir)?;
+    }
     let genre_counts = labels.column_sums();
     let backend = crate::backend::Backend::for_device(crate::backend::Device::resolve(config.device)?)?;
     let mut report = RunReport {

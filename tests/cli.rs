@@ -276,6 +276,9 @@ fn quick_run_writes_metrics_model_and_vocabulary() {
     }
     assert!(html.contains("src=\"cooccurrence.svg\"") && s.path("out/cooccurrence.svg").exists());
     assert_eq!(html.matches("<table class=\"per-genre\">").count(), models.len());
+    // Sample predictions show the posters of test movies that have one, copied beside the page.
+    let thumbnail = html.split("<img class=\"poster\" src=\"").nth(1).and_then(|t| t.split('"').next());
+    assert!(thumbnail.is_some_and(|t| s.path("out").join(t).exists()), "no poster thumbnail: {thumbnail:?}");
     // classify: every text model scores a new movie from the saved files.
     let overview = "A young wizard goes to a school of magic and fights a dark lord with his friends.";
     let stdout =

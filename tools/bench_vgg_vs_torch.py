@@ -18,7 +18,6 @@ cinegenre / onnxruntime.
 import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys

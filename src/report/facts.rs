@@ -59,6 +59,28 @@ pub fn genres_of(row: &[u8], names: &[String]) -> Vec<String> {
     row.iter().zip(names).filter(|(v, _)| **v != 0).map(|(_, n)| n.clone()).collect()
 }
 
+/// Poster thumbnails of the samples: `posters/ID.jpg` from `posters` (one id per sample, in
+/// order) copied beside the report into `out/posters/`, where such a file exists.
+pub fn attach_posters(
+    samples: &mut [Sample],
+    ids: impl Iterator<Item = String>,
+    posters: &Path,
+    out: &Path,
+) -> crate::Result<()> {
+    for (sample, id) in samples.iter_mut().zip(ids) {
+        let src = posters.join(format!("{id}.jpg"));
+        let Ok(bytes) = std::fs::read(&src) else { continue };
+        let name = format!("posters/{id}.jpg");
+        let dst = out.join(&name);
+        std::fs::create_dir_all(out.join("posters")).map_err(|e| crate::Error::io(out.join("posters"), e))?;
+        crate::io::write_atomic(&dst, |w| {
+            std::io::Write::write_all(w, &bytes).map_err(|e| crate::Error::io(&dst, e))
+        })?;
+        sample.poster = Some(name);
+    }
+    Ok(())
+}
+
 /// `path` relative to `dir` when it lies inside it, else as given (for links in the report).
 pub fn relative_to(path: &Path, dir: &Path) -> String {
     path.strip_prefix(dir).unwrap_or(path).to_string_lossy().replace('\\', "/")
