@@ -163,13 +163,7 @@ impl RunModels {
         if means.kept.is_empty() {
             return Ok(None);
         }
-        let p = model.mlp.predict_proba(&Backend::cpu()?, &means.rows, 1)?;
-        let p: Vec<f64> = p.iter().map(|&v| f64::from(v)).collect();
-        let mut order: Vec<usize> = (0..p.len()).collect();
-        order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
-        let mut predicted = vec![false; p.len()];
-        order.iter().take(MLP_TOP).for_each(|&i| predicted[i] = true);
-        Ok(Some(ModelScores::new("text MLP", "output", &model.labels, &p, &predicted)))
+        mlp_scores("text MLP", model, &means.rows).map(Some)
     }
 
     /// The poster MLP on the VGG features of `poster`, made with the network and recipe the
@@ -195,13 +189,18 @@ impl RunModels {
         let out = vgg.forward(&preprocess.load(poster)?, 1, index.input_hw)?;
         let mut features = vec![0.0f32; out.len()];
         FlattenOrder::of(&vgg.weights.origin).flatten(&out, vgg.output_shape(index.input_hw), &mut features);
-        let mlp = MlpModel::load(&model)?;
-        let p = mlp.mlp.predict_proba(&backend, &features, 1)?;
-        let p: Vec<f64> = p.iter().map(|&v| f64::from(v)).collect();
-        let mut order: Vec<usize> = (0..p.len()).collect();
-        order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
-        let mut predicted = vec![false; p.len()];
-        order.iter().take(MLP_TOP).for_each(|&i| predicted[i] = true);
-        Ok(Some(ModelScores::new("poster MLP", "output", &mlp.labels, &p, &predicted)))
+        mlp_scores("poster MLP", &MlpModel::load(&model)?, &features).map(Some)
     }
+}
+
+/// One MLP's outputs for one row of features, its [`MLP_TOP`] best genres predicted (the
+/// tutorial's top-3 rule).
+fn mlp_scores(name: &str, model: &MlpModel, features: &[f32]) -> Result<ModelScores> {
+    let p = model.mlp.predict_proba(&Backend::cpu()?, features, 1)?;
+    let p: Vec<f64> = p.iter().map(|&v| f64::from(v)).collect();
+    let mut order: Vec<usize> = (0..p.len()).collect();
+    order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
+    let mut predicted = vec![false; p.len()];
+    order.iter().take(MLP_TOP).for_each(|&i| predicted[i] = true);
+    Ok(ModelScores::new(name, "output", &model.labels, &p, &predicted))
 }

@@ -187,20 +187,8 @@ mod fast {
 
     use rayon::prelude::*;
 
+    use super::super::simd::SharedC;
     use super::{Epilogue, Gemm, KC, MC, MR, NR, Par, pack_a, pack_b};
-
-    /// A pointer to C shared by tasks that write disjoint tiles.
-    #[derive(Clone, Copy)]
-    struct SharedC(*mut f32);
-    // SAFETY: tasks write pairwise disjoint tiles of C, so sharing the pointer is race-free.
-    unsafe impl Send for SharedC {}
-    // SAFETY: as above.
-    unsafe impl Sync for SharedC {}
-    impl SharedC {
-        fn get(self) -> *mut f32 {
-            self.0
-        }
-    }
 
     pub(super) fn gemm(par: Par, g: Gemm, a: &[f32], b: &[f32], epilogue: Epilogue<'_>, c: &mut [f32]) {
         let (m, n, k) = (g.m, g.n, g.k);

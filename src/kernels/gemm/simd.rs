@@ -49,9 +49,10 @@ fn tile(level: SimdLevel) -> Tile {
     Tile { mr: 4, nr: 8, kernel: micro::portable }
 }
 
-/// A pointer to C shared by tasks that write disjoint tiles.
+/// A pointer to C shared by tasks that write disjoint tiles (here and in
+/// [`dot_bf16`](super::dot_bf16)).
 #[derive(Clone, Copy)]
-struct SharedC(*mut f32);
+pub(super) struct SharedC(pub(super) *mut f32);
 // SAFETY: tasks write pairwise disjoint tiles of C (see `gemm`), so sharing the pointer across
 // threads creates no data race.
 unsafe impl Send for SharedC {}
@@ -60,7 +61,7 @@ unsafe impl Sync for SharedC {}
 
 impl SharedC {
     /// The pointer (a method, so closures capture the whole `Sync` wrapper, not the field).
-    fn get(self) -> *mut f32 {
+    pub(super) fn get(self) -> *mut f32 {
         self.0
     }
 }
