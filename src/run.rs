@@ -320,7 +320,7 @@ pub fn run(config: &RunConfig) -> Result<RunReport> {
     let mut samples =
         crate::report::facts::samples(&movies, &split.test, &y_test, &genre_names, &sample_predictions);
     if config.posters {
-        let dir = config.posters_dir.clone().unwrap_or_else(crate::vgg::branch::bundled_posters_dir);
+        let dir = config.effective_posters_dir();
         let ids = split.test.iter().map(|&m| movies[m].id.to_string());
         crate::report::facts::attach_posters(&mut samples, ids, &dir, &config.out_dir)?;
     }
@@ -465,6 +465,22 @@ fn word_vector_branch(
 
 pub use crate::vgg::branch::{FEATURES_FILE as POSTER_FEATURES_FILE, POSTER_MLP_FILE};
 
+impl RunConfig {
+    /// Where the posters are: `--posters`, else the `posters/` folder of a `--data` folder
+    /// (what `fetch tmdb` writes), else the bundled posters.
+    pub fn effective_posters_dir(&self) -> PathBuf {
+        if let Some(dir) = &self.posters_dir {
+            return dir.clone();
+        }
+        if let DataChoice::Files(paths) = &self.data
+            && let Some(fetched) = paths.iter().map(|p| p.join("posters")).find(|p| p.is_dir())
+        {
+            return fetched;
+        }
+        crate::vgg::branch::bundled_posters_dir()
+    }
+}
+
 /// The poster branch: VGG16 features of the run's posters → the poster MLP
 /// (see [`crate::vgg::branch`]).
 fn poster_branch(
@@ -477,7 +493,7 @@ fn poster_branch(
     use crate::vgg::branch::{PosterOptions, run_poster_branch};
     let mut options = PosterOptions::tutorial(config.quick);
     options.weights = config.vgg_weights.clone();
-    options.dir = config.posters_dir.clone();
+    options.dir = Some(config.effective_posters_dir());
     options.limit = config.poster_limit.or(options.limit);
     options.input_size = config.poster_size;
     stages.start("posters", "VGG16 poster features and the poster MLP");
@@ -572,5 +588,23 @@ impl RunReport {
             self.outputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         );
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posters_come_from_the_flag_then_a_fetched_folder_then_the_bundle() {
+        let fetched = std::env::temp_dir().join(format!("cinegenre-posters-{}", std::process::id()));
+        std::fs::create_dir_all(fetched.join("posters")).unwrap();
+        let mut config = RunConfig { data: DataChoice::Files(vec![fetched.clone()]), ..RunConfig::default() };
+        assert_eq!(config.effective_posters_dir(), fetched.join("posters"));
+        config.posters_dir = Some(PathBuf::from("mine"));
+        assert_eq!(config.effective_posters_dir(), PathBuf::from("mine"));
+        let bundled = RunConfig::default();
+        assert_eq!(bundled.effective_posters_dir(), crate::vgg::branch::bundled_posters_dir());
+        std::fs::remove_dir_all(&fetched).unwrap();
     }
 }
