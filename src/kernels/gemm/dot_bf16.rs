@@ -187,7 +187,7 @@ mod fast {
 
     use rayon::prelude::*;
 
-    use super::super::simd::SharedC;
+    use super::super::simd::{SharedC, finish_tile, sums_of_nothing};
     use super::{Epilogue, Gemm, KC, MC, MR, NR, Par, pack_a, pack_b};
 
     pub(super) fn gemm(par: Par, g: Gemm, a: &[f32], b: &[f32], epilogue: Epilogue<'_>, c: &mut [f32]) {
@@ -196,11 +196,7 @@ mod fast {
             return;
         }
         if k == 0 {
-            for row in c.chunks_mut(n) {
-                for (j, x) in row.iter_mut().enumerate() {
-                    *x = epilogue.apply(j, 0.0);
-                }
-            }
+            sums_of_nothing(n, &epilogue, c);
             return;
         }
         let (m_panels, n_panels, max_pairs) = (m.div_ceil(MR), n.div_ceil(NR), KC.min(k).div_ceil(2));
@@ -230,12 +226,7 @@ mod fast {
                             let ct = cptr.get().add(i0 * n + j0);
                             micro(pairs, ap.as_ptr(), bp.as_ptr(), ct, n, accumulate, rows, cols);
                             if last {
-                                for r in 0..rows {
-                                    let row = std::slice::from_raw_parts_mut(ct.add(r * n), cols);
-                                    for (jj, x) in row.iter_mut().enumerate() {
-                                        *x = epilogue.apply(j0 + jj, *x);
-                                    }
-                                }
+                                finish_tile(ct, n, (rows, cols), j0, &epilogue);
                             }
                         }
                     }

@@ -85,11 +85,7 @@ pub fn gemm<W: Weight>(
         return;
     }
     if k == 0 {
-        for row in c.chunks_mut(n) {
-            for (j, x) in row.iter_mut().enumerate() {
-                *x = epilogue.apply(j, 0.0);
-            }
-        }
+        sums_of_nothing(n, &epilogue, c);
         return;
     }
     let (m_panels, n_panels) = (m.div_ceil(mr), n.div_ceil(nr));
@@ -121,12 +117,7 @@ pub fn gemm<W: Weight>(
                         let ct = cptr.get().add(i0 * n + j0);
                         kernel(kc, ap.as_ptr(), bp.as_ptr(), ct, n, accumulate, rows, cols);
                         if last {
-                            for r in 0..rows {
-                                let row = std::slice::from_raw_parts_mut(ct.add(r * n), cols);
-                                for (jj, x) in row.iter_mut().enumerate() {
-                                    *x = epilogue.apply(j0 + jj, *x);
-                                }
-                            }
+                            finish_tile(ct, n, (rows, cols), j0, &epilogue);
                         }
                     }
                 }
@@ -135,6 +126,36 @@ pub fn gemm<W: Weight>(
         match par {
             Par::Seq => tasks.iter().for_each(run),
             Par::Rayon => tasks.par_iter().for_each(run),
+        }
+    }
+}
+
+/// C = act(0 + bias) row by row: the product when k = 0.
+pub(super) fn sums_of_nothing(n: usize, epilogue: &Epilogue<'_>, c: &mut [f32]) {
+    for row in c.chunks_mut(n) {
+        for (j, x) in row.iter_mut().enumerate() {
+            *x = epilogue.apply(j, 0.0);
+        }
+    }
+}
+
+/// Apply the epilogue to the finished `rows × cols` tile at `ct` (row stride `ldc`) whose first
+/// column is column `j0` of C.
+///
+/// # Safety
+/// The tile lies inside C and no other thread touches it meanwhile.
+pub(super) unsafe fn finish_tile(
+    ct: *mut f32,
+    ldc: usize,
+    (rows, cols): (usize, usize),
+    j0: usize,
+    epilogue: &Epilogue<'_>,
+) {
+    for r in 0..rows {
+        // SAFETY: row r of the tile is inside C and owned by the caller (see above).
+        let row = unsafe { std::slice::from_raw_parts_mut(ct.add(r * ldc), cols) };
+        for (jj, x) in row.iter_mut().enumerate() {
+            *x = epilogue.apply(j0 + jj, *x);
         }
     }
 }
