@@ -161,15 +161,13 @@ pub fn vgg_forward(
     })
 }
 
-/// Per conv layer of `arch` on one (h, w) image with the fast CPU path: (name, seconds of the
-/// whole layer, seconds of its im2col copies alone), best of `reps`.
+/// Per conv layer of `arch` on one (h, w) image: (name, seconds, GFLOP/s), best of `reps`.
 pub fn vgg_layers(
     backend: &Backend,
     arch: &crate::vgg::Architecture,
     hw: (usize, usize),
     reps: usize,
 ) -> Result<Vec<(String, f64, f64)>> {
-    use crate::backend::Par;
     use crate::kernels::conv::{self, Shape};
     let weights = crate::vgg::VggWeights::random(arch.clone(), 0);
     let (mut h, mut w, mut rows) = (hw.0, hw.1, Vec::new());
@@ -183,23 +181,14 @@ pub fn vgg_layers(
         let s = Shape { n: 1, h, w, c: *in_ch };
         let x = random_matrix(s.len(), 6);
         let mut y = vec![0.0f32; h * w * out_ch];
-        let (mut whole, mut copy) = (f64::INFINITY, f64::INFINITY);
-        let row_len = w * 9 * in_ch;
-        let band = (conv::simd::BAND_FLOATS / row_len).clamp(1, h);
-        let mut cols = vec![0.0f32; band * row_len];
-        let par = if let Backend::Cpu { par, .. } = backend { *par } else { Par::Rayon };
+        let mut best = f64::INFINITY;
         for _ in 0..=reps.max(1) {
             let start = Instant::now();
             conv::conv3x3_relu(backend, s, &x, &p.kernel, &p.bias, *out_ch, &mut y)?;
-            whole = whole.min(start.elapsed().as_secs_f64());
-            let start = Instant::now();
-            for g0 in (0..h).step_by(band) {
-                let g1 = (g0 + band).min(h);
-                conv::simd::im2col(par, s, &x, g0, &mut cols[..(g1 - g0) * row_len]);
-            }
-            copy = copy.min(start.elapsed().as_secs_f64());
+            best = best.min(start.elapsed().as_secs_f64());
         }
-        rows.push((name.clone(), whole, copy));
+        let flops = 2.0 * (h * w * 9 * in_ch * out_ch) as f64;
+        rows.push((name.clone(), best, flops / best / 1e9));
     }
     Ok(rows)
 }

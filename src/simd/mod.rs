@@ -143,6 +143,8 @@ pub(crate) unsafe trait Lanes {
     unsafe fn load(p: *const f32) -> Self::V;
     unsafe fn store(p: *mut f32, v: Self::V);
     unsafe fn add(a: Self::V, b: Self::V) -> Self::V;
+    /// Lane-wise maximum.
+    unsafe fn max(a: Self::V, b: Self::V) -> Self::V;
     /// a·b + c.
     unsafe fn fma(a: Self::V, b: Self::V, c: Self::V) -> Self::V;
 }
@@ -175,6 +177,10 @@ unsafe impl Lanes for Portable8 {
     #[inline(always)]
     unsafe fn add(a: Self::V, b: Self::V) -> Self::V {
         std::array::from_fn(|i| a[i] + b[i])
+    }
+    #[inline(always)]
+    unsafe fn max(a: Self::V, b: Self::V) -> Self::V {
+        std::array::from_fn(|i| a[i].max(b[i]))
     }
     #[inline(always)]
     unsafe fn fma(a: Self::V, b: Self::V, c: Self::V) -> Self::V {

@@ -40,6 +40,11 @@ unsafe impl Lanes for Avx2 {
         unsafe { _mm256_add_ps(a, b) }
     }
     #[inline(always)]
+    unsafe fn max(a: __m256, b: __m256) -> __m256 {
+        // SAFETY: called only with this level's features enabled (the `Lanes` contract).
+        unsafe { _mm256_max_ps(a, b) }
+    }
+    #[inline(always)]
     unsafe fn fma(a: __m256, b: __m256, c: __m256) -> __m256 {
         // SAFETY: called only with this level's features enabled (the `Lanes` contract).
         unsafe { _mm256_fmadd_ps(a, b, c) }
@@ -77,6 +82,11 @@ unsafe impl Lanes for Avx512 {
     unsafe fn add(a: __m512, b: __m512) -> __m512 {
         // SAFETY: called only with this level's features enabled (the `Lanes` contract).
         unsafe { _mm512_add_ps(a, b) }
+    }
+    #[inline(always)]
+    unsafe fn max(a: __m512, b: __m512) -> __m512 {
+        // SAFETY: called only with this level's features enabled (the `Lanes` contract).
+        unsafe { _mm512_max_ps(a, b) }
     }
     #[inline(always)]
     unsafe fn fma(a: __m512, b: __m512, c: __m512) -> __m512 {

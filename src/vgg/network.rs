@@ -9,11 +9,14 @@
 //! into one command encoder on two ping-pong device buffers (activations never leave the
 //! device) and downloads only the output.
 
+use std::sync::Mutex;
+
 use super::weights::VggWeights;
 use crate::backend::Backend;
 use crate::error::{Error, Result};
 use crate::gpu::{GpuBuffer, GpuContext};
 use crate::kernels::conv;
+use crate::kernels::gemm::simd::PackedB;
 use crate::vgg::arch::Layer;
 
 /// A VGG convolutional base ready to run on one backend.
@@ -23,6 +26,19 @@ pub struct Vgg {
     backend: Backend,
     /// (kernel, bias) per conv, resident on the GPU (GPU backend only).
     device: Vec<(GpuBuffer, GpuBuffer)>,
+    /// Each conv's kernel packed into GEMM panels once (SIMD CPU backend only).
+    packed: Vec<PackedB>,
+    scratch: Scratch,
+}
+
+/// The CPU pass's two activation buffers, kept for the next pass.
+#[derive(Default)]
+struct Scratch(Mutex<(Vec<f32>, Vec<f32>)>);
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Scratch")
+    }
 }
 
 impl Vgg {
@@ -38,7 +54,15 @@ impl Vgg {
                 .collect::<Result<_>>()?,
             _ => Vec::new(),
         };
-        Ok(Vgg { weights, backend, device })
+        let packed = match &backend {
+            Backend::Cpu { simd, .. } => weights
+                .convs
+                .iter()
+                .map(|p| conv::simd::pack_kernel(*simd, &p.kernel, p.in_ch, p.out_ch))
+                .collect(),
+            _ => Vec::new(),
+        };
+        Ok(Vgg { weights, backend, device, packed, scratch: Scratch::default() })
     }
 
     pub fn backend(&self) -> &Backend {
@@ -63,31 +87,45 @@ impl Vgg {
         if let Backend::Gpu(ctx) = &self.backend {
             return self.forward_gpu(ctx, x, (n, h, w, in_ch));
         }
-        // Two ping-pong buffers sized for the largest activation, allocated once per pass:
-        // fresh per-layer allocations would page-fault tens of MB at every layer.
+        // Two ping-pong buffers sized for the largest activation, kept between passes: fresh
+        // ones would page-fault tens of MB per pass (~5% of a 224² image's time here). A pass
+        // that finds them in use by another thread allocates its own.
         let mut s = conv::Shape::nhwc((n, h, w, in_ch));
         let most = self.weights.arch.layers.iter().fold((s, s.len()), |(s, most), l| {
             let t = next_shape(l, s);
             (t, most.max(t.len()))
         });
-        let (mut act, mut out) = (vec![0.0f32; most.1], vec![0.0f32; most.1]);
+        let mut kept = self.scratch.0.try_lock().ok();
+        let mut own = (Vec::new(), Vec::new());
+        let (act, out) = match kept.as_deref_mut() {
+            Some((act, out)) => (act, out),
+            None => (&mut own.0, &mut own.1),
+        };
+        for buffer in [&mut *act, &mut *out] {
+            buffer.resize(buffer.len().max(most.1), 0.0);
+        }
         act[..x.len()].copy_from_slice(x);
-        let mut convs = self.weights.convs.iter();
+        let mut convs = self.weights.convs.iter().enumerate();
         for layer in &self.weights.arch.layers {
             let next = next_shape(layer, s);
             let (src, dst) = (&act[..s.len()], &mut out[..next.len()]);
             match layer {
                 Layer::Conv { .. } => {
-                    let p = convs.next().expect("checked by VggWeights::check");
-                    conv::conv3x3_relu(&self.backend, s, src, &p.kernel, &p.bias, p.out_ch, dst)?
+                    let (i, p) = convs.next().expect("checked by VggWeights::check");
+                    match (&self.backend, self.packed.get(i)) {
+                        // Shapes: the weights were checked against the graph, which made `s`.
+                        (Backend::Cpu { simd, par }, Some(kernel)) => {
+                            conv::simd::conv3x3_relu_packed(*simd, *par, s, src, kernel, &p.bias, dst)
+                        }
+                        _ => conv::conv3x3_relu(&self.backend, s, src, &p.kernel, &p.bias, p.out_ch, dst)?,
+                    }
                 }
                 Layer::MaxPool { .. } => conv::maxpool2x2(&self.backend, s, src, dst)?,
             }
-            std::mem::swap(&mut act, &mut out);
+            std::mem::swap(act, out);
             s = next;
         }
-        act.truncate(s.len());
-        Ok(act)
+        Ok(act[..s.len()].to_vec())
     }
 
     /// The GPU pass: one upload, every layer recorded on resident buffers, one download.

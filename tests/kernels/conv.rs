@@ -22,6 +22,18 @@ fn check_conv(s: Shape, out_ch: usize, backends: &[Backend]) {
         let mut got = poisoned(want.len());
         conv::conv3x3_relu(backend, s, &x, &kernel, &bias, out_ch, &mut got).unwrap();
         assert_rel_close(&format!("conv {} {s:?} → {out_ch}", backend.name()), &got, &want, F32_REL);
+        // The network's path: the same GEMM with the kernel packed once beforehand.
+        if let Backend::Cpu { simd, par } = backend {
+            let packed = conv::simd::pack_kernel(*simd, &kernel, s.c, out_ch);
+            let mut got = poisoned(want.len());
+            conv::simd::conv3x3_relu_packed(*simd, *par, s, &x, &packed, &bias, &mut got);
+            assert_rel_close(
+                &format!("packed conv {} {s:?} → {out_ch}", backend.name()),
+                &got,
+                &want,
+                F32_REL,
+            );
+        }
     }
 }
 
@@ -58,12 +70,13 @@ fn conv_awkward_shapes() {
 }
 
 #[test]
-fn conv_bands_cross_images() {
-    // Rows of W·9c = 720,000 floats: bands of 2 rows over images of 3, so the middle band
-    // holds the last row of image 0 and the first of image 1.
-    assert_eq!(conv::simd::BAND_FLOATS / (4 * 9 * 20_000), 2);
+fn conv_panels_cross_images_taps_and_slices() {
+    // 15 pixels per image against 14-row (AVX-512) panels: panels straddle images. c = 20 cuts
+    // a tap's channels into runs of 16 and 4; c = 100 makes k = 900, so the KC = 512 k-slice
+    // boundary falls inside a tap.
     let backends: Vec<Backend> = fast_backends().into_iter().filter(|b| !b.is_gpu()).collect();
-    check_conv(shape(2, 3, 4, 20_000), 2, &backends);
+    check_conv(shape(3, 5, 3, 20), 7, &backends);
+    check_conv(shape(2, 3, 5, 100), 40, &backends);
 }
 
 #[test]

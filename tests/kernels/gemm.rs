@@ -29,7 +29,8 @@ fn check(g: Gemm, bias: bool, activation: Activation, backends: &[Backend]) {
 #[test]
 fn awkward_shapes_all_variants() {
     let backends = fast_backends();
-    // 1, tile ± 1 for every micro-tile (4×8, 6×16, 12×32) and the GPU's 128×128, odd sizes.
+    // 1, tile ± 1 for every micro-tile (4×8, 6×16, 14×32) and the GPU's 128×128, odd sizes;
+    // k across the CPU's KC = 512 slices, n across its NC = 1024 column blocks.
     let shapes = [
         (1, 1, 1),
         (63, 65, 67),
@@ -40,6 +41,8 @@ fn awkward_shapes_all_variants() {
         (5, 97, 300),
         (1, 3, 1100),
         (24, 64, 0),
+        (15, 1057, 530),
+        (29, 33, 1030),
     ];
     for &(m, n, k) in &shapes {
         for (ta, tb) in [(false, false), (false, true), (true, false)] {
@@ -47,7 +50,27 @@ fn awkward_shapes_all_variants() {
         }
     }
     check(Gemm::nn(17, 40, 33), true, Activation::Sigmoid, &backends);
-    check(Gemm::nn(12, 32, 520), false, Activation::Identity, &backends);
+    check(Gemm::nn(14, 32, 520), false, Activation::Identity, &backends);
+}
+
+#[test]
+fn prepacked_b_matches_reference() {
+    use cinegenre::kernels::gemm::simd::{PackedB, Strided, gemm_packed};
+    for (m, n, k, trans_b) in [(31, 1100, 600, false), (3, 70, 1030, true), (16, 5, 1, false)] {
+        let g = Gemm { m, n, k, trans_a: false, trans_b };
+        let (a, b, bias) = (values(m * k, 4), values(k * n, 5), values(n, 6));
+        let epilogue = Epilogue { bias: Some(&bias[..]), activation: Activation::Sigmoid };
+        let mut want = poisoned(m * n);
+        gemm(&Backend::Scalar, g, &a, &b, epilogue, &mut want).unwrap();
+        for backend in fast_backends() {
+            let Backend::Cpu { simd, par } = backend else { continue };
+            let packed = PackedB::new(simd, g, &b);
+            assert_eq!(packed.shape(), (k, n));
+            let mut got = poisoned(m * n);
+            gemm_packed(simd, par, g, &Strided::row_major(&a, k, simd), &packed, epilogue, &mut got);
+            assert_rel_close(&format!("packed {simd:?} {par:?} {g:?}"), &got, &want, F32_REL);
+        }
+    }
 }
 
 #[test]

@@ -194,7 +194,7 @@ pub struct BenchVggArgs {
     /// Timed repetitions (best is reported).
     #[arg(long, default_value_t = 3)]
     pub reps: usize,
-    /// Also print the CPU time of each conv layer and of its im2col copy (batch 1).
+    /// Also print the CPU time and GFLOP/s of each conv layer (batch 1).
     #[arg(long)]
     pub layers: bool,
     /// Also print ‖gpu − cpu‖/‖cpu‖ of the output on one image (needs a GPU).

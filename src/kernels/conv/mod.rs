@@ -13,21 +13,21 @@
 //! and the HWIO kernel read as a (9c, o) matrix K, `Y = relu(A·K + b)` — row-major (m, o) is
 //! exactly NHWC.
 //!
-//! Variants: [`scalar`] is the 7-loop reference (f64 sums); [`simd`] materialises A band by band
-//! and runs the packed SIMD GEMM ([`crate::kernels::gemm`]) with a bias + ReLU epilogue;
-//! [`gpu`] is an implicit GEMM in WGSL (`shaders/conv.wgsl`: the GEMM shader's 64 × 64 tiles,
-//! gathering A from x on the fly) and a one-thread-per-output pool.
+//! Variants: [`scalar`] is the 7-loop reference (f64 sums); [`simd`] runs the packed SIMD GEMM
+//! ([`crate::kernels::gemm`]) on A without writing it out — the GEMM packs its panels straight
+//! from x — with a bias + ReLU epilogue in registers, and a network packs each kernel once
+//! ([`simd::pack_kernel`]); [`gpu`] is an implicit GEMM in WGSL (`shaders/conv.wgsl`: the GEMM
+//! shader's tiles, gathering A from x on the fly) and a one-thread-per-output pool.
 //!
-//! Cost: 2·n·H·W·9c·o flops per conv (VGG16 at 224²: 30.7 GFLOP per image); the CPU path moves
-//! 9·n·H·W·c extra floats (im2col) in bands of at most [`simd::BAND_FLOATS`] floats; the pool
-//! reads every input once. Why im2col + GEMM on the CPU: every VGG layer but the first has
-//! k = 9c ≥ 576, so each band is one large SGEMM at the packed micro-kernel's speed, and the
-//! copy is cheap against it — measured with `cinegenre bench vgg --layers` on this 2-core
-//! AVX-512 machine (VGG16, 224², batch 1), the im2col copies take 2–17% of each layer's time
-//! (about 8% of the conv time; largest in the 64- and 128-channel layers). A direct SIMD
-//! kernel could at best win back that share, at the price of a second register-blocked
-//! kernel to maintain; Winograd F(2,3) would cut the multiplies 2.25× but changes the f32
-//! rounding and needs its own transforms (left for later).
+//! Cost: 2·n·H·W·9c·o flops per conv (VGG16 at 224²: 30.7 GFLOP per image); the pool reads
+//! every input once. Why im2col + GEMM on the CPU: every VGG layer but the first has k = 9c ≥
+//! 576, so each layer is one large SGEMM at the packed micro-kernel's speed. Writing A out
+//! (9 floats per input float) cost 2–22% of each layer's time on this 2-core AVX-512 machine
+//! (`cinegenre bench vgg --layers`); packing panels from x directly removed that, and VGG16 went
+//! from 3.7 to 7–8 images/s at batch 1 together with the faster GEMM. A direct kernel would
+//! also skip the panel transpose (~10% of the 64-channel layers); Winograd F(2,3) would cut
+//! the multiplies 2.25× but changes the f32 rounding and needs its own transforms (left for
+//! later).
 //!
 //! Reference implementations: Caffe's `im2col_cpu` + `caffe_cpu_gemm` (Y. Jia et al., "Caffe:
 //! Convolutional Architecture for Fast Feature Embedding", 2014, arXiv:1408.5093) and

@@ -1,33 +1,31 @@
-//! The fast CPU layers: convolution as im2col + the packed SIMD GEMM, max-pool row-parallel.
+//! The fast CPU layers: convolution as an implicit im2col GEMM, max-pool row-parallel.
 //!
 //! ```text
-//! for each band of output rows g0..g1 of the batch (g = img·H + row):
-//!     A = im2col(band): (m = (g1−g0)·W, k = 9c),  A[(g, col)][(dh·3 + dw)·c + i] = x[img, row+dh−1, col+dw−1, i]
-//!     Y[band] = relu(A · K + b)        K = the HWIO kernel read as a (9c, o) matrix — already B
+//! Y = relu(A · K + b)      m = n·H·W output pixels, k = 9c, K = the HWIO kernel as a (9c, o) matrix
+//! A[(img, row, col)][(dh·3 + dw)·c + i] = x[img, row+dh−1, col+dw−1, i]   (0 outside the image)
 //! ```
 //!
-//! Why im2col + GEMM: VGG's convolutions are 97% of the work in layers with c ≥ 64, where
-//! k = 9c ≥ 576 makes each band one large, well-shaped SGEMM that runs at the packed
-//! micro-kernel's speed; the copy costs 9 floats moved per input float, against 2·o flops per
-//! copied float (≥ 128), and a band of at most [`BAND_FLOATS`] floats keeps it in cache
-//! between im2col and the GEMM's own packing. Measured on this 2-core AVX-512 machine (VGG16,
-//! 224², batch 1, `cinegenre bench vgg --layers`): the im2col copies take 2–17% of a layer's
-//! time, about 8% of the conv time; bands of 8 MiB and 32 MiB cost the same CPU time.
+//! A is never written out. The packed GEMM ([`gemm::simd::gemm_from`]) asks for one MR-row
+//! panel of one k-slice at a time, and [`Im2col`] fills it straight from x: each 16-wide run
+//! of a pixel's 9c row lies inside one tap, i.e. one contiguous run of channels of one input
+//! pixel (or padding), so a panel is MR such runs transposed — the same register transpose
+//! that packs a stored A. The GEMM's epilogue adds the bias and applies the ReLU in registers.
 //!
-//! Bands span image boundaries (padding is decided per pixel), so deep layers of a batch
-//! (14×14 per image) still make GEMMs with m in the thousands. The first layer (c = 3,
-//! k = 27) is a poor GEMM shape but 0.6% of the flops; it goes through the same path.
+//! Measured on this 2-core AVX-512 machine (VGG16, 224², batch 1, `cinegenre bench vgg
+//! --layers`): materialising A band by band, as this module did before, cost 2–22% of each
+//! layer's time (9 floats written and read back per input float); the implicit form moves
+//! none of them. Padding is decided per pixel, so panels may straddle image boundaries and a
+//! batch's deep layers (14×14 per image) still make GEMMs with m in the thousands. The first
+//! layer (c = 3, k = 27: runs of 3 floats) is a poor GEMM shape but 0.6% of the flops.
 
 use rayon::prelude::*;
 
 use super::Shape;
 use crate::backend::Par;
 use crate::kernels::Activation;
+use crate::kernels::gemm::simd::{PackedB, PanelSource, Strided};
 use crate::kernels::gemm::{self, Epilogue, Gemm};
 use crate::simd::SimdLevel;
-
-/// Upper bound on one band's im2col matrix (floats): 2 Mi floats = 8 MiB, at least one row.
-pub const BAND_FLOATS: usize = 1 << 21;
 
 /// See [`super::conv3x3_relu`]; shapes were checked by the caller.
 #[allow(clippy::too_many_arguments)] // level and threads, then the kernel's own arguments
@@ -41,47 +39,110 @@ pub fn conv3x3_relu(
     out_ch: usize,
     y: &mut [f32],
 ) {
-    let (rows, k) = (s.n * s.h, 9 * s.c);
-    let row_len = s.w * k;
-    if rows == 0 || row_len == 0 || out_ch == 0 {
-        return;
-    }
-    let band = (BAND_FLOATS / row_len).clamp(1, rows);
-    let mut cols = vec![0.0f32; band * row_len];
     let epilogue = Epilogue { bias: Some(bias), activation: Activation::Relu };
-    for g0 in (0..rows).step_by(band) {
-        let g1 = (g0 + band).min(rows);
-        let a = &mut cols[..(g1 - g0) * row_len];
-        im2col(par, s, x, g0, a);
-        let out = &mut y[g0 * s.w * out_ch..g1 * s.w * out_ch];
-        gemm::simd::gemm(level, par, Gemm::nn((g1 - g0) * s.w, out_ch, k), a, kernel, epilogue, out);
+    let g = Gemm::nn(s.n * s.h * s.w, out_ch, 9 * s.c);
+    if s.c < MATERIALISE_BELOW {
+        let a = im2col(par, s, x);
+        gemm::simd::gemm_from(level, par, g, &Strided::row_major(&a, g.k, level), kernel, epilogue, y);
+    } else {
+        gemm::simd::gemm_from(level, par, g, &Im2col { s, x, level }, kernel, epilogue, y);
     }
 }
 
-/// Fill `a` with the im2col rows of batch rows `g0..` (one chunk of W·9c floats per row).
-pub fn im2col(par: Par, s: Shape, x: &[f32], g0: usize, a: &mut [f32]) {
+/// Below this many channels a tap's run is too short to pack well (the first layer's c = 3
+/// gives runs of 3 floats): the im2col matrix is written out instead — 9c ≤ 63 floats per
+/// pixel, about 5 MiB for one 224² RGB image — and packed as a stored matrix. Measured on
+/// VGG16's first layer here: 5.3 ms implicit, 2.4 ms written out.
+const MATERIALISE_BELOW: usize = 8;
+
+/// The im2col matrix of a batch: (n·H·W, 9c), row `(img, row, col)` holding the 3×3
+/// neighbourhood of that pixel, zeros outside the image.
+fn im2col(par: Par, s: Shape, x: &[f32]) -> Vec<f32> {
     let Shape { h, w, c, .. } = s;
-    let fill = |(dr, dst): (usize, &mut [f32])| {
-        let (img, row) = ((g0 + dr) / h, (g0 + dr) % h);
-        for col in 0..w {
-            let pixel = &mut dst[col * 9 * c..(col + 1) * 9 * c];
-            for dh in 0..3 {
-                for dw in 0..3 {
-                    let tap = &mut pixel[(dh * 3 + dw) * c..(dh * 3 + dw + 1) * c];
-                    let (r, q) = (row + dh, col + dw);
-                    if r == 0 || q == 0 || r > h || q > w {
-                        tap.fill(0.0);
-                    } else {
-                        let at = ((img * h + r - 1) * w + q - 1) * c;
-                        tap.copy_from_slice(&x[at..at + c]);
-                    }
-                }
+    let mut a = vec![0.0f32; s.n * h * w * 9 * c];
+    let fill = |(q, pixel): (usize, &mut [f32])| {
+        let (img, row, col) = (q / (h * w), q % (h * w) / w, q % w);
+        for (tap, dst) in pixel.chunks_mut(c).enumerate() {
+            let (r, q) = (row + tap / 3, col + tap % 3);
+            if r >= 1 && q >= 1 && r <= h && q <= w {
+                let at = ((img * h + r - 1) * w + q - 1) * c;
+                dst.copy_from_slice(&x[at..at + c]);
             }
         }
     };
     match par {
-        Par::Seq => a.chunks_mut(w * 9 * c).enumerate().for_each(fill),
-        Par::Rayon => a.par_chunks_mut(w * 9 * c).enumerate().for_each(fill),
+        Par::Seq => a.chunks_mut(9 * c).enumerate().for_each(fill),
+        Par::Rayon => a.par_chunks_mut(9 * c).enumerate().for_each(fill),
+    }
+    a
+}
+
+/// [`conv3x3_relu`] with the kernel packed beforehand ([`PackedB`] of the (9c, o) matrix, made
+/// by [`pack_kernel`]): a network packs each layer once instead of at every forward pass.
+/// Shapes were checked by the caller, and `kernel` was packed for `level`.
+#[allow(clippy::too_many_arguments)] // as `conv3x3_relu`
+pub fn conv3x3_relu_packed(
+    level: SimdLevel,
+    par: Par,
+    s: Shape,
+    x: &[f32],
+    kernel: &PackedB,
+    bias: &[f32],
+    y: &mut [f32],
+) {
+    let epilogue = Epilogue { bias: Some(bias), activation: Activation::Relu };
+    let (k, out_ch) = kernel.shape();
+    let g = Gemm::nn(s.n * s.h * s.w, out_ch, k);
+    // The GEMM writes C through raw pointers: a wrong shape must stop here.
+    assert!(k == 9 * s.c && x.len() == s.len() && y.len() == g.m * out_ch, "conv shapes");
+    if s.c < MATERIALISE_BELOW {
+        let a = im2col(par, s, x);
+        gemm::simd::gemm_packed(level, par, g, &Strided::row_major(&a, k, level), kernel, epilogue, y);
+    } else {
+        gemm::simd::gemm_packed(level, par, g, &Im2col { s, x, level }, kernel, epilogue, y);
+    }
+}
+
+/// Pack an HWIO kernel (3, 3, c, o) for [`conv3x3_relu_packed`] at `level`.
+pub fn pack_kernel(level: SimdLevel, kernel: &[f32], in_ch: usize, out_ch: usize) -> PackedB {
+    PackedB::new(level, Gemm::nn(0, out_ch, 9 * in_ch), kernel)
+}
+
+/// The im2col matrix of a batch, computed one panel at a time.
+struct Im2col<'a> {
+    s: Shape,
+    x: &'a [f32],
+    level: SimdLevel,
+}
+
+impl PanelSource for Im2col<'_> {
+    fn pack(&self, i0: usize, rows: usize, pc: usize, kc: usize, mr: usize, dst: &mut [f32]) {
+        const WIDTH: usize = gemm::simd::PACK_WIDTH;
+        let Shape { h, w, c, .. } = self.s;
+        // (image, row, column) of each output pixel of the panel.
+        let mut pixels = [(0usize, 0usize, 0usize); WIDTH];
+        for (r, pixel) in pixels.iter_mut().enumerate().take(rows) {
+            let q = i0 + r;
+            *pixel = (q / (h * w), q % (h * w) / w, q % w);
+        }
+        let mut kk = pc;
+        while kk < pc + kc {
+            let (tap, channel) = (kk / c, kk % c);
+            let width = WIDTH.min(c - channel).min(pc + kc - kk);
+            let (dh, dw) = (tap / 3, tap % 3);
+            let mut src: [Option<&[f32]>; WIDTH] = [None; WIDTH];
+            for (slot, &(img, row, col)) in src.iter_mut().zip(&pixels).take(rows) {
+                // Input pixel (row + dh − 1, col + dw − 1), shifted by one to stay unsigned.
+                let (r, q) = (row + dh, col + dw);
+                if r >= 1 && q >= 1 && r <= h && q <= w {
+                    let at = ((img * h + r - 1) * w + q - 1) * c + channel;
+                    *slot = Some(&self.x[at..at + width]);
+                }
+            }
+            let out = &mut dst[(kk - pc) * mr..(kk - pc + width) * mr];
+            gemm::simd::pack_rows(self.level, &src[..rows], width, mr, out);
+            kk += width;
+        }
     }
 }
 

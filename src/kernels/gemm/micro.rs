@@ -4,54 +4,71 @@
 //!             B panel: kc rows × NR (= NV vectors of W lanes), row p at b + p·NR
 //!           ┌───────────────┐
 //! A panel   │ b[p][0..NR]   │      for p in 0..kc:
-//! kc × MR,  └───────────────┘        load the NV vectors of B row p
+//! kc × MR,  └───────────────┘        load the NV vectors of B row p (prefetch row p + PREFETCH)
 //! column p  a[p][r] ──► acc[r][v] += splat(a[p][r]) · b[p][v]   (MR·NV FMAs)
 //! at a+p·MR
+//!
+//! then, once:  C tile = acc (+ C if accumulating) (+ bias) (ReLU)
 //! ```
 //!
-//! The MR·NV accumulators stay in registers for the whole k loop (AVX-512: 12 × 2 zmm = 24 of
-//! 32 registers; AVX2: 6 × 2 ymm = 12 of 16). One generic body, three instantiations.
+//! The MR·NV accumulators stay in registers for the whole k loop (AVX-512: 14 × 2 zmm = 28 of
+//! 32 registers, with 2 for B and 1 for the broadcast; AVX2: 6 × 2 ymm = 12 of 16). One generic
+//! body, three instantiations.
+//!
+//! The driver ([`super::simd`]) keeps the A panel in L1 and streams B panels from L2, so the
+//! kernel prefetches B [`PREFETCH`] rows ahead; measured on this 2-core AVX-512 machine with
+//! B streamed from L2, the prefetch lifts one core from ~150 to ~168 GFLOP/s (peak 202), and
+//! 14 × 32 beats 12 × 32 by 3–8% (fewer broadcasts per FMA).
 
 use crate::simd::{Lanes, Portable8};
 
+/// How many rows of the B panel ahead the kernel prefetches (16 rows = 2 KiB at NR = 32).
+const PREFETCH: usize = 16;
+
+/// Where a tile goes and what happens to it on the way.
+pub(crate) struct TileOut {
+    /// Top-left element of the tile in C.
+    pub c: *mut f32,
+    /// Row stride of C.
+    pub ldc: usize,
+    /// Rows and columns of the tile actually inside C (≤ MR, ≤ NR).
+    pub rows: usize,
+    pub cols: usize,
+    /// Add the sums to C (later k-slices) instead of overwriting it (C is never read then).
+    pub accumulate: bool,
+    /// `cols` biases for the tile's columns, added after the sum; null for none.
+    pub bias: *const f32,
+    /// Apply max(x, 0) last.
+    pub relu: bool,
+}
+
 /// Signature shared by every micro-kernel.
 ///
-/// Writes the `rows × cols` top-left part of the tile at `c` (row stride `ldc`): overwrites when
-/// `accumulate` is false (C is never read then), adds to C otherwise.
-pub(crate) type MicroKernel = unsafe fn(
-    kc: usize,
-    a: *const f32,
-    b: *const f32,
-    c: *mut f32,
-    ldc: usize,
-    accumulate: bool,
-    rows: usize,
-    cols: usize,
-);
+/// # Safety
+/// `a` holds kc·MR floats and `b` kc·NR floats (reads up to [`PREFETCH`] rows past `b`'s end
+/// are prefetches only); `out` describes a writable tile of C and, when not null, `cols`
+/// readable biases.
+pub(crate) type MicroKernel = unsafe fn(kc: usize, a: *const f32, b: *const f32, out: &TileOut);
 
 /// The largest MR·NR of any kernel (scratch for partial tiles).
-const MAX_TILE: usize = 12 * 32;
+const MAX_TILE: usize = 14 * 32;
 
 /// # Safety
-/// `a` holds kc·MR floats, `b` kc·NV·W floats; `c` is writable for `rows` rows of `cols`
-/// floats at stride `ldc`; `rows ≤ MR`, `cols ≤ NV·W`; `L`'s instructions are enabled.
+/// As [`MicroKernel`]; `rows ≤ MR`, `cols ≤ NV·W`; `L`'s instructions are enabled.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)] // the micro-kernel ABI: panels, tile, and its extent
 unsafe fn body<L: Lanes, const MR: usize, const NV: usize>(
     kc: usize,
     a: *const f32,
     b: *const f32,
-    c: *mut f32,
-    ldc: usize,
-    accumulate: bool,
-    rows: usize,
-    cols: usize,
+    out: &TileOut,
 ) {
     let nr = NV * L::W;
-    // SAFETY (whole body): every pointer offset stays inside the extents promised above.
+    // SAFETY (whole body): every pointer offset stays inside the extents promised above;
+    // prefetches never fault.
     unsafe {
         let mut acc = [[L::zero(); NV]; MR];
         for p in 0..kc {
+            prefetch(b.wrapping_add((p + PREFETCH) * nr), nr);
             let mut bv = [L::zero(); NV];
             for (v, slot) in bv.iter_mut().enumerate() {
                 *slot = L::load(b.add(p * nr + v * L::W));
@@ -63,11 +80,24 @@ unsafe fn body<L: Lanes, const MR: usize, const NV: usize>(
                 }
             }
         }
+        let TileOut { c, ldc, rows, cols, accumulate, bias, relu } = *out;
         if rows == MR && cols == nr {
+            let mut bias_v = [L::zero(); NV];
+            if !bias.is_null() {
+                for (v, slot) in bias_v.iter_mut().enumerate() {
+                    *slot = L::load(bias.add(v * L::W));
+                }
+            }
             for (r, row) in acc.iter().enumerate() {
                 for (v, x) in row.iter().enumerate() {
                     let dst = c.add(r * ldc + v * L::W);
-                    let x = if accumulate { L::add(*x, L::load(dst)) } else { *x };
+                    let mut x = if accumulate { L::add(*x, L::load(dst)) } else { *x };
+                    if !bias.is_null() {
+                        x = L::add(x, bias_v[v]);
+                    }
+                    if relu {
+                        x = L::max(x, L::zero());
+                    }
                     L::store(dst, x);
                 }
             }
@@ -81,62 +111,53 @@ unsafe fn body<L: Lanes, const MR: usize, const NV: usize>(
             for r in 0..rows {
                 for j in 0..cols {
                     let dst = c.add(r * ldc + j);
-                    let x = tmp[r * nr + j];
-                    *dst = if accumulate { *dst + x } else { x };
+                    let mut x = tmp[r * nr + j];
+                    if accumulate {
+                        x += *dst;
+                    }
+                    if !bias.is_null() {
+                        x += *bias.add(j);
+                    }
+                    *dst = if relu { x.max(0.0) } else { x };
                 }
             }
         }
     }
 }
 
+/// Ask for the `nr` floats at `p` (one B row) in L1; a no-op off x86-64.
+#[inline(always)]
+fn prefetch(p: *const f32, nr: usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        for line in (0..nr).step_by(16) {
+            // SAFETY: prefetch is SSE (baseline x86-64) and never faults, whatever the address.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(line) as *const i8) };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (p, nr);
+}
+
 /// Portable 4 × 8 tile.
-#[allow(clippy::too_many_arguments)] // see `MicroKernel`
-pub(crate) unsafe fn portable(
-    kc: usize,
-    a: *const f32,
-    b: *const f32,
-    c: *mut f32,
-    ldc: usize,
-    accumulate: bool,
-    rows: usize,
-    cols: usize,
-) {
+pub(crate) unsafe fn portable(kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
     // SAFETY: plain Rust lanes; extents as promised by the caller.
-    unsafe { body::<Portable8, 4, 1>(kc, a, b, c, ldc, accumulate, rows, cols) }
+    unsafe { body::<Portable8, 4, 1>(kc, a, b, out) }
 }
 
 /// AVX2 + FMA 6 × 16 tile.
-#[allow(clippy::too_many_arguments)] // see `MicroKernel`
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-pub(crate) unsafe fn avx2(
-    kc: usize,
-    a: *const f32,
-    b: *const f32,
-    c: *mut f32,
-    ldc: usize,
-    accumulate: bool,
-    rows: usize,
-    cols: usize,
-) {
+pub(crate) unsafe fn avx2(kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
     // SAFETY: AVX2 and FMA are enabled on this function (the dispatcher checked the CPU).
-    unsafe { body::<crate::simd::x86::Avx2, 6, 2>(kc, a, b, c, ldc, accumulate, rows, cols) }
+    unsafe { body::<crate::simd::x86::Avx2, 6, 2>(kc, a, b, out) }
 }
 
-/// AVX-512F 12 × 32 tile.
-#[allow(clippy::too_many_arguments)] // see `MicroKernel`
+/// AVX-512F 14 × 32 tile.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-pub(crate) unsafe fn avx512(
-    kc: usize,
-    a: *const f32,
-    b: *const f32,
-    c: *mut f32,
-    ldc: usize,
-    accumulate: bool,
-    rows: usize,
-    cols: usize,
-) {
+pub(crate) unsafe fn avx512(kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
     // SAFETY: AVX-512F is enabled on this function (the dispatcher checked the CPU).
-    unsafe { body::<crate::simd::x86::Avx512, 12, 2>(kc, a, b, c, ldc, accumulate, rows, cols) }
+    unsafe { body::<crate::simd::x86::Avx512, 14, 2>(kc, a, b, out) }
 }

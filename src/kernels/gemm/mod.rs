@@ -19,7 +19,8 @@
 //! Functionality", ACM TOMS 41(3), 2015, doi:10.1145/2764454; the micro-kernel style follows
 //! bluss/matrixmultiply. Deviation from BLAS: C is overwritten (β = 0) and α = 1.
 //!
-//! Cost: 2·m·n·k flops; extra memory (m + n)·KC floats for the packed panels.
+//! Cost: 2·m·n·k flops; extra memory KC·min(n, NC) floats for a packed k-slice of B (kept per
+//! thread between calls) and MR·KC per task for its A panel.
 //!
 //! ```
 //! use cinegenre::backend::Backend;
@@ -34,6 +35,7 @@ pub mod dot_bf16;
 pub mod gpu;
 pub mod half;
 mod micro;
+mod pack;
 pub mod scalar;
 pub mod simd;
 

@@ -2,33 +2,57 @@
 //! spread over rayon's pool.
 //!
 //! ```text
-//! for pc in 0..k step KC:                         k-slice of depth kc
-//!     pack op(A)[:, pc..pc+kc] → MR-row panels    (layout per panel: [p][r])
-//!     pack op(B)[pc..pc+kc, :] → NR-col panels    (layout per panel: [p][c])
-//!     for each task = (MC rows × NCB cols) of C, in parallel:
-//!         for each NR panel jp:  (B panel stays in L1)
-//!             for each MR panel ip:  (A block stays in L2)
-//!                 micro-kernel: C tile (+)= A panel · B panel
-//!                 on the last slice: C tile = act(C tile + bias)
+//! for jc in 0..n step NC:                          a block of ≤ NC columns of C
+//!     for pc in 0..k step KC:                      a k-slice of depth kc
+//!         pack op(B)[pc..pc+kc, jc..jc+nc] → NR-column panels   (kc·nc ≤ 2 MiB)
+//!         for each task = (row panels × column panels) of the block, in parallel:
+//!             for each MR-row panel ip:
+//!                 pack op(A)[ip rows, pc..pc+kc] → one MR-row panel   (≤ 28 KiB: L1)
+//!                 for each NR panel jp:  micro-kernel: C tile (+)= A panel · B panel
+//!                                        (last slice: + bias, activation, in registers)
 //! ```
 //!
-//! Packing absorbs the transposes: the micro-kernel only ever sees contiguous panels, so
-//! `nn`, `nt` and `tn` run the same code. Padding rows/columns of the panels are zeros.
+//! Packing absorbs the transposes: the micro-kernel only ever sees contiguous panels, so `nn`,
+//! `nt` and `tn` run the same code — and A need not be a stored matrix at all: any
+//! [`PanelSource`] can fill its panels, which is how the convolution feeds im2col rows to the
+//! GEMM without writing the im2col matrix ([`crate::kernels::conv::simd`]). Padding rows and
+//! columns of the panels are zeros.
+//!
+//! Why this loop order: the A panel, broadcast one element at a time, stays in L1 while the
+//! B panels stream from L2 with a software prefetch; on this 2-core AVX-512 machine that runs
+//! a core at ~168 GFLOP/s against ~150 for the other order (B panel in L1, A streamed), of a
+//! 202 GFLOP/s FMA peak. Tasks are sized so each thread gets about four, and split the columns
+//! too when there are few rows (a batch of 64 is five panels), so two cores stay busy.
+//!
+//! KC, NC and the task height were chosen by timing `cinegenre bench gemm` on this machine
+//! (2 threads, interleaved runs, best of 9): KC = 512, NC = 1024, 4 panels per task gave
+//! 256 / 259 / 264 GFLOP/s at n = 512 / 1024 / 2048, against 215 / 235 / 259 for KC = 256 with
+//! 8 panels and 247 / 253 / 255 for NC = 512. One k-slice at n = 512 saves a pass over C.
+
+use std::cell::Cell;
+use std::ops::Range;
 
 use rayon::prelude::*;
 
 use super::half::Weight;
-use super::micro::{self, MicroKernel};
+use super::micro::{self, MicroKernel, TileOut};
+use super::pack;
+pub(crate) use super::pack::{WIDTH as PACK_WIDTH, pack_rows};
 use super::{Epilogue, Gemm};
 use crate::backend::Par;
+use crate::kernels::Activation;
 use crate::simd::SimdLevel;
 
-/// Depth of one k-slice: an A panel (MR·KC) and a B panel (KC·NR) fit in L1 together.
-const KC: usize = 256;
-/// Target rows per task (rounded to MR): the A block MC·KC stays in L2.
-const MC: usize = 96;
-/// Column panels per task.
-const PANELS_PER_TASK: usize = 4;
+/// Depth of one k-slice: the A panel (MR·KC floats, 28 KiB) stays in L1 (48 KiB here).
+const KC: usize = 512;
+/// Columns per block: a packed k-slice of B (KC·NC floats, 2 MiB) streams from L2 and L3.
+const NC: usize = 1024;
+/// Most MR-row panels per task (its C block stays in L2 across k-slices).
+const MAX_PANELS_PER_TASK: usize = 4;
+/// Tasks per thread aimed for, so uneven tasks still balance.
+const TASKS_PER_THREAD: usize = 4;
+/// The largest MR·KC of any kernel: the A panel buffer.
+const MAX_A_PANEL: usize = 14 * KC;
 
 struct Tile {
     mr: usize,
@@ -40,7 +64,7 @@ fn tile(level: SimdLevel) -> Tile {
     #[cfg(target_arch = "x86_64")]
     {
         match level {
-            SimdLevel::Avx512 => return Tile { mr: 12, nr: 32, kernel: micro::avx512 },
+            SimdLevel::Avx512 => return Tile { mr: 14, nr: 32, kernel: micro::avx512 },
             SimdLevel::Avx2 => return Tile { mr: 6, nr: 16, kernel: micro::avx2 },
             SimdLevel::Portable => {}
         }
@@ -66,6 +90,53 @@ impl SharedC {
     }
 }
 
+/// Where the GEMM's left operand op(A) (m × k) comes from: it is only ever read one MR-row
+/// panel of one k-slice at a time, so it may be computed rather than stored.
+pub trait PanelSource: Sync {
+    /// Write op(A)[i0..i0+rows, pc..pc+kc] into `dst` (kc·mr floats) as `dst[p·mr + r]`, with
+    /// zeros in the rows `rows..mr`.
+    fn pack(&self, i0: usize, rows: usize, pc: usize, kc: usize, mr: usize, dst: &mut [f32]);
+}
+
+/// op(A) stored with element (i, p) at `a[i·rs + p·cs]`.
+pub struct Strided<'a> {
+    a: &'a [f32],
+    rs: usize,
+    cs: usize,
+    level: SimdLevel,
+}
+
+impl<'a> Strided<'a> {
+    /// A row-major (m, k) matrix, packed with `level`'s transpose.
+    pub fn row_major(a: &'a [f32], k: usize, level: SimdLevel) -> Strided<'a> {
+        Strided { a, rs: k, cs: 1, level }
+    }
+}
+
+impl PanelSource for Strided<'_> {
+    fn pack(&self, i0: usize, rows: usize, pc: usize, kc: usize, mr: usize, dst: &mut [f32]) {
+        let Strided { a, rs, cs, level } = *self;
+        if cs == 1 {
+            // Rows of A are contiguous: transpose 16-column blocks of the panel's rows.
+            for p0 in (0..kc).step_by(pack::WIDTH) {
+                let width = pack::WIDTH.min(kc - p0);
+                let mut src: [Option<&[f32]>; pack::WIDTH] = [None; pack::WIDTH];
+                for (r, slot) in src.iter_mut().enumerate().take(rows) {
+                    *slot = Some(&a[(i0 + r) * rs + pc + p0..][..width]);
+                }
+                pack::pack_rows(level, &src[..rows], width, mr, &mut dst[p0 * mr..(p0 + width) * mr]);
+            }
+        } else {
+            // Columns of A are contiguous (rs = 1): each panel column is a copy.
+            for (p, column) in dst.chunks_mut(mr).take(kc).enumerate() {
+                for (r, x) in column.iter_mut().enumerate() {
+                    *x = if r < rows { a[(i0 + r) * rs + (pc + p) * cs] } else { 0.0 };
+                }
+            }
+        }
+    }
+}
+
 /// C = act(op(A)·op(B) + bias) at SIMD `level`, sequential or parallel. Shapes were checked by
 /// the caller; `level` must be supported by this CPU (guaranteed by [`SimdLevel`]). B may be
 /// stored as f16 or bf16 ([`Weight`]): its elements are widened to f32 while packing, once per
@@ -79,6 +150,109 @@ pub fn gemm<W: Weight>(
     epilogue: Epilogue<'_>,
     c: &mut [f32],
 ) {
+    let (rs, cs) = g.a_strides();
+    gemm_from(level, par, g, &Strided { a, rs, cs, level }, b, epilogue, c);
+}
+
+thread_local! {
+    /// The packed k-slice of B, kept between calls so each GEMM does not fault in fresh pages.
+    /// Taken out while in use: a nested call on the same thread (rayon work stealing) finds it
+    /// empty and allocates its own.
+    static B_SCRATCH: Cell<Vec<f32>> = const { Cell::new(Vec::new()) };
+}
+
+/// [`gemm`] with op(A) given by a [`PanelSource`]; `g.trans_a` is ignored (the source decides
+/// the layout), `g.m` and `g.k` give op(A)'s shape.
+pub fn gemm_from<A: PanelSource, W: Weight>(
+    level: SimdLevel,
+    par: Par,
+    g: Gemm,
+    a: &A,
+    b: &[W],
+    epilogue: Epilogue<'_>,
+    c: &mut [f32],
+) {
+    blocked(level, par, g, a, Right::Stored(b), epilogue, c);
+}
+
+/// [`gemm_from`] with B packed beforehand ([`PackedB`]): for weights used many times, such as
+/// a convolution's kernel, whose packing would otherwise be redone by every call. `g.n`, `g.k`
+/// must be the packed matrix's and `level` its level (checked by the caller).
+pub fn gemm_packed<A: PanelSource>(
+    level: SimdLevel,
+    par: Par,
+    g: Gemm,
+    a: &A,
+    b: &PackedB,
+    epilogue: Epilogue<'_>,
+    c: &mut [f32],
+) {
+    debug_assert!(b.level == level && b.k == g.k && b.n == g.n);
+    blocked(level, par, g, a, Right::<f32>::Packed(b), epilogue, c);
+}
+
+/// op(B) (k × n) cut into the panels [`gemm_packed`] reads: for each block of NC columns, for
+/// each k-slice, NR-column panels of kc rows (zero-padded on the right).
+#[derive(Debug, Clone)]
+pub struct PackedB {
+    level: SimdLevel,
+    k: usize,
+    n: usize,
+    panels: Vec<f32>,
+}
+
+impl PackedB {
+    /// Pack op(B) — shape (`g.k`, `g.n`), transposed if `g.trans_b` — for `level`'s kernel.
+    pub fn new<W: Weight>(level: SimdLevel, g: Gemm, b: &[W]) -> PackedB {
+        let nr = tile(level).nr;
+        let (k, n) = (g.k, g.n);
+        let mut panels = vec![0.0f32; k * n.div_ceil(nr) * nr];
+        for jc in (0..n).step_by(NC) {
+            let nc = NC.min(n - jc);
+            for pc in (0..k).step_by(KC) {
+                let kc = KC.min(k - pc);
+                let at = jc * k + pc * nc.div_ceil(nr) * nr;
+                let len = nc.div_ceil(nr) * nr * kc;
+                pack_b(Par::Rayon, g, b, (pc, kc), (jc, nc), nr, &mut panels[at..at + len]);
+            }
+        }
+        PackedB { level, k, n, panels }
+    }
+
+    /// The level whose kernel this packing is for.
+    pub fn level(&self) -> SimdLevel {
+        self.level
+    }
+
+    /// (k, n) of op(B).
+    pub fn shape(&self) -> (usize, usize) {
+        (self.k, self.n)
+    }
+
+    /// The panels of block `jc` (width `nc`), k-slice `pc` (depth `kc`).
+    fn slice(&self, (jc, nc): (usize, usize), (pc, kc): (usize, usize), nr: usize) -> &[f32] {
+        let at = jc * self.k + pc * nc.div_ceil(nr) * nr;
+        &self.panels[at..at + nc.div_ceil(nr) * nr * kc]
+    }
+}
+
+/// Where [`blocked`] gets B's panels.
+enum Right<'a, W> {
+    /// Packed per k-slice into a scratch buffer.
+    Stored(&'a [W]),
+    Packed(&'a PackedB),
+}
+
+/// The blocked algorithm of the module doc.
+fn blocked<A: PanelSource, W: Weight>(
+    level: SimdLevel,
+    par: Par,
+    g: Gemm,
+    a: &A,
+    b: Right<'_, W>,
+    epilogue: Epilogue<'_>,
+    c: &mut [f32],
+) {
     let Tile { mr, nr, kernel } = tile(level);
     let (m, n, k) = (g.m, g.n, g.k);
     if m == 0 || n == 0 {
@@ -88,46 +262,97 @@ pub fn gemm<W: Weight>(
         sums_of_nothing(n, &epilogue, c);
         return;
     }
-    let (m_panels, n_panels) = (m.div_ceil(mr), n.div_ceil(nr));
-    let mut apack = vec![0.0f32; m_panels * mr * KC.min(k)];
-    let mut bpack = vec![0.0f32; n_panels * nr * KC.min(k)];
-    let rows_per_task = MC.div_ceil(mr);
-    let tasks: Vec<(usize, usize)> = (0..m_panels)
-        .step_by(rows_per_task)
-        .flat_map(|ip| (0..n_panels).step_by(PANELS_PER_TASK).map(move |jp| (ip, jp)))
-        .collect();
+    let threads = match par {
+        Par::Seq => 1,
+        Par::Rayon => rayon::current_num_threads(),
+    };
+    let m_panels = m.div_ceil(mr);
+    let mut bpack = B_SCRATCH.take();
     let cptr = SharedC(c.as_mut_ptr());
-    for pc in (0..k).step_by(KC) {
-        let kc = KC.min(k - pc);
-        let (last, accumulate) = (pc + kc == k, pc > 0);
-        pack_a(par, g, a, pc, kc, mr, &mut apack[..m_panels * mr * kc]);
-        pack_b(par, g, b, pc, kc, nr, &mut bpack[..n_panels * nr * kc]);
-        let (apack, bpack) = (&apack, &bpack);
-        let run = |&(ip0, jp0): &(usize, usize)| {
-            for jp in jp0..n_panels.min(jp0 + PANELS_PER_TASK) {
-                let (j0, cols) = (jp * nr, nr.min(n - jp * nr));
-                let bp = &bpack[jp * nr * kc..(jp + 1) * nr * kc];
-                for ip in ip0..m_panels.min(ip0 + rows_per_task) {
+    for jc in (0..n).step_by(NC) {
+        let nc = NC.min(n - jc);
+        let n_panels = nc.div_ceil(nr);
+        let tasks = plan(m_panels, n_panels, threads);
+        for pc in (0..k).step_by(KC) {
+            let kc = KC.min(k - pc);
+            let last = pc + kc == k;
+            let bpack = match b {
+                Right::Stored(b) => {
+                    bpack.resize(bpack.len().max(n_panels * nr * kc), 0.0);
+                    pack_b(par, g, b, (pc, kc), (jc, nc), nr, &mut bpack[..n_panels * nr * kc]);
+                    &bpack[..n_panels * nr * kc]
+                }
+                Right::Packed(packed) => packed.slice((jc, nc), (pc, kc), nr),
+            };
+            let run = |task: &Task| {
+                let mut apanel = [0.0f32; MAX_A_PANEL];
+                let apanel = &mut apanel[..mr * kc];
+                for ip in task.row_panels.clone() {
                     let (i0, rows) = (ip * mr, mr.min(m - ip * mr));
-                    let ap = &apack[ip * mr * kc..(ip + 1) * mr * kc];
-                    // SAFETY: the panels hold kc·mr and kc·nr floats; the tile
-                    // [i0, i0+rows) × [j0, j0+cols) lies inside C (m × n, row stride n) and
-                    // belongs to this task alone; `kernel` matches `level`, which this CPU has.
-                    unsafe {
-                        let ct = cptr.get().add(i0 * n + j0);
-                        kernel(kc, ap.as_ptr(), bp.as_ptr(), ct, n, accumulate, rows, cols);
-                        if last {
-                            finish_tile(ct, n, (rows, cols), j0, &epilogue);
+                    a.pack(i0, rows, pc, kc, mr, apanel);
+                    for jp in task.col_panels.clone() {
+                        let (j0, cols) = (jc + jp * nr, nr.min(jc + nc - (jc + jp * nr)));
+                        let bp = &bpack[jp * nr * kc..(jp + 1) * nr * kc];
+                        let bias = match (last, epilogue.bias) {
+                            (true, Some(bias)) => bias[j0..j0 + cols].as_ptr(),
+                            _ => std::ptr::null(),
+                        };
+                        let out = TileOut {
+                            // SAFETY: i0 < m and j0 < n, so the offset is inside C.
+                            c: unsafe { cptr.get().add(i0 * n + j0) },
+                            ldc: n,
+                            rows,
+                            cols,
+                            accumulate: pc > 0,
+                            bias,
+                            relu: last && epilogue.activation == Activation::Relu,
+                        };
+                        // SAFETY: the panels hold kc·mr and kc·nr floats; the tile
+                        // [i0, i0+rows) × [j0, j0+cols) lies inside C (m × n, row stride n) and
+                        // belongs to this task alone; `bias` has `cols` entries; `kernel`
+                        // matches `level`, which this CPU has.
+                        unsafe { kernel(kc, apanel.as_ptr(), bp.as_ptr(), &out) };
+                        if last && epilogue.activation == Activation::Sigmoid {
+                            let sigmoid = Epilogue { bias: None, activation: Activation::Sigmoid };
+                            // SAFETY: as above; the tile is this task's.
+                            unsafe { finish_tile(out.c, n, (rows, cols), j0, &sigmoid) };
                         }
                     }
                 }
+            };
+            match par {
+                Par::Seq => tasks.iter().for_each(run),
+                Par::Rayon => tasks.par_iter().for_each(run),
             }
-        };
-        match par {
-            Par::Seq => tasks.iter().for_each(run),
-            Par::Rayon => tasks.par_iter().for_each(run),
         }
     }
+    B_SCRATCH.set(bpack);
+}
+
+/// A rectangle of tiles of C one thread computes.
+struct Task {
+    row_panels: Range<usize>,
+    col_panels: Range<usize>,
+}
+
+/// Cut `m_panels × n_panels` tiles into about [`TASKS_PER_THREAD`] tasks per thread: rows
+/// first (up to [`MAX_PANELS_PER_TASK`] panels each), then columns if rows alone are too few.
+fn plan(m_panels: usize, n_panels: usize, threads: usize) -> Vec<Task> {
+    let want = if threads == 1 { 1 } else { threads * TASKS_PER_THREAD };
+    let rows_per_task = m_panels.div_ceil(want).clamp(1, MAX_PANELS_PER_TASK);
+    let row_tasks = m_panels.div_ceil(rows_per_task);
+    let col_groups = want.div_ceil(row_tasks).clamp(1, n_panels);
+    let cols_per_task = n_panels.div_ceil(col_groups);
+    let mut tasks = Vec::with_capacity(row_tasks * col_groups);
+    for r0 in (0..m_panels).step_by(rows_per_task) {
+        for c0 in (0..n_panels).step_by(cols_per_task) {
+            tasks.push(Task {
+                row_panels: r0..m_panels.min(r0 + rows_per_task),
+                col_panels: c0..n_panels.min(c0 + cols_per_task),
+            });
+        }
+    }
+    tasks
 }
 
 /// C = act(0 + bias) row by row: the product when k = 0.
@@ -160,31 +385,21 @@ pub(super) unsafe fn finish_tile(
     }
 }
 
-/// Pack op(A)[:, pc..pc+kc] into MR-row panels, zero-padded below row m.
-fn pack_a(par: Par, g: Gemm, a: &[f32], pc: usize, kc: usize, mr: usize, dst: &mut [f32]) {
-    let (rs, cs) = g.a_strides();
-    let fill = |(ip, panel): (usize, &mut [f32])| {
-        let i0 = ip * mr;
-        let rows = mr.min(g.m - i0);
-        for p in 0..kc {
-            let out = &mut panel[p * mr..(p + 1) * mr];
-            for (r, x) in out.iter_mut().enumerate() {
-                *x = if r < rows { a[(i0 + r) * rs + (pc + p) * cs] } else { 0.0 };
-            }
-        }
-    };
-    match par {
-        Par::Seq => dst.chunks_mut(mr * kc).enumerate().for_each(fill),
-        Par::Rayon => dst.par_chunks_mut(mr * kc).enumerate().for_each(fill),
-    }
-}
-
-/// Pack op(B)[pc..pc+kc, :] into NR-column panels as f32, zero-padded right of column n.
-fn pack_b<W: Weight>(par: Par, g: Gemm, b: &[W], pc: usize, kc: usize, nr: usize, dst: &mut [f32]) {
+/// Pack op(B)[pc..pc+kc, jc..jc+nc] into NR-column panels as f32, zero-padded right of the
+/// block.
+fn pack_b<W: Weight>(
+    par: Par,
+    g: Gemm,
+    b: &[W],
+    (pc, kc): (usize, usize),
+    (jc, nc): (usize, usize),
+    nr: usize,
+    dst: &mut [f32],
+) {
     let (rs, cs) = g.b_strides();
     let fill = |(jp, panel): (usize, &mut [f32])| {
-        let j0 = jp * nr;
-        let cols = nr.min(g.n - j0);
+        let j0 = jc + jp * nr;
+        let cols = nr.min(jc + nc - j0);
         for p in 0..kc {
             let out = &mut panel[p * nr..(p + 1) * nr];
             let row = (pc + p) * rs;
