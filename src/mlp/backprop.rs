@@ -10,7 +10,7 @@ use crate::kernels::gemm::{Epilogue, Gemm, gemm};
 use crate::kernels::{elementwise, reduce};
 
 /// ∂loss/∂W and ∂loss/∂b of every layer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Gradients {
     pub layers: Vec<(Vec<f32>, Vec<f32>)>,
 }
@@ -30,6 +30,22 @@ pub fn gradients(
     t: &[f32],
     m: usize,
 ) -> Result<(BatchStats, Gradients)> {
+    let mut grads = Gradients::default();
+    let stats = gradients_into(model, backend, x, t, m, &mut grads)?;
+    Ok((stats, grads))
+}
+
+/// [`gradients`] into `grads`, reusing its buffers: the training loop keeps one set, since a
+/// fresh ∂W of the poster model's first layer is 100 MB of new pages at every batch (page
+/// faults and TLB shootdowns took most of an epoch's time on 2 cores).
+pub fn gradients_into(
+    model: &Mlp,
+    backend: &Backend,
+    x: &[f32],
+    t: &[f32],
+    m: usize,
+    grads: &mut Gradients,
+) -> Result<BatchStats> {
     let n_out = model.n_outputs();
     if t.len() != m * n_out {
         return Err(Error::Shape(format!("Y has {} values for {m} rows of {n_out} labels", t.len())));
@@ -52,23 +68,23 @@ pub fn gradients(
             BatchStats { loss: bce_clipped(&p, t), accuracy: binary_accuracy(&p, t) }
         }
     };
-    let mut grads = Vec::with_capacity(model.layers.len());
+    grads.layers.resize_with(model.layers.len(), Default::default);
     for (l, layer) in model.layers.iter().enumerate().rev() {
         let input = if l == 0 { x } else { &acts[l - 1] };
-        let mut dw = vec![0.0; layer.w.len()];
-        gemm(backend, Gemm::tn(layer.n_in, layer.n_out, m), input, &dz, Epilogue::default(), &mut dw)?;
-        let mut db = vec![0.0; layer.n_out];
-        reduce::column_sums(backend, m, layer.n_out, &dz, &mut db)?;
+        let (dw, db) = &mut grads.layers[l];
+        // Both are overwritten: the GEMM writes C with β = 0, the sums every column.
+        dw.resize(layer.w.len(), 0.0);
+        db.resize(layer.n_out, 0.0);
+        gemm(backend, Gemm::tn(layer.n_in, layer.n_out, m), input, &dz, Epilogue::default(), dw)?;
+        reduce::column_sums(backend, m, layer.n_out, &dz, db)?;
         if l > 0 {
             let mut da = vec![0.0; m * layer.n_in];
             gemm(backend, Gemm::nt(m, layer.n_in, layer.n_out), &dz, &layer.w, Epilogue::default(), &mut da)?;
             elementwise::relu_backward(backend, &acts[l - 1], &mut da)?;
             dz = da;
         }
-        grads.push((dw, db));
     }
-    grads.reverse();
-    Ok((stats, Gradients { layers: grads }))
+    Ok(stats)
 }
 
 /// ∂loss/∂z through a row softmax of clipped BCE: dp = (p − t)/(p(1 − p))·scale,
@@ -92,6 +108,7 @@ fn softmax_bce_grad(p: &[f32], t: &[f32], n: usize, scale: f32, dz: &mut [f32]) 
 }
 
 /// One optimizer step on a batch; returns the batch's loss and accuracy before the update.
+/// `grads` is scratch for the gradients, reused from step to step.
 pub fn step(
     model: &mut Mlp,
     optimizer: &mut Optimizer,
@@ -99,8 +116,9 @@ pub fn step(
     x: &[f32],
     t: &[f32],
     m: usize,
+    grads: &mut Gradients,
 ) -> Result<BatchStats> {
-    let (stats, grads) = gradients(model, backend, x, t, m)?;
+    let stats = gradients_into(model, backend, x, t, m, grads)?;
     let mut params: Vec<&mut [f32]> = Vec::new();
     for layer in &mut model.layers {
         params.push(&mut layer.w);

@@ -63,7 +63,8 @@ pub struct History {
 }
 
 enum Engine {
-    Host(Optimizer),
+    /// The optimizer's state and the gradient buffers, reused at every step.
+    Host(Optimizer, backprop::Gradients),
     Device(Box<GpuTrainer>),
 }
 
@@ -96,7 +97,7 @@ pub fn fit(
         Backend::Gpu(ctx) => {
             Engine::Device(Box::new(GpuTrainer::new(ctx.clone(), &model, params.optimizer, params.batch)?))
         }
-        _ => Engine::Host(Optimizer::new(params.optimizer, &model.param_lens())),
+        _ => Engine::Host(Optimizer::new(params.optimizer, &model.param_lens()), Default::default()),
     };
     let mut rng = Mt19937::new(params.seed);
     let mut order: Vec<usize> = (0..n_train).collect();
@@ -121,7 +122,9 @@ pub fn fit(
                 yb.extend_from_slice(&y[r * n_out..(r + 1) * n_out]);
             }
             let stats: BatchStats = match &mut engine {
-                Engine::Host(opt) => backprop::step(&mut model, opt, backend, &xb, &yb, rows.len())?,
+                Engine::Host(opt, grads) => {
+                    backprop::step(&mut model, opt, backend, &xb, &yb, rows.len(), grads)?
+                }
                 Engine::Device(trainer) => trainer.step(&xb, &yb, rows.len())?,
             };
             loss += stats.loss * rows.len() as f64;

@@ -3,7 +3,7 @@
 
 use cinegenre::backend::Backend;
 use cinegenre::kernels::Activation;
-use cinegenre::kernels::gemm::half::{Weight, gemm_half, to_weights};
+use cinegenre::kernels::gemm::half::{Weight, gemm_half, gemm_stored, to_weights};
 use cinegenre::kernels::gemm::{Epilogue, Gemm, gemm};
 use half::{bf16, f16};
 use proptest::prelude::*;
@@ -41,6 +41,58 @@ fn awkward_shapes_match_reference() {
             check::<bf16>(g, tb, &backends);
         }
     }
+}
+
+/// Half activations too: A stored as `A`, B as `B`, against the scalar reference on the widened A.
+fn check_stored<A: Weight, B: Weight>(g: Gemm, backends: &[Backend]) {
+    let a: Vec<A> = to_weights(&values(g.m * g.k, 31 + g.m as u64));
+    let b: Vec<B> = to_weights(&values(g.k * g.n, 32 + g.n as u64));
+    let bias_v = values(g.n, 33);
+    let epilogue = Epilogue { bias: Some(&bias_v[..]), activation: Activation::Identity };
+    let wide: Vec<f32> = a.iter().map(|x| x.to_f32()).collect();
+    let mut want = poisoned(g.m * g.n);
+    gemm_half(&Backend::Scalar, g, &wide, &b, epilogue, &mut want).unwrap();
+    for backend in backends {
+        let mut got = poisoned(g.m * g.n);
+        gemm_stored(backend, g, &a, &b, epilogue, &mut got).unwrap();
+        let what = format!("A {} B {} {} {g:?}", A::NAME, B::NAME, backend.name());
+        // Widening is exact: only the order of the f32 sums differs.
+        assert_rel_close(&what, &got, &want, F32_REL);
+    }
+}
+
+#[test]
+fn half_activations_match_reference() {
+    let backends = fast_backends();
+    for &(m, n, k) in &[(1, 1, 1), (29, 33, 530), (15, 70, 17)] {
+        for (ta, tb) in [(false, false), (false, true), (true, false)] {
+            let g = Gemm { m, n, k, trans_a: ta, trans_b: tb };
+            check_stored::<f16, f16>(g, &backends);
+            check_stored::<bf16, bf16>(g, &backends);
+            check_stored::<bf16, f32>(g, &backends);
+        }
+    }
+}
+
+#[test]
+fn half_activations_and_weights_storage_error() {
+    // Both operands rounded: errors add in quadrature, about √2 × the weight-only error.
+    let g = Gemm::nn(64, 256, 4096);
+    let (a, b) = (values(g.m * g.k, 21), values(g.k * g.n, 22));
+    let mut exact = vec![0.0; g.m * g.n];
+    gemm(&Backend::Scalar, g, &a, &b, Epilogue::default(), &mut exact).unwrap();
+    let mut got = poisoned(g.m * g.n);
+    let (ah, bh): (Vec<bf16>, Vec<bf16>) = (to_weights(&a), to_weights(&b));
+    gemm_stored(&Backend::cpu().unwrap(), g, &ah, &bh, Epilogue::default(), &mut got).unwrap();
+    let (mut d2, mut r2) = (0.0f64, 0.0f64);
+    for (&x, &y) in got.iter().zip(&exact) {
+        d2 += (f64::from(x) - f64::from(y)).powi(2);
+        r2 += f64::from(y).powi(2);
+    }
+    let both = (d2 / r2).sqrt();
+    let weights_only = storage_error::<bf16>(g);
+    eprintln!("bf16 A and B: {both:.3e} (weights only {weights_only:.3e})");
+    assert!((1.2 * weights_only..=1.7 * weights_only).contains(&both), "{both:.3e} vs {weights_only:.3e}");
 }
 
 /// ‖C_half − C_f32‖/‖C_f32‖ for one shape, C_f32 from the f64-summing reference.

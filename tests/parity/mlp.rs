@@ -107,8 +107,10 @@ fn rmsprop_steps_cpu() {
         for backend in cpu_backends() {
             let mut mlp = model(&f);
             let mut opt = Optimizer::new(kind(&f, inside), &mlp.param_lens());
+            // One gradient scratch for every step, as the training loop keeps it.
+            let mut grads = Default::default();
             for (i, (x, t, m)) in batches(&f).iter().enumerate() {
-                let stats = step(&mut mlp, &mut opt, &backend, x, t, *m).unwrap();
+                let stats = step(&mut mlp, &mut opt, &backend, x, t, *m, &mut grads).unwrap();
                 assert!(
                     (stats.loss - losses[i]).abs() <= MLP_REL * losses[i],
                     "{key} step {i}: loss {} vs {}",

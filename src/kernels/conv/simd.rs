@@ -6,10 +6,10 @@
 //! ```
 //!
 //! A is never written out. The packed GEMM ([`gemm::simd::gemm_from`]) asks for one MR-row
-//! panel of one k-slice at a time, and [`Im2col`] fills it straight from x: each 16-wide run
-//! of a pixel's 9c row lies inside one tap, i.e. one contiguous run of channels of one input
-//! pixel (or padding), so a panel is MR such runs transposed — the same register transpose
-//! that packs a stored A. The GEMM's epilogue adds the bias and applies the ReLU in registers.
+//! panel of one k-slice at a time, and [`Im2col`] fills it straight from x: a pixel's 9c row
+//! is 9 runs of c contiguous channels, one per tap, each an input pixel's channels or
+//! padding, so a panel row is 9 copies (the panel keeps A's rows as rows). The GEMM's
+//! epilogue adds the bias and applies the ReLU in registers.
 //!
 //! Measured on this 2-core AVX-512 machine (VGG16, 224², batch 1, `cinegenre bench vgg
 //! --layers`): materialising A band by band, as this module did before, cost 2–22% of each
@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use super::Shape;
 use crate::backend::Par;
 use crate::kernels::Activation;
-use crate::kernels::gemm::simd::{PackedB, PanelSource, Strided};
+use crate::kernels::gemm::simd::{A_STRIDE, PackedB, PanelSource, Strided, zero_rows};
 use crate::kernels::gemm::{self, Epilogue, Gemm};
 use crate::simd::SimdLevel;
 
@@ -45,7 +45,7 @@ pub fn conv3x3_relu(
         let a = im2col(par, s, x);
         gemm::simd::gemm_from(level, par, g, &Strided::row_major(&a, g.k, level), kernel, epilogue, y);
     } else {
-        gemm::simd::gemm_from(level, par, g, &Im2col { s, x, level }, kernel, epilogue, y);
+        gemm::simd::gemm_from(level, par, g, &Im2col { s, x }, kernel, epilogue, y);
     }
 }
 
@@ -99,7 +99,7 @@ pub fn conv3x3_relu_packed(
         let a = im2col(par, s, x);
         gemm::simd::gemm_packed(level, par, g, &Strided::row_major(&a, k, level), kernel, epilogue, y);
     } else {
-        gemm::simd::gemm_packed(level, par, g, &Im2col { s, x, level }, kernel, epilogue, y);
+        gemm::simd::gemm_packed(level, par, g, &Im2col { s, x }, kernel, epilogue, y);
     }
 }
 
@@ -112,37 +112,33 @@ pub fn pack_kernel(level: SimdLevel, kernel: &[f32], in_ch: usize, out_ch: usize
 struct Im2col<'a> {
     s: Shape,
     x: &'a [f32],
-    level: SimdLevel,
 }
 
 impl PanelSource for Im2col<'_> {
     fn pack(&self, i0: usize, rows: usize, pc: usize, kc: usize, mr: usize, dst: &mut [f32]) {
-        const WIDTH: usize = gemm::simd::PACK_WIDTH;
         let Shape { h, w, c, .. } = self.s;
-        // (image, row, column) of each output pixel of the panel.
-        let mut pixels = [(0usize, 0usize, 0usize); WIDTH];
-        for (r, pixel) in pixels.iter_mut().enumerate().take(rows) {
+        for r in 0..rows {
             let q = i0 + r;
-            *pixel = (q / (h * w), q % (h * w) / w, q % w);
-        }
-        let mut kk = pc;
-        while kk < pc + kc {
-            let (tap, channel) = (kk / c, kk % c);
-            let width = WIDTH.min(c - channel).min(pc + kc - kk);
-            let (dh, dw) = (tap / 3, tap % 3);
-            let mut src: [Option<&[f32]>; WIDTH] = [None; WIDTH];
-            for (slot, &(img, row, col)) in src.iter_mut().zip(&pixels).take(rows) {
+            let (img, row, col) = (q / (h * w), q % (h * w) / w, q % w);
+            let out = &mut dst[r * A_STRIDE..r * A_STRIDE + kc];
+            // Runs of one tap's channels: one input pixel's (or padding's) contiguous floats.
+            let mut kk = pc;
+            while kk < pc + kc {
+                let (tap, channel) = (kk / c, kk % c);
+                let len = (c - channel).min(pc + kc - kk);
+                let run = &mut out[kk - pc..kk - pc + len];
                 // Input pixel (row + dh − 1, col + dw − 1), shifted by one to stay unsigned.
-                let (r, q) = (row + dh, col + dw);
+                let (r, q) = (row + tap / 3, col + tap % 3);
                 if r >= 1 && q >= 1 && r <= h && q <= w {
                     let at = ((img * h + r - 1) * w + q - 1) * c + channel;
-                    *slot = Some(&self.x[at..at + width]);
+                    run.copy_from_slice(&self.x[at..at + len]);
+                } else {
+                    run.fill(0.0);
                 }
+                kk += len;
             }
-            let out = &mut dst[(kk - pc) * mr..(kk - pc + width) * mr];
-            gemm::simd::pack_rows(self.level, &src[..rows], width, mr, out);
-            kk += width;
         }
+        zero_rows(rows..mr, kc, dst);
     }
 }
 

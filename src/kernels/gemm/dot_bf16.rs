@@ -103,7 +103,7 @@ pub fn gemm_dot_bf16(
     epilogue: Epilogue<'_>,
     c: &mut [f32],
 ) -> Result<()> {
-    g.check(a, b.len(), &epilogue, c)?;
+    g.check(a.len(), b.len(), &epilogue, c)?;
     match backend {
         Backend::Scalar => reference(g, a, b, epilogue, c),
         #[cfg(target_arch = "x86_64")]

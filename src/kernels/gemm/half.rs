@@ -30,9 +30,12 @@
 //! every adapter, `shader-f16` or not. f16 *arithmetic* is not used: the f32 sums are the
 //! accuracy contract of this module.
 //!
-//! Deviation: no AVX512-BF16 `vdpbf16ps` path. That instruction multiplies bf16 *pairs*, so it
-//! would also round A to bf16, doubling the error above (and rounding activations, not just
-//! stored weights); the widening path keeps A exact.
+//! Activations may be stored in half precision too ([`gemm_stored`]): the SIMD path widens
+//! A's panels while packing them, so the micro-kernel is again the f32 one; with bf16 A and B
+//! the error is 2.1e-3 on the first shape above (√2 × the weight-only error, as the two
+//! roundings add in quadrature). Multiplying bf16 *pairs* with AVX512-BF16 `vdpbf16ps` is
+//! [`super::dot_bf16`]: the same error, but it runs slower than the f32 kernel on the CPUs
+//! measured, so nothing uses it by default.
 //!
 //! Cost: 2·m·n·k flops as the f32 GEMM; B's memory k·n·2 bytes instead of k·n·4; conversion
 //! adds k·n widenings per row block of A (m / MC times — none of it in the inner loop).
@@ -66,6 +69,11 @@ pub trait Weight: Copy + Send + Sync + 'static {
     fn to_f32(self) -> f32;
     /// `dst[i] = src[i].to_f32()` (vectorised where the type allows); equal lengths.
     fn widen(src: &[Self], dst: &mut [f32]);
+    /// The slice itself when the type is f32 (kernels that only handle f32 use it as is).
+    fn as_f32(src: &[Self]) -> Option<&[f32]> {
+        let _ = src;
+        None
+    }
     /// `b_format` of `shaders/gemm.wgsl`: 0 f32, 1 f16, 2 bf16.
     const GPU_FORMAT: u32;
     /// The raw bits of a 16-bit type (unused for f32).
@@ -91,6 +99,9 @@ impl Weight for f32 {
     #[inline(always)]
     fn widen(src: &[f32], dst: &mut [f32]) {
         dst.copy_from_slice(src);
+    }
+    fn as_f32(src: &[f32]) -> Option<&[f32]> {
+        Some(src)
     }
     const GPU_FORMAT: u32 = 0;
     fn bits16(self) -> u16 {
@@ -193,11 +204,53 @@ pub fn gemm_half<W: Weight>(
     epilogue: Epilogue<'_>,
     c: &mut [f32],
 ) -> Result<()> {
-    g.check(a, b.len(), &epilogue, c)?;
+    g.check(a.len(), b.len(), &epilogue, c)?;
     match backend {
         Backend::Scalar => super::scalar::gemm(g, a, b, epilogue, c),
         Backend::Cpu { simd, par } => super::simd::gemm(*simd, *par, g, a, b, epilogue, c),
         Backend::Gpu(ctx) => super::gpu::gemm(ctx, g, a, b, epilogue, c)?,
+    }
+    Ok(())
+}
+
+/// C = act(op(A)·op(B) + bias) with A stored as `A` and B as `B` (each f32, f16 or bf16) on
+/// `backend`: half-precision activations as well as weights, f32 sums.
+///
+/// Widening is exact, so the result is the f32 GEMM of the widened operands; the only error
+/// against f32 storage is the rounding of each operand when it was stored (for bf16 A and B
+/// about √2 × the weight-only error in the module doc's table). On the SIMD CPU path A's
+/// panels are widened while they are packed, so a half A is read at half the bandwidth; the
+/// scalar reference and the GPU widen A on the host first (the GPU keeps reading B as stored).
+///
+/// # Errors
+/// As [`gemm_half`].
+pub fn gemm_stored<A: Weight, B: Weight>(
+    backend: &Backend,
+    g: Gemm,
+    a: &[A],
+    b: &[B],
+    epilogue: Epilogue<'_>,
+    c: &mut [f32],
+) -> Result<()> {
+    g.check(a.len(), b.len(), &epilogue, c)?;
+    match backend {
+        Backend::Cpu { simd, par } => {
+            let (rs, cs) = g.a_strides();
+            super::simd::gemm_from(
+                *simd,
+                *par,
+                g,
+                &super::simd::Strided::new(a, rs, cs, *simd),
+                b,
+                epilogue,
+                c,
+            );
+        }
+        _ => {
+            let mut wide = vec![0.0f32; a.len()];
+            A::widen(a, &mut wide);
+            gemm_half(backend, g, &wide, b, epilogue, c)?;
+        }
     }
     Ok(())
 }

@@ -4,9 +4,9 @@
 //!             B panel: kc rows × NR (= NV vectors of W lanes), row p at b + p·NR
 //!           ┌───────────────┐
 //! A panel   │ b[p][0..NR]   │      for p in 0..kc:
-//! kc × MR,  └───────────────┘        load the NV vectors of B row p (prefetch row p + PREFETCH)
-//! column p  a[p][r] ──► acc[r][v] += splat(a[p][r]) · b[p][v]   (MR·NV FMAs)
-//! at a+p·MR
+//! MR rows   └───────────────┘        load the NV vectors of B row p (prefetch row p + PREFETCH)
+//! of kc,    a[r][p] ──► acc[r][v] += splat(a[r][p]) · b[p][v]   (MR·NV FMAs)
+//! row r at a + r·A_STRIDE
 //!
 //! then, once:  C tile = acc (+ C if accumulating) (+ bias) (ReLU)
 //! ```
@@ -14,6 +14,11 @@
 //! The MR·NV accumulators stay in registers for the whole k loop (AVX-512: 14 × 2 zmm = 28 of
 //! 32 registers, with 2 for B and 1 for the broadcast; AVX2: 6 × 2 ymm = 12 of 16). One generic
 //! body, three instantiations.
+//!
+//! The A panel keeps op(A)'s rows as rows, at a fixed stride [`A_STRIDE`]: the broadcast of
+//! a[r][p] is then one instruction addressing `a + 4p + 4r·A_STRIDE` (a constant displacement
+//! per row), and packing a row-major A or an im2col row is a plain copy, not a transpose. The
+//! stride is KC plus 16 floats so the 14 rows do not all fall in the same L1 sets.
 //!
 //! The driver ([`super::simd`]) keeps the A panel in L1 and streams B panels from L2, so the
 //! kernel prefetches B [`PREFETCH`] rows ahead; measured on this 2-core AVX-512 machine with
@@ -24,6 +29,9 @@ use crate::simd::{Lanes, Portable8};
 
 /// How many rows of the B panel ahead the kernel prefetches (16 rows = 2 KiB at NR = 32).
 const PREFETCH: usize = 16;
+
+/// Distance in floats between rows of an A panel: the deepest k-slice (512) plus 16.
+pub(crate) const A_STRIDE: usize = 528;
 
 /// Where a tile goes and what happens to it on the way.
 pub(crate) struct TileOut {
@@ -45,7 +53,7 @@ pub(crate) struct TileOut {
 /// Signature shared by every micro-kernel.
 ///
 /// # Safety
-/// `a` holds kc·MR floats and `b` kc·NR floats (reads up to [`PREFETCH`] rows past `b`'s end
+/// `a` holds MR rows of kc floats at stride [`A_STRIDE`] and `b` kc·NR floats (reads up to [`PREFETCH`] rows past `b`'s end
 /// are prefetches only); `out` describes a writable tile of C and, when not null, `cols`
 /// readable biases.
 pub(crate) type MicroKernel = unsafe fn(kc: usize, a: *const f32, b: *const f32, out: &TileOut);
@@ -74,7 +82,7 @@ unsafe fn body<L: Lanes, const MR: usize, const NV: usize>(
                 *slot = L::load(b.add(p * nr + v * L::W));
             }
             for (r, row) in acc.iter_mut().enumerate() {
-                let av = L::splat(*a.add(p * MR + r));
+                let av = L::splat(*a.add(r * A_STRIDE + p));
                 for v in 0..NV {
                     row[v] = L::fma(av, bv[v], row[v]);
                 }

@@ -84,7 +84,7 @@ impl Gemm {
         if self.trans_b { (1, self.k) } else { (self.n, 1) }
     }
 
-    fn check(&self, a: &[f32], b_len: usize, epilogue: &Epilogue<'_>, c: &[f32]) -> Result<()> {
+    fn check(&self, a_len: usize, b_len: usize, epilogue: &Epilogue<'_>, c: &[f32]) -> Result<()> {
         let want = |name: &str, got: usize, want: usize| {
             if got == want {
                 Ok(())
@@ -92,7 +92,7 @@ impl Gemm {
                 Err(Error::Shape(format!("gemm {self:?}: `{name}` has {got} elements, expected {want}")))
             }
         };
-        want("a", a.len(), self.m * self.k)?;
+        want("a", a_len, self.m * self.k)?;
         want("b", b_len, self.k * self.n)?;
         want("c", c.len(), self.m * self.n)?;
         if let Some(bias) = epilogue.bias {
@@ -136,7 +136,7 @@ pub fn gemm(
     epilogue: Epilogue<'_>,
     c: &mut [f32],
 ) -> Result<()> {
-    g.check(a, b.len(), &epilogue, c)?;
+    g.check(a.len(), b.len(), &epilogue, c)?;
     match backend {
         Backend::Scalar => scalar::gemm(g, a, b, epilogue, c),
         Backend::Cpu { simd, par } => simd::gemm(*simd, *par, g, a, b, epilogue, c),

@@ -1,16 +1,15 @@
-//! Packing rows of A into a micro-kernel panel: a small transpose.
+//! A small transpose for packing A panels from a column-major op(A) (the `tn` product).
 //!
 //! ```text
-//! rows[r][0..width]  (r < mr, each a slice of op(A) or of an im2col row; None = zeros)
+//! rows[i][0..width]   (i < lanes ≤ 16; None or missing = zeros)
 //!        │ transpose
 //!        ▼
-//! dst[p·mr + r] = rows[r][p]          p < width ≤ 16
+//! dst[j·stride + i] = rows[i][j]          j < width ≤ 16
 //! ```
 //!
-//! Every A element passes through here once per column block of C, so on AVX-512 it is a
-//! register transpose of a 16 × 16 block (unpack pairs, then quads, then 128-bit lanes twice:
-//! 64 shuffles for 256 floats) with masked loads and stores for the ragged edges, instead of
-//! 256 scalar stores at stride mr. [`pack_rows_scalar`] is the reference the property tests
+//! On AVX-512 it is a register transpose of a 16 × 16 block (unpack pairs, then quads, then
+//! 128-bit lanes twice: 64 shuffles for 256 floats) with masked loads and stores for the
+//! ragged edges, instead of 256 scalar stores. [`transpose_scalar`] is the reference the tests
 //! compare it with.
 
 use crate::simd::SimdLevel;
@@ -18,27 +17,40 @@ use crate::simd::SimdLevel;
 /// Columns handled per call.
 pub(crate) const WIDTH: usize = 16;
 
-/// Transpose `width ≤ 16` columns of up to `mr ≤ 16` rows into `dst[p·mr + r]`; rows past
-/// `rows.len()` and `None` rows are zeros. Each row slice holds at least `width` floats.
-pub(crate) fn pack_rows(level: SimdLevel, rows: &[Option<&[f32]>], width: usize, mr: usize, dst: &mut [f32]) {
-    debug_assert!(width <= WIDTH && mr <= WIDTH && rows.len() <= mr && dst.len() >= width * mr);
-    debug_assert!(rows.iter().flatten().all(|row| row.len() >= width));
+/// Write `dst[j·stride + i] = rows[i][j]` for `j < width ≤ 16`, `i < lanes ≤ 16`; rows past
+/// `rows.len()` and `None` rows give zeros. Each row slice holds at least `width` floats;
+/// `dst` holds `(width − 1)·stride + lanes` floats.
+pub(crate) fn transpose(
+    level: SimdLevel,
+    rows: &[Option<&[f32]>],
+    width: usize,
+    (lanes, stride): (usize, usize),
+    dst: &mut [f32],
+) {
+    assert!(width <= WIDTH && lanes <= WIDTH && rows.len() <= lanes && lanes <= stride);
+    assert!(width == 0 || dst.len() >= (width - 1) * stride + lanes);
+    assert!(rows.iter().flatten().all(|row| row.len() >= width));
     #[cfg(target_arch = "x86_64")]
     if level == SimdLevel::Avx512 {
         // SAFETY: AVX-512F is available (the level says so); extents checked above.
-        unsafe { x86::pack_rows(rows, width, mr, dst) };
+        unsafe { x86::transpose(rows, width, (lanes, stride), dst) };
         return;
     }
     let _ = level;
-    pack_rows_scalar(rows, width, mr, dst);
+    transpose_scalar(rows, width, (lanes, stride), dst);
 }
 
 /// The reference: one element at a time.
-pub(crate) fn pack_rows_scalar(rows: &[Option<&[f32]>], width: usize, mr: usize, dst: &mut [f32]) {
-    for (p, column) in dst.chunks_mut(mr).take(width).enumerate() {
-        for (r, x) in column.iter_mut().enumerate() {
-            *x = match rows.get(r) {
-                Some(Some(row)) => row[p],
+pub(crate) fn transpose_scalar(
+    rows: &[Option<&[f32]>],
+    width: usize,
+    (lanes, stride): (usize, usize),
+    dst: &mut [f32],
+) {
+    for j in 0..width {
+        for (i, x) in dst[j * stride..j * stride + lanes].iter_mut().enumerate() {
+            *x = match rows.get(i) {
+                Some(Some(row)) => row[j],
                 _ => 0.0,
             };
         }
@@ -52,13 +64,18 @@ mod x86 {
     use super::WIDTH;
 
     /// # Safety
-    /// AVX-512F is available; as [`super::pack_rows`]'s debug assertions.
+    /// AVX-512F is available; as [`super::transpose`]'s assertions.
     #[target_feature(enable = "avx512f")]
-    pub(super) unsafe fn pack_rows(rows: &[Option<&[f32]>], width: usize, mr: usize, dst: &mut [f32]) {
+    pub(super) unsafe fn transpose(
+        rows: &[Option<&[f32]>],
+        width: usize,
+        (lanes, stride): (usize, usize),
+        dst: &mut [f32],
+    ) {
         let load_mask: __mmask16 = ((1u32 << width) - 1) as u16;
-        let store_mask: __mmask16 = ((1u32 << mr) - 1) as u16;
+        let store_mask: __mmask16 = ((1u32 << lanes) - 1) as u16;
         // SAFETY (whole body): masked loads read `width` floats of each row, masked stores
-        // write `mr` floats at p·mr for p < width; both within the slices' checked extents.
+        // write `lanes` floats at j·stride for j < width; both within the checked extents.
         unsafe {
             let mut v = [_mm512_setzero_ps(); WIDTH];
             for (slot, row) in v.iter_mut().zip(rows) {
@@ -67,8 +84,8 @@ mod x86 {
                 }
             }
             let v = transpose16(v);
-            for (p, column) in v.iter().enumerate().take(width) {
-                _mm512_mask_storeu_ps(dst.as_mut_ptr().add(p * mr), store_mask, *column);
+            for (j, column) in v.iter().enumerate().take(width) {
+                _mm512_mask_storeu_ps(dst.as_mut_ptr().add(j * stride), store_mask, *column);
             }
         }
     }
@@ -121,17 +138,19 @@ mod tests {
     fn every_width_and_height_matches_the_scalar_transpose() {
         let level = SimdLevel::detected();
         let data: Vec<Vec<f32>> = (0..16).map(|r| (0..16).map(|p| (r * 100 + p) as f32).collect()).collect();
-        for mr in [4, 6, 14, 16] {
-            for n_rows in 0..=mr {
+        for (lanes, stride) in [(4, 4), (6, 6), (14, 14), (16, 16), (14, 20), (3, 37)] {
+            for n_rows in 0..=lanes {
                 for width in 0..=WIDTH {
                     let rows: Vec<Option<&[f32]>> =
                         (0..n_rows).map(|r| if r == 3 { None } else { Some(&data[r][..]) }).collect();
-                    let (mut want, mut got) = (vec![f32::NAN; WIDTH * mr], vec![f32::NAN; WIDTH * mr]);
-                    pack_rows_scalar(&rows, width, mr, &mut want);
-                    pack_rows(level, &rows, width, mr, &mut got);
-                    let n = width * mr;
-                    assert_eq!(got[..n], want[..n], "mr {mr}, rows {n_rows}, width {width}");
-                    assert!(got[n..].iter().all(|x| x.is_nan()), "wrote past width {width}");
+                    let len = WIDTH * stride;
+                    let (mut want, mut got) = (vec![f32::NAN; len], vec![f32::NAN; len]);
+                    transpose_scalar(&rows, width, (lanes, stride), &mut want);
+                    transpose(level, &rows, width, (lanes, stride), &mut got);
+                    let same = want.iter().zip(&got).all(|(a, b)| a == b || (a.is_nan() && b.is_nan()));
+                    assert!(same, "lanes {lanes}, stride {stride}, rows {n_rows}, width {width}");
+                    let written = got.iter().filter(|x| !x.is_nan()).count();
+                    assert_eq!(written, width * lanes, "wrote outside the block");
                 }
             }
         }

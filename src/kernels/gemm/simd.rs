@@ -35,9 +35,9 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::half::Weight;
+pub(crate) use super::micro::A_STRIDE;
 use super::micro::{self, MicroKernel, TileOut};
 use super::pack;
-pub(crate) use super::pack::{WIDTH as PACK_WIDTH, pack_rows};
 use super::{Epilogue, Gemm};
 use crate::backend::Par;
 use crate::kernels::Activation;
@@ -51,8 +51,9 @@ const NC: usize = 1024;
 const MAX_PANELS_PER_TASK: usize = 4;
 /// Tasks per thread aimed for, so uneven tasks still balance.
 const TASKS_PER_THREAD: usize = 4;
-/// The largest MR·KC of any kernel: the A panel buffer.
-const MAX_A_PANEL: usize = 14 * KC;
+/// The A panel buffer: the largest MR's rows at [`A_STRIDE`].
+const MAX_A_PANEL: usize = 14 * A_STRIDE;
+const _: () = assert!(KC <= A_STRIDE);
 
 struct Tile {
     mr: usize,
@@ -93,47 +94,66 @@ impl SharedC {
 /// Where the GEMM's left operand op(A) (m × k) comes from: it is only ever read one MR-row
 /// panel of one k-slice at a time, so it may be computed rather than stored.
 pub trait PanelSource: Sync {
-    /// Write op(A)[i0..i0+rows, pc..pc+kc] into `dst` (kc·mr floats) as `dst[p·mr + r]`, with
-    /// zeros in the rows `rows..mr`.
+    /// Write op(A)[i0 + r, pc + p] into `dst[r·A_STRIDE + p]` for r < `rows`, p < `kc`, and
+    /// zeros into the first `kc` floats of the rows `rows..mr` ([`A_STRIDE`] = 528 ≥ kc).
     fn pack(&self, i0: usize, rows: usize, pc: usize, kc: usize, mr: usize, dst: &mut [f32]);
 }
 
-/// op(A) stored with element (i, p) at `a[i·rs + p·cs]`.
-pub struct Strided<'a> {
-    a: &'a [f32],
+/// op(A) stored with element (i, p) at `a[i·rs + p·cs]`, as f32 or widened from f16/bf16.
+pub struct Strided<'a, T: Weight = f32> {
+    a: &'a [T],
     rs: usize,
     cs: usize,
     level: SimdLevel,
 }
 
-impl<'a> Strided<'a> {
-    /// A row-major (m, k) matrix, packed with `level`'s transpose.
-    pub fn row_major(a: &'a [f32], k: usize, level: SimdLevel) -> Strided<'a> {
+impl<'a, T: Weight> Strided<'a, T> {
+    /// op(A) with element (i, p) at `a[i·rs + p·cs]` (see [`Gemm::a_strides`] for the usual two).
+    pub fn new(a: &'a [T], rs: usize, cs: usize, level: SimdLevel) -> Strided<'a, T> {
+        Strided { a, rs, cs, level }
+    }
+
+    /// A row-major (m, k) matrix.
+    pub fn row_major(a: &'a [T], k: usize, level: SimdLevel) -> Strided<'a, T> {
         Strided { a, rs: k, cs: 1, level }
     }
 }
 
-impl PanelSource for Strided<'_> {
+impl<T: Weight> PanelSource for Strided<'_, T> {
     fn pack(&self, i0: usize, rows: usize, pc: usize, kc: usize, mr: usize, dst: &mut [f32]) {
         let Strided { a, rs, cs, level } = *self;
         if cs == 1 {
-            // Rows of A are contiguous: transpose 16-column blocks of the panel's rows.
+            // Rows of op(A) are contiguous: copy (widen) them.
+            for r in 0..rows {
+                let at = (i0 + r) * rs + pc;
+                T::widen(&a[at..at + kc], &mut dst[r * A_STRIDE..r * A_STRIDE + kc]);
+            }
+        } else if let Some(a) = T::as_f32(a) {
+            // Columns of op(A) are contiguous (rs = 1, the `tn` product): transpose blocks of
+            // 16 k-columns, each a run of `rows` floats in A.
             for p0 in (0..kc).step_by(pack::WIDTH) {
                 let width = pack::WIDTH.min(kc - p0);
                 let mut src: [Option<&[f32]>; pack::WIDTH] = [None; pack::WIDTH];
-                for (r, slot) in src.iter_mut().enumerate().take(rows) {
-                    *slot = Some(&a[(i0 + r) * rs + pc + p0..][..width]);
+                for (p, slot) in src.iter_mut().enumerate().take(width) {
+                    *slot = Some(&a[(pc + p0 + p) * cs + i0 * rs..][..rows]);
                 }
-                pack::pack_rows(level, &src[..rows], width, mr, &mut dst[p0 * mr..(p0 + width) * mr]);
+                pack::transpose(level, &src[..width], rows, (width, A_STRIDE), &mut dst[p0..]);
             }
         } else {
-            // Columns of A are contiguous (rs = 1): each panel column is a copy.
-            for (p, column) in dst.chunks_mut(mr).take(kc).enumerate() {
-                for (r, x) in column.iter_mut().enumerate() {
-                    *x = if r < rows { a[(i0 + r) * rs + (pc + p) * cs] } else { 0.0 };
+            for r in 0..rows {
+                for (p, x) in dst[r * A_STRIDE..r * A_STRIDE + kc].iter_mut().enumerate() {
+                    *x = a[(i0 + r) * rs + (pc + p) * cs].to_f32();
                 }
             }
         }
+        zero_rows(rows..mr, kc, dst);
+    }
+}
+
+/// Zero the first `kc` floats of A-panel rows `rows` (the padding below op(A)'s last row).
+pub(crate) fn zero_rows(rows: Range<usize>, kc: usize, dst: &mut [f32]) {
+    for r in rows {
+        dst[r * A_STRIDE..r * A_STRIDE + kc].fill(0.0);
     }
 }
 
@@ -151,7 +171,7 @@ pub fn gemm<W: Weight>(
     c: &mut [f32],
 ) {
     let (rs, cs) = g.a_strides();
-    gemm_from(level, par, g, &Strided { a, rs, cs, level }, b, epilogue, c);
+    gemm_from(level, par, g, &Strided::new(a, rs, cs, level), b, epilogue, c);
 }
 
 thread_local! {
@@ -207,10 +227,11 @@ impl PackedB {
         let nr = tile(level).nr;
         let (k, n) = (g.k, g.n);
         let mut panels = vec![0.0f32; k * n.div_ceil(nr) * nr];
+        let depth = slice_depth(k);
         for jc in (0..n).step_by(NC) {
             let nc = NC.min(n - jc);
-            for pc in (0..k).step_by(KC) {
-                let kc = KC.min(k - pc);
+            for pc in (0..k).step_by(depth) {
+                let kc = depth.min(k - pc);
                 let at = jc * k + pc * nc.div_ceil(nr) * nr;
                 let len = nc.div_ceil(nr) * nr * kc;
                 pack_b(Par::Rayon, g, b, (pc, kc), (jc, nc), nr, &mut panels[at..at + len]);
@@ -267,66 +288,89 @@ fn blocked<A: PanelSource, W: Weight>(
         Par::Rayon => rayon::current_num_threads(),
     };
     let m_panels = m.div_ceil(mr);
-    let mut bpack = B_SCRATCH.take();
     let cptr = SharedC(c.as_mut_ptr());
+    let depth = slice_depth(k);
     for jc in (0..n).step_by(NC) {
         let nc = NC.min(n - jc);
         let n_panels = nc.div_ceil(nr);
         let tasks = plan(m_panels, n_panels, threads);
-        for pc in (0..k).step_by(KC) {
-            let kc = KC.min(k - pc);
+        // One k-slice of one task: every tile of the task gets the slice's contribution.
+        let slice = |task: &Task, (pc, kc): (usize, usize), bpack: &[f32]| {
             let last = pc + kc == k;
-            let bpack = match b {
-                Right::Stored(b) => {
-                    bpack.resize(bpack.len().max(n_panels * nr * kc), 0.0);
-                    pack_b(par, g, b, (pc, kc), (jc, nc), nr, &mut bpack[..n_panels * nr * kc]);
-                    &bpack[..n_panels * nr * kc]
-                }
-                Right::Packed(packed) => packed.slice((jc, nc), (pc, kc), nr),
-            };
-            let run = |task: &Task| {
-                let mut apanel = [0.0f32; MAX_A_PANEL];
-                let apanel = &mut apanel[..mr * kc];
-                for ip in task.row_panels.clone() {
-                    let (i0, rows) = (ip * mr, mr.min(m - ip * mr));
-                    a.pack(i0, rows, pc, kc, mr, apanel);
-                    for jp in task.col_panels.clone() {
-                        let (j0, cols) = (jc + jp * nr, nr.min(jc + nc - (jc + jp * nr)));
-                        let bp = &bpack[jp * nr * kc..(jp + 1) * nr * kc];
-                        let bias = match (last, epilogue.bias) {
-                            (true, Some(bias)) => bias[j0..j0 + cols].as_ptr(),
-                            _ => std::ptr::null(),
-                        };
-                        let out = TileOut {
-                            // SAFETY: i0 < m and j0 < n, so the offset is inside C.
-                            c: unsafe { cptr.get().add(i0 * n + j0) },
-                            ldc: n,
-                            rows,
-                            cols,
-                            accumulate: pc > 0,
-                            bias,
-                            relu: last && epilogue.activation == Activation::Relu,
-                        };
-                        // SAFETY: the panels hold kc·mr and kc·nr floats; the tile
-                        // [i0, i0+rows) × [j0, j0+cols) lies inside C (m × n, row stride n) and
-                        // belongs to this task alone; `bias` has `cols` entries; `kernel`
-                        // matches `level`, which this CPU has.
-                        unsafe { kernel(kc, apanel.as_ptr(), bp.as_ptr(), &out) };
-                        if last && epilogue.activation == Activation::Sigmoid {
-                            let sigmoid = Epilogue { bias: None, activation: Activation::Sigmoid };
-                            // SAFETY: as above; the tile is this task's.
-                            unsafe { finish_tile(out.c, n, (rows, cols), j0, &sigmoid) };
-                        }
+            let mut apanel = [0.0f32; MAX_A_PANEL];
+            let apanel = &mut apanel[..mr * A_STRIDE];
+            for ip in task.row_panels.clone() {
+                let (i0, rows) = (ip * mr, mr.min(m - ip * mr));
+                a.pack(i0, rows, pc, kc, mr, apanel);
+                for jp in task.col_panels.clone() {
+                    let (j0, cols) = (jc + jp * nr, nr.min(nc - jp * nr));
+                    let bp = &bpack[jp * nr * kc..(jp + 1) * nr * kc];
+                    let bias = match (last, epilogue.bias) {
+                        (true, Some(bias)) => bias[j0..j0 + cols].as_ptr(),
+                        _ => std::ptr::null(),
+                    };
+                    let out = TileOut {
+                        // SAFETY: i0 < m and j0 < n, so the offset is inside C.
+                        c: unsafe { cptr.get().add(i0 * n + j0) },
+                        ldc: n,
+                        rows,
+                        cols,
+                        accumulate: pc > 0,
+                        bias,
+                        relu: last && epilogue.activation == Activation::Relu,
+                    };
+                    // SAFETY: the panels hold kc·mr and kc·nr floats; the tile
+                    // [i0, i0+rows) × [j0, j0+cols) lies inside C (m × n, row stride n) and
+                    // belongs to this task alone; `bias` has `cols` entries; `kernel`
+                    // matches `level`, which this CPU has.
+                    unsafe { kernel(kc, apanel.as_ptr(), bp.as_ptr(), &out) };
+                    if last && epilogue.activation == Activation::Sigmoid {
+                        let sigmoid = Epilogue { bias: None, activation: Activation::Sigmoid };
+                        // SAFETY: as above; the tile is this task's.
+                        unsafe { finish_tile(out.c, n, (rows, cols), j0, &sigmoid) };
                     }
                 }
-            };
-            match par {
-                Par::Seq => tasks.iter().for_each(run),
-                Par::Rayon => tasks.par_iter().for_each(run),
+            }
+        };
+        let slices = || (0..k).step_by(depth).map(|pc| (pc, depth.min(k - pc)));
+        match b {
+            // Pack each k-slice of B (all threads), then every task adds that slice.
+            Right::Stored(b) => {
+                let mut bpack = B_SCRATCH.take();
+                for (pc, kc) in slices() {
+                    let len = n_panels * nr * kc;
+                    bpack.resize(bpack.len().max(len), 0.0);
+                    pack_b(par, g, b, (pc, kc), (jc, nc), nr, &mut bpack[..len]);
+                    let bpack = &bpack[..len];
+                    let run = |task: &Task| slice(task, (pc, kc), bpack);
+                    match par {
+                        Par::Seq => tasks.iter().for_each(run),
+                        Par::Rayon => tasks.par_iter().for_each(run),
+                    }
+                }
+                B_SCRATCH.set(bpack);
+            }
+            // B is ready: each task runs all its k-slices with no barrier in between, so its
+            // C block stays in cache from one slice to the next.
+            Right::Packed(packed) => {
+                let run = |task: &Task| {
+                    for (pc, kc) in slices() {
+                        slice(task, (pc, kc), packed.slice((jc, nc), (pc, kc), nr));
+                    }
+                };
+                match par {
+                    Par::Seq => tasks.iter().for_each(run),
+                    Par::Rayon => tasks.par_iter().for_each(run),
+                }
             }
         }
     }
-    B_SCRATCH.set(bpack);
+}
+
+/// The depth of the k-slices of a k-deep product: at most [`KC`], and as even as possible
+/// (k = 576 makes two slices of 288, not 512 + 64: a thin slice is a pass over C for little).
+fn slice_depth(k: usize) -> usize {
+    k.div_ceil(k.div_ceil(KC).max(1)).max(1)
 }
 
 /// A rectangle of tiles of C one thread computes.
