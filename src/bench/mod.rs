@@ -11,11 +11,12 @@ pub mod table;
 use std::time::Instant;
 
 use crate::backend::Backend;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::kernels::Activation;
 use crate::kernels::gemm::half::{Dtype, Weight, gemm_half, to_weights};
 use crate::kernels::gemm::{self, Epilogue, Gemm};
 use crate::rng::Mt19937;
+use crate::vgg::network::{Precision, Vgg};
 use half::{bf16, f16};
 
 /// One measured product.
@@ -46,6 +47,7 @@ pub fn gemm_square_dtype(backend: &Backend, size: usize, reps: usize, dtype: Dty
         return match dtype {
             Dtype::F16 => half_square(backend, size, reps, &to_weights::<f16>(&b)),
             Dtype::Bf16Dot => dot_bf16_square(backend, size, reps, &b),
+            Dtype::Bf16Amx => amx_square(backend, size, reps, &b),
             _ => half_square(backend, size, reps, &to_weights::<bf16>(&b)),
         };
     }
@@ -105,6 +107,27 @@ fn dot_bf16_square(backend: &Backend, size: usize, reps: usize, b: &[f32]) -> Re
     Ok(GemmTiming { backend: name, size, seconds: best, gflops: g.flops() / best / 1e9 })
 }
 
+/// AMX bf16 ([`gemm::amx`]) on a SIMD CPU backend; each run includes rounding and packing B,
+/// as the f32 GEMM's runs include packing it.
+fn amx_square(backend: &Backend, size: usize, reps: usize, b: &[f32]) -> Result<GemmTiming> {
+    let Backend::Cpu { simd, par } = backend else {
+        return Err(Error::param("dtype", "bf16-amx runs on the SIMD CPU backends only"));
+    };
+    let g = Gemm::nn(size, size, size);
+    let a = random_matrix(size * size, 1);
+    let source = gemm::simd::Strided::row_major(&a, size, *simd);
+    let mut c = vec![0.0f32; size * size];
+    let mut best = f64::INFINITY;
+    for _ in 0..=reps.max(1) {
+        let start = Instant::now();
+        let packed = gemm::amx::PackedBf16::new(g, b)?;
+        gemm::amx::gemm_packed(*par, g, &source, &packed, Epilogue::default(), &mut c)?;
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    let name = format!("{}/bf16-amx", backend.name());
+    Ok(GemmTiming { backend: name, size, seconds: best, gflops: g.flops() / best / 1e9 })
+}
+
 /// Seconds for one training epoch of an MLP with layer `sizes` on `rows` random rows
 /// (batch `batch`, tutorial RMSprop), after a warm-up epoch that compiles GPU pipelines.
 pub fn mlp_epoch(backend: &Backend, sizes: &[usize], rows: usize, batch: usize) -> Result<f64> {
@@ -140,9 +163,10 @@ pub fn vgg_forward(
     batch: usize,
     hw: (usize, usize),
     reps: usize,
+    precision: Precision,
 ) -> Result<VggTiming> {
-    let net =
-        crate::vgg::network::Vgg::new(crate::vgg::VggWeights::random(arch.clone(), 0), backend.clone())?;
+    let weights = crate::vgg::VggWeights::random(arch.clone(), 0);
+    let net = Vgg::with_precision(weights, backend.clone(), precision)?;
     let x = random_matrix(batch * hw.0 * hw.1 * 3, 5);
     let mut best = f64::INFINITY;
     for _ in 0..=reps.max(1) {
@@ -151,8 +175,12 @@ pub fn vgg_forward(
         best = best.min(start.elapsed().as_secs_f64());
     }
     let flops = 2.0 * arch.macs(hw) as f64 * batch as f64;
+    let name = match precision {
+        Precision::F32 => backend.name(),
+        Precision::Bf16 => format!("{}/bf16-amx", backend.name()),
+    };
     Ok(VggTiming {
-        backend: backend.name(),
+        backend: name,
         batch,
         seconds: best,
         images_per_second: batch as f64 / best,
@@ -211,7 +239,7 @@ pub fn vgg_agreement(
     batch: usize,
     hw: (usize, usize),
 ) -> Result<f64> {
-    use crate::vgg::{VggWeights, network::Vgg};
+    use crate::vgg::VggWeights;
     let weights = VggWeights::random(arch.clone(), 0);
     let x = random_matrix(batch * hw.0 * hw.1 * 3, 5);
     let ya = Vgg::new(weights.clone(), a.clone())?.forward(&x, batch, hw)?;

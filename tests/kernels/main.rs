@@ -2,6 +2,7 @@
 //! parallel, and the GPU when an adapter exists) against the scalar reference, on random and
 //! awkward shapes, with outputs NaN-poisoned before each run.
 
+mod amx;
 mod common;
 mod conv;
 mod dot_bf16;

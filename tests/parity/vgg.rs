@@ -8,8 +8,9 @@ use cinegenre::Error;
 use cinegenre::backend::Backend;
 use cinegenre::io::{NpyData, read_npy};
 use cinegenre::kernels::conv::{self, Shape};
+use cinegenre::kernels::gemm::amx;
 use cinegenre::vgg::arch::Entry;
-use cinegenre::vgg::network::Vgg;
+use cinegenre::vgg::network::{Precision, Vgg};
 use cinegenre::vgg::{Architecture, FlattenOrder, VggWeights, WeightOrigin};
 
 use crate::fixtures::{floats, gpu_or_skip, load, path, temp_dir, usizes};
@@ -147,6 +148,35 @@ fn full_width_vgg16_on_seeded_weights_matches_torch() {
     assert_eq!(vgg.output_shape(hw), (7, 7, 512));
     let want: Vec<f64> = want[..out.len()].iter().map(|&v| v as f64).collect();
     assert_rel("full-width VGG16, poster 0, cpu", &out, &want, NET_REL);
+}
+
+/// The bf16 (AMX) path on the same poster and weights: its error against torch's f32 output
+/// is the accuracy cost of rounding activations and weights to bf16 at all 13 layers.
+#[test]
+#[cfg_attr(debug_assertions, ignore = "full-width VGG16: run with --release")]
+fn full_width_vgg16_in_bf16_stays_within_its_rounding() {
+    let fx = load("vgg/full.json");
+    let seed = fx["seed"].as_u64().unwrap() as u32;
+    let (x, _, hw) = caffe("vgg/images_224.npy");
+    let want = read_npy(&path("vgg/full_out.npy")).unwrap();
+    let NpyData::F32(want) = want.data else { panic!("full_out.npy: expected f32") };
+    let weights = VggWeights::random(Architecture::vgg16(), seed);
+    let vgg = match Vgg::with_precision(weights, Backend::cpu().unwrap(), Precision::Bf16) {
+        Ok(vgg) => vgg,
+        Err(e) => {
+            assert!(!amx::available() && e.to_string().contains("AMX"), "{e}");
+            eprintln!("AMX not available here, checked the error instead: {e}");
+            return;
+        }
+    };
+    let out = vgg.forward(&x[..224 * 224 * 3], 1, hw).unwrap();
+    let want: Vec<f64> = want[..out.len()].iter().map(|&v| v as f64).collect();
+    let err = rel_err("full-width VGG16 bf16", &out, &want);
+    eprintln!("full-width VGG16, poster 0, bf16 on AMX: ‖out − ref‖/‖ref‖ = {err:.3e}");
+    // Each layer rounds its input and weights to 8 significant bits (u = 2⁻⁹ relative, RMS
+    // about u/√3 per value); 13 layers in a row, measured 7.0e-3. Below 2⁻⁶ ≈ 1.6e-2, and above
+    // 1e-4 so the rounding is known to have happened.
+    assert!((1e-4..=1.0 / 64.0).contains(&err), "bf16 VGG16 error {err:.3e}");
 }
 
 #[test]

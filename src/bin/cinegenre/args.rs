@@ -7,6 +7,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use cinegenre::backend::Device;
 use cinegenre::dataset::Bundled;
 use cinegenre::text::DocFreq;
+use cinegenre::vgg::network::Precision;
 
 use crate::args_tools::{EmbedArgs, FetchCommand, VectorsCommand};
 
@@ -200,6 +201,10 @@ pub struct BenchVggArgs {
     /// Also print ‖gpu − cpu‖/‖cpu‖ of the output on one image (needs a GPU).
     #[arg(long)]
     pub check: bool,
+    /// Arithmetic of the convolutions, comma-separated: f32, and bf16 (CPU with Intel AMX:
+    /// activations and weights rounded to bf16, f32 sums).
+    #[arg(long, value_delimiter = ',', default_values_t = [Precision::F32])]
+    pub precision: Vec<Precision>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -5,6 +5,7 @@ use cinegenre::cluster;
 use cinegenre::dataset::{self, Bundled, GenreMap};
 use cinegenre::labels::{self, LabelFile};
 use cinegenre::text::{self, Cleaning};
+use cinegenre::vgg::network::Precision;
 use cinegenre::{Result, embed, io, metrics, tmdb};
 
 use crate::Timer;
@@ -359,6 +360,11 @@ pub fn bench_gemm(a: &BenchGemmArgs) -> Result<()> {
             }
             let reps = if matches!(backend, Backend::Scalar) { 0 } else { a.reps };
             for &dtype in &a.dtype {
+                if dtype == cinegenre::kernels::gemm::half::Dtype::Bf16Amx
+                    && !matches!(backend, Backend::Cpu { .. })
+                {
+                    continue; // AMX is a CPU unit: only the SIMD backends have it.
+                }
                 let t = cinegenre::bench::gemm_square_dtype(backend, size, reps, dtype)?;
                 println!("{},{},{:.6},{:.2}", t.backend, t.size, t.seconds, t.gflops);
             }
@@ -386,9 +392,17 @@ pub fn bench_vgg(a: &BenchVggArgs) -> Result<()> {
     println!("backend,batch,seconds,images_per_s,gflops");
     for backend in &backends {
         eprintln!("backend {}", describe_backend(backend));
-        for &batch in &a.batch {
-            let t = cinegenre::bench::vgg_forward(backend, &arch, batch, hw, a.reps)?;
-            println!("{},{},{:.4},{:.3},{:.1}", t.backend, t.batch, t.seconds, t.images_per_second, t.gflops);
+        for &precision in &a.precision {
+            if precision == Precision::Bf16 && backend.is_gpu() {
+                continue; // bf16 is the CPU's AMX path.
+            }
+            for &batch in &a.batch {
+                let t = cinegenre::bench::vgg_forward(backend, &arch, batch, hw, a.reps, precision)?;
+                println!(
+                    "{},{},{:.4},{:.3},{:.1}",
+                    t.backend, t.batch, t.seconds, t.images_per_second, t.gflops
+                );
+            }
         }
         if a.layers && !backend.is_gpu() {
             println!("layer,seconds,gflops");

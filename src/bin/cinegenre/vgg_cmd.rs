@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use cinegenre::Result;
 use cinegenre::backend::{Backend, Device};
 use cinegenre::vgg::extract::{ExtractConfig, extract_features, list_images};
-use cinegenre::vgg::network::Vgg;
+use cinegenre::vgg::network::{Precision, Vgg};
 use cinegenre::vgg::preprocess::{Normalization, Preprocess, Resize};
 use cinegenre::vgg::{Architecture, FlattenOrder, VggWeights};
 
@@ -31,6 +31,11 @@ pub struct FeaturesVggArgs {
     pub batch: usize,
     #[arg(long, default_value = "cpu")]
     pub device: Device,
+    /// Arithmetic of the convolutions: f32, or bf16 on a CPU with Intel AMX (activations and
+    /// weights rounded to bf16, f32 sums; about 7e-3 relative to f32 on VGG16's features and
+    /// 2–3× faster here).
+    #[arg(long, default_value_t = Precision::F32)]
+    pub precision: Precision,
     /// Output features (.npy, float32, one row per readable image).
     #[arg(long)]
     pub out: PathBuf,
@@ -86,7 +91,7 @@ pub fn features_command(command: FeaturesCommand) -> Result<()> {
         preprocess.normalization = n;
     }
     let flatten = a.flatten.unwrap_or(FlattenOrder::of(&weights.origin));
-    let vgg = Vgg::new(weights, Backend::for_device(a.device)?)?;
+    let vgg = Vgg::with_precision(weights, Backend::for_device(a.device)?, a.precision)?;
     let ids = a.ids.clone().unwrap_or_else(|| a.out.with_extension("ids.json"));
     let config = ExtractConfig { batch: a.batch, preprocess, flatten, progress: !a.quiet };
     let start = std::time::Instant::now();

@@ -24,7 +24,7 @@ use super::Shape;
 use crate::backend::Par;
 use crate::kernels::Activation;
 use crate::kernels::gemm::simd::{A_STRIDE, PackedB, PanelSource, Strided, zero_rows};
-use crate::kernels::gemm::{self, Epilogue, Gemm};
+use crate::kernels::gemm::{self, Epilogue, Gemm, amx};
 use crate::simd::SimdLevel;
 
 /// See [`super::conv3x3_relu`]; shapes were checked by the caller.
@@ -101,6 +101,45 @@ pub fn conv3x3_relu_packed(
     } else {
         gemm::simd::gemm_packed(level, par, g, &Im2col { s, x }, kernel, epilogue, y);
     }
+}
+
+/// [`conv3x3_relu_packed`] in bf16 on AMX tiles ([`amx`]): the im2col panels and the kernel
+/// (packed by [`pack_kernel_bf16`]) rounded to bf16, f32 sums.
+///
+/// # Errors
+/// When AMX is not available, or a shape does not match.
+pub fn conv3x3_relu_bf16(
+    par: Par,
+    s: Shape,
+    x: &[f32],
+    kernel: &amx::PackedBf16,
+    bias: &[f32],
+    y: &mut [f32],
+) -> crate::error::Result<()> {
+    let epilogue = Epilogue { bias: Some(bias), activation: Activation::Relu };
+    let (k, out_ch) = kernel.shape();
+    let g = Gemm::nn(s.n * s.h * s.w, out_ch, k);
+    if k != 9 * s.c || x.len() != s.len() {
+        return Err(crate::error::Error::Shape(format!("bf16 conv: kernel depth {k} for {s:?}")));
+    }
+    if s.c < MATERIALISE_BELOW {
+        let a = im2col(par, s, x);
+        amx::gemm_packed(par, g, &Strided::row_major(&a, k, SimdLevel::Avx512), kernel, epilogue, y)
+    } else {
+        amx::gemm_packed(par, g, &Im2col { s, x }, kernel, epilogue, y)
+    }
+}
+
+/// Round and pack an HWIO kernel (3, 3, c, o) for [`conv3x3_relu_bf16`].
+///
+/// # Errors
+/// When the kernel's length is not 9·c·o.
+pub fn pack_kernel_bf16(
+    kernel: &[f32],
+    in_ch: usize,
+    out_ch: usize,
+) -> crate::error::Result<amx::PackedBf16> {
+    amx::PackedBf16::new(Gemm::nn(0, out_ch, 9 * in_ch), kernel)
 }
 
 /// Pack an HWIO kernel (3, 3, c, o) for [`conv3x3_relu_packed`] at `level`.

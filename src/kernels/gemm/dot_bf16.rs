@@ -120,7 +120,7 @@ pub fn gemm_dot_bf16(
 /// The bits of r(x), round to nearest even, NaN kept quiet: the `half` crate's rounding,
 /// branch-free so that packing loops vectorise.
 #[inline(always)]
-fn bf16_bits(x: f32) -> u32 {
+pub(crate) fn bf16_bits(x: f32) -> u32 {
     let bits = x.to_bits();
     let rounded = bits.wrapping_add(0x7fff + ((bits >> 16) & 1)) >> 16;
     if x.is_nan() { (bits >> 16) | 0x40 } else { rounded }

@@ -163,6 +163,8 @@ pub enum Dtype {
     Bf16,
     /// Both operands rounded to bf16 and multiplied in pairs ([`super::dot_bf16`]).
     Bf16Dot,
+    /// Both operands rounded to bf16, multiplied on AMX tiles ([`super::amx`]).
+    Bf16Amx,
 }
 
 impl std::str::FromStr for Dtype {
@@ -173,7 +175,11 @@ impl std::str::FromStr for Dtype {
             "f16" => Ok(Dtype::F16),
             "bf16" => Ok(Dtype::Bf16),
             "bf16-dot" | "bf16dot" => Ok(Dtype::Bf16Dot),
-            other => Err(Error::param("dtype", format!("`{other}` is not one of f32, f16, bf16, bf16-dot"))),
+            "bf16-amx" | "bf16amx" => Ok(Dtype::Bf16Amx),
+            other => Err(Error::param(
+                "dtype",
+                format!("`{other}` is not one of f32, f16, bf16, bf16-dot, bf16-amx"),
+            )),
         }
     }
 }
@@ -185,6 +191,7 @@ impl std::fmt::Display for Dtype {
             Dtype::F16 => f16::NAME,
             Dtype::Bf16 => bf16::NAME,
             Dtype::Bf16Dot => "bf16-dot",
+            Dtype::Bf16Amx => "bf16-amx",
         })
     }
 }

@@ -31,6 +31,7 @@
 //! assert_eq!(c, [1.0, 2.0, 3.0, 4.0]);
 //! ```
 
+pub mod amx;
 pub mod dot_bf16;
 pub mod gpu;
 pub mod half;

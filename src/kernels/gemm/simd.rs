@@ -131,13 +131,17 @@ impl<T: Weight> PanelSource for Strided<'_, T> {
         } else if let Some(a) = T::as_f32(a) {
             // Columns of op(A) are contiguous (rs = 1, the `tn` product): transpose blocks of
             // 16 k-columns, each a run of `rows` floats in A.
-            for p0 in (0..kc).step_by(pack::WIDTH) {
-                let width = pack::WIDTH.min(kc - p0);
+            for (r0, p0) in (0..rows)
+                .step_by(pack::WIDTH)
+                .flat_map(|r0| (0..kc).step_by(pack::WIDTH).map(move |p0| (r0, p0)))
+            {
+                let (height, width) = (pack::WIDTH.min(rows - r0), pack::WIDTH.min(kc - p0));
                 let mut src: [Option<&[f32]>; pack::WIDTH] = [None; pack::WIDTH];
                 for (p, slot) in src.iter_mut().enumerate().take(width) {
-                    *slot = Some(&a[(pc + p0 + p) * cs + i0 * rs..][..rows]);
+                    *slot = Some(&a[(pc + p0 + p) * cs + (i0 + r0) * rs..][..height]);
                 }
-                pack::transpose(level, &src[..width], rows, (width, A_STRIDE), &mut dst[p0..]);
+                let out = &mut dst[r0 * A_STRIDE + p0..];
+                pack::transpose(level, &src[..width], height, (width, A_STRIDE), out);
             }
         } else {
             for r in 0..rows {
@@ -373,15 +377,15 @@ fn slice_depth(k: usize) -> usize {
     k.div_ceil(k.div_ceil(KC).max(1)).max(1)
 }
 
-/// A rectangle of tiles of C one thread computes.
-struct Task {
-    row_panels: Range<usize>,
-    col_panels: Range<usize>,
+/// A rectangle of tiles of C one thread computes (here and in [`amx`](super::amx)).
+pub(super) struct Task {
+    pub(super) row_panels: Range<usize>,
+    pub(super) col_panels: Range<usize>,
 }
 
 /// Cut `m_panels × n_panels` tiles into about [`TASKS_PER_THREAD`] tasks per thread: rows
 /// first (up to [`MAX_PANELS_PER_TASK`] panels each), then columns if rows alone are too few.
-fn plan(m_panels: usize, n_panels: usize, threads: usize) -> Vec<Task> {
+pub(super) fn plan(m_panels: usize, n_panels: usize, threads: usize) -> Vec<Task> {
     let want = if threads == 1 { 1 } else { threads * TASKS_PER_THREAD };
     let rows_per_task = m_panels.div_ceil(want).clamp(1, MAX_PANELS_PER_TASK);
     let row_tasks = m_panels.div_ceil(rows_per_task);
