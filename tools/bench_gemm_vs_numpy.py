@@ -1,10 +1,10 @@
 """SGEMM GFLOP/s: cinegenre's CPU kernel against numpy/OpenBLAS float32 matmul, in one run.
 
 Run from the crate root after `cargo build --release`:
-    python tools/bench_gemm_vs_numpy.py [--sizes 512,1024,2048,4096] [--reps 3]
+    python tools/bench_gemm_vs_numpy.py [--sizes 512,1024,2048,4096] [--reps 3] [--rounds 3]
 
 Both sides time C = A·B for square float32 matrices, best of `reps` after a warm-up, on all
-cores. numpy runs in a child process whose environment has OPENBLAS_CORETYPE and
+cores; the two sides alternate `rounds` times (default 3) and each keeps its best. numpy runs in a child process whose environment has OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE removed (if set they pin OpenBLAS to a slower kernel); the kernel OpenBLAS
 picked is reported via threadpoolctl when it is installed. Prints one line per size with
 ours / numpy.
@@ -49,31 +49,39 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="512,1024,2048,4096")
     ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="numpy and cinegenre alternate this many times; each side keeps its best")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if not BIN.exists():
         sys.exit(f"{BIN} is missing: run `cargo build --release` first")
     env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
-    numpy = json.loads(
-        subprocess.run(
-            [sys.executable, "-c", NUMPY_CHILD, json.dumps(sizes), str(args.reps)],
+    # This machine is a shared VM whose speed drifts by ±20% over seconds: alternating the two
+    # sides and keeping each one's best compares them at their best moments, not at random ones.
+    best_numpy, rayon, info = {}, {}, None
+    for _ in range(args.rounds):
+        numpy = json.loads(
+            subprocess.run(
+                [sys.executable, "-c", NUMPY_CHILD, json.dumps(sizes), str(args.reps)],
+                env=env, check=True, capture_output=True, text=True,
+            ).stdout
+        )
+        info = numpy["info"]
+        for n, g in numpy["gflops"].items():
+            best_numpy[n] = max(best_numpy.get(n, 0.0), g)
+        ours = subprocess.run(
+            [str(BIN), "bench", "gemm", "--device", "cpu", "--sizes", args.sizes, "--reps", str(args.reps)],
             env=env, check=True, capture_output=True, text=True,
         ).stdout
-    )
-    ours = subprocess.run(
-        [str(BIN), "bench", "gemm", "--device", "cpu", "--sizes", args.sizes, "--reps", str(args.reps)],
-        env=env, check=True, capture_output=True, text=True,
-    ).stdout
-    rayon = {}
-    for line in ours.splitlines()[1:]:
-        backend, size, _, gflops = line.split(",")
-        if backend.endswith("+rayon"):
-            rayon[size] = (backend, float(gflops))
-    print(f"numpy BLAS: {numpy['info']}")
+        for line in ours.splitlines()[1:]:
+            backend, size, _, gflops = line.split(",")
+            if backend.endswith("+rayon") and float(gflops) > rayon.get(size, ("", 0.0))[1]:
+                rayon[size] = (backend, float(gflops))
+    print(f"numpy BLAS: {info}")
     print(f"{'size':>6} {'ours':>18} {'GFLOP/s':>9} {'numpy GFLOP/s':>14} {'ratio':>6}")
     for n in sizes:
         backend, g = rayon[str(n)]
-        ref = numpy["gflops"][str(n)]
+        ref = best_numpy[str(n)]
         print(f"{n:>6} {backend:>18} {g:>9.1f} {ref:>14.1f} {g / ref:>6.2f}")
 
 

@@ -7,7 +7,8 @@
   torch.set_num_threads(threads), inference_mode, batch 1 and 8, best of `reps` after a warm-up.
 - onnxruntime: the same graph exported with torch.onnx.export, CPUExecutionProvider with
   intra_op_num_threads = threads, batch 1 and 8.
-- cinegenre: `cinegenre bench vgg --batch B` when the CLI has it (its images/s line is parsed);
+- cinegenre: `cinegenre bench vgg --batch B` when the CLI has it (its images/s line is parsed),
+  and again with `--precision bf16` (AMX tiles; the row appears only where the CPU has AMX);
   otherwise `cinegenre features vgg16 --device cpu --batch B` over `posters` bundled posters,
   timed end to end (decode + resize + network + write; decode is ~1 ms of ~0.3 s per image).
   Missing subcommands are reported, not fatal.
@@ -86,19 +87,24 @@ def has_subcommand(exe, *words):
         return False
 
 
-def cinegenre_rates(exe, threads, reps, posters):
+def cinegenre_rates(exe, threads, reps, posters, precision="f32"):
     env = dict(os.environ, RAYON_NUM_THREADS=str(threads))
     out, how = {}, None
     if has_subcommand(exe, "bench", "vgg"):
         how = "cinegenre bench vgg"
+        extra = [] if precision == "f32" else ["--precision", precision]
         for b in BATCHES:
-            r = subprocess.run([exe, "bench", "vgg", "--device", "cpu", "--batch", str(b), "--reps", str(reps)],
+            r = subprocess.run([exe, "bench", "vgg", "--device", "cpu", "--batch", str(b), "--reps", str(reps)] + extra,
                                capture_output=True, text=True, env=env)
+            if r.returncode != 0:
+                print(f"cinegenre bench vgg {' '.join(extra)}: {r.stderr.strip()[-300:]}", file=sys.stderr)
             # CSV rows: backend,batch,seconds,images_per_s,gflops
             for line in r.stdout.splitlines():
                 cells = line.split(",")
                 if r.returncode == 0 and len(cells) == 5 and cells[1] == str(b):
                     out[b] = float(cells[3])
+    elif precision != "f32":
+        return out, None
     elif has_subcommand(exe, "features", "vgg16"):
         how = f"cinegenre features vgg16 on {posters} posters (end to end)"
         src = os.path.join(ROOT, "fixtures", "posters")
@@ -145,6 +151,10 @@ def main():
             rows["cinegenre"], how = cinegenre_rates(args.cinegenre, args.threads, args.reps, args.posters)
             if how is None:
                 print("cinegenre: neither `bench vgg` nor `features vgg16` in this build", file=sys.stderr)
+            # bf16 on AMX tiles (`--precision bf16`): rows only where this CPU and build have it.
+            bf16, _ = cinegenre_rates(args.cinegenre, args.threads, args.reps, args.posters, "bf16")
+            if bf16:
+                rows["cinegenre-bf16"] = bf16
         else:
             print(f"cinegenre: {args.cinegenre} not found (cargo build --release)", file=sys.stderr)
 

@@ -9,7 +9,7 @@
 //! |------------|---------------------------|---------------------------|
 //! | `portable` | nothing (plain Rust)      | 4 × 8                     |
 //! | `avx2`     | AVX2 + FMA                | 6 × 16                    |
-//! | `avx512`   | AVX-512F                  | 12 × 32                   |
+//! | `avx512`   | AVX-512F                  | 14 × 32                   |
 //!
 //! `CINEGENRE_SIMD=scalar|portable|avx2|avx512` forces a level (it must not exceed what the
 //! CPU has: asking for more is an error, not a crash).
@@ -128,6 +128,44 @@ mod tests {
 
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod x86;
+
+/// Define `fn $name(level: SimdLevel, args…)` whose body is compiled once per SIMD level and
+/// chosen at run time: the body is an `#[inline(always)]` function called from
+/// `#[target_feature]` wrappers, so the compiler vectorises its loops for AVX-512 (16 lanes),
+/// AVX2 + FMA (8) or the build's baseline. This is the runtime dispatch of the streaming
+/// kernels — elementwise maps, reductions, the RMSprop update, SpMM rows — whose plain loops
+/// vectorise well; the GEMM micro-kernels are written against [`Lanes`] instead, because
+/// their register blocking has to be explicit.
+macro_rules! simd_fn {
+    ($(#[$meta:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
+        $(#[$meta])*
+        $vis fn $name(level: $crate::simd::SimdLevel, $($arg: $ty),*) {
+            #[inline(always)]
+            fn body($($arg: $ty),*) $body
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx512f")]
+            unsafe fn avx512($($arg: $ty),*) {
+                body($($arg),*)
+            }
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx2,fma")]
+            unsafe fn avx2($($arg: $ty),*) {
+                body($($arg),*)
+            }
+            match level {
+                // SAFETY: a level above `Portable` is only ever constructed for a CPU that has
+                // its instructions (`SimdLevel::detected`, `get` and `parse_supported` check).
+                #[cfg(target_arch = "x86_64")]
+                $crate::simd::SimdLevel::Avx512 => unsafe { avx512($($arg),*) },
+                // SAFETY: as above.
+                #[cfg(target_arch = "x86_64")]
+                $crate::simd::SimdLevel::Avx2 => unsafe { avx2($($arg),*) },
+                _ => body($($arg),*),
+            }
+        }
+    };
+}
+pub(crate) use simd_fn;
 
 /// A vector of `W` f32 lanes, the building block the micro-kernels are written against once
 /// (one generic `#[inline(always)]` body, thin `#[target_feature]` wrappers per level).

@@ -41,7 +41,7 @@ fn same_len(op: &str, a: usize, b: usize) -> Result<()> {
 pub fn activate(backend: &Backend, act: Activation, x: &mut [f32]) -> Result<()> {
     match backend {
         Backend::Scalar => scalar::activate(act, x),
-        Backend::Cpu { par, .. } => simd::activate(*par, act, x),
+        Backend::Cpu { simd: level, par } => simd::activate(*level, *par, act, x),
         Backend::Gpu(ctx) => gpu::activate(ctx, act, x)?,
     }
     Ok(())
@@ -52,7 +52,7 @@ pub fn relu_backward(backend: &Backend, y: &[f32], g: &mut [f32]) -> Result<()> 
     same_len("relu_backward", y.len(), g.len())?;
     match backend {
         Backend::Scalar => scalar::relu_backward(y, g),
-        Backend::Cpu { par, .. } => simd::relu_backward(*par, y, g),
+        Backend::Cpu { simd: level, par } => simd::relu_backward(*level, *par, y, g),
         Backend::Gpu(ctx) => gpu::unary_backward(ctx, gpu::RELU_BACKWARD, y, g)?,
     }
     Ok(())
@@ -63,7 +63,7 @@ pub fn sigmoid_backward(backend: &Backend, y: &[f32], g: &mut [f32]) -> Result<(
     same_len("sigmoid_backward", y.len(), g.len())?;
     match backend {
         Backend::Scalar => scalar::sigmoid_backward(y, g),
-        Backend::Cpu { par, .. } => simd::sigmoid_backward(*par, y, g),
+        Backend::Cpu { simd: level, par } => simd::sigmoid_backward(*level, *par, y, g),
         Backend::Gpu(ctx) => gpu::unary_backward(ctx, gpu::SIGMOID_BACKWARD, y, g)?,
     }
     Ok(())

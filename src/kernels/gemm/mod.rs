@@ -14,6 +14,8 @@
 //! [`simd::gemm`] is the BLIS algorithm — pack a k-slice of A into MR-row panels and of B into
 //! NR-column panels, then a register-blocked MR × NR micro-kernel (AVX-512, AVX2+FMA or portable)
 //! over tiles spread across cores; [`gpu::gemm`] is a 128 × 128 workgroup-tiled WGSL kernel with 8 × 8 register blocks.
+//! Reduced precision: [`half`] (f16/bf16 storage, f32 arithmetic), [`dot_bf16`] (AVX512-BF16
+//! pairs) and [`amx`] (bf16 on Intel AMX tiles, the fast one).
 //!
 //! Reference: F. Van Zee, R. van de Geijn, "BLIS: A Framework for Rapidly Instantiating BLAS
 //! Functionality", ACM TOMS 41(3), 2015, doi:10.1145/2764454; the micro-kernel style follows

@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use crate::backend::{Backend, Par};
 use crate::error::{Error, Result};
 use crate::gpu::{GpuBuffer, GpuContext, Shader, grid_1d};
+use crate::simd::{SimdLevel, simd_fn};
 
 /// Rows per parallel block.
 const ROWS_PER_TASK: usize = 64;
@@ -44,7 +45,7 @@ pub fn column_sums(backend: &Backend, m: usize, n: usize, x: &[f32], out: &mut [
                 out[j] = sum as f32;
             }
         }
-        Backend::Cpu { par, .. } => cpu(*par, n, x, out),
+        Backend::Cpu { simd, par } => cpu(*simd, *par, n, x, out),
         Backend::Gpu(ctx) => {
             let (dx, dout) = (ctx.upload(x, "x")?, ctx.zeros(n, "out")?);
             let mut encoder = ctx.encoder();
@@ -55,27 +56,31 @@ pub fn column_sums(backend: &Backend, m: usize, n: usize, x: &[f32], out: &mut [
     Ok(())
 }
 
-fn add_rows(n: usize, rows: &[f32], acc: &mut [f32]) {
-    for row in rows.chunks_exact(n) {
-        for (a, x) in acc.iter_mut().zip(row) {
-            *a += x;
+simd_fn! {
+    /// acc += each n-wide row of `rows`.
+    fn add_rows(n: usize, rows: &[f32], acc: &mut [f32]) {
+        for row in rows.chunks_exact(n) {
+            for (a, x) in acc.iter_mut().zip(row) {
+                *a += x;
+            }
         }
     }
 }
 
-fn cpu(par: Par, n: usize, x: &[f32], out: &mut [f32]) {
+/// Column sums in blocks of rows (each block's loop compiled for `level`), blocks across cores.
+fn cpu(level: SimdLevel, par: Par, n: usize, x: &[f32], out: &mut [f32]) {
     out.fill(0.0);
     if n == 0 {
         return;
     }
     match par {
-        Par::Seq => add_rows(n, x, out),
+        Par::Seq => add_rows(level, n, x, out),
         Par::Rayon => {
             let partial = x
                 .par_chunks(ROWS_PER_TASK * n)
                 .map(|rows| {
                     let mut acc = vec![0.0f32; n];
-                    add_rows(n, rows, &mut acc);
+                    add_rows(level, n, rows, &mut acc);
                     acc
                 })
                 .collect::<Vec<_>>();

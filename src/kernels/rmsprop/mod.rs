@@ -26,6 +26,7 @@ use rayon::prelude::*;
 use crate::backend::{Backend, Par};
 use crate::error::{Error, Result};
 use crate::gpu::{GpuBuffer, GpuContext, Shader, grid_1d};
+use crate::simd::simd_fn;
 
 /// The constants of one update.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -43,6 +44,14 @@ impl RmspropStep {
         *a = self.rho * *a + (1.0 - self.rho) * (g * g);
         let denom = if self.eps_inside_sqrt { (*a + self.eps).sqrt() } else { a.sqrt() + self.eps };
         *p -= self.lr * g / denom;
+    }
+}
+
+simd_fn! {
+    fn update_chunk(step: RmspropStep, p: &mut [f32], g: &[f32], a: &mut [f32]) {
+        for ((p, g), a) in p.iter_mut().zip(g).zip(a.iter_mut()) {
+            step.update(p, *g, a);
+        }
     }
 }
 
@@ -65,12 +74,9 @@ pub fn rmsprop(backend: &Backend, step: RmspropStep, p: &mut [f32], g: &[f32], a
                 step.update(&mut p[i], g[i], &mut a[i]);
             }
         }
-        Backend::Cpu { par, .. } => {
-            let f = |((p, g), a): ((&mut [f32], &[f32]), &mut [f32])| {
-                for ((p, g), a) in p.iter_mut().zip(g).zip(a.iter_mut()) {
-                    step.update(p, *g, a);
-                }
-            };
+        Backend::Cpu { simd, par } => {
+            // Each chunk's loop compiled for the SIMD level (sqrt and divide vectorise).
+            let f = |((p, g), a): ((&mut [f32], &[f32]), &mut [f32])| update_chunk(*simd, step, p, g, a);
             match par {
                 Par::Seq => p.chunks_mut(CHUNK).zip(g.chunks(CHUNK)).zip(a.chunks_mut(CHUNK)).for_each(f),
                 Par::Rayon => {

@@ -31,6 +31,7 @@ use rayon::prelude::*;
 use crate::backend::{Backend, Par};
 use crate::error::{Error, Result};
 use crate::gpu::{GpuContext, MAX_GROUPS_PER_DIM, Shader};
+use crate::simd::simd_fn;
 
 /// A borrowed CSR matrix with f32 values and u32 offsets (the GPU's integer width).
 #[derive(Debug, Clone, Copy)]
@@ -96,15 +97,11 @@ pub fn spmm(backend: &Backend, s: CsrRef<'_>, n: usize, b: &[f32], c: &mut [f32]
                 }
             }
         }
-        Backend::Cpu { par, .. } => {
+        Backend::Cpu { simd, par } => {
+            // One output row per task: a sum of scaled rows of B, compiled for the SIMD level.
             let f = |(i, out): (usize, &mut [f32])| {
-                out.fill(0.0);
-                for q in row(i) {
-                    let (v, brow) = (s.data[q], &b[s.indices[q] as usize * n..][..n]);
-                    for (o, x) in out.iter_mut().zip(brow) {
-                        *o += v * x;
-                    }
-                }
+                let q = row(i);
+                sum_of_rows(*simd, &s.data[q.clone()], &s.indices[q], b, out);
             };
             match par {
                 Par::Seq => c.chunks_mut(n).enumerate().for_each(f),
@@ -122,6 +119,19 @@ pub fn spmm(backend: &Backend, s: CsrRef<'_>, n: usize, b: &[f32], c: &mut [f32]
 struct SpmmParams {
     m: u32,
     n: u32,
+}
+
+simd_fn! {
+    /// out = Σ_q values[q] · B[columns[q]] (rows of B of out's width).
+    fn sum_of_rows(values: &[f32], columns: &[u32], b: &[f32], out: &mut [f32]) {
+        let n = out.len();
+        out.fill(0.0);
+        for (&v, &col) in values.iter().zip(columns) {
+            for (o, x) in out.iter_mut().zip(&b[col as usize * n..][..n]) {
+                *o += v * x;
+            }
+        }
+    }
 }
 
 fn gpu(ctx: &GpuContext, s: CsrRef<'_>, n: usize, b: &[f32], c: &mut [f32]) -> Result<()> {
