@@ -8,9 +8,10 @@
 //! bce_grad:          g = scale · (σ(z) − t)        (∂ mean BCE / ∂z with scale = 1/(m·n))
 //! ```
 //!
-//! Variants: `scalar.rs` (one loop each), `simd.rs` (the same loops in 4096-element chunks that
-//! the compiler vectorises, spread over rayon with `Par::Rayon`; no intrinsics are needed for
-//! maps this simple), `gpu.rs` (`shaders/elementwise.wgsl`, one invocation per element).
+//! Variants: `scalar.rs` (one loop each), `simd.rs` (the same loops in 4096-element chunks, each
+//! compiled per SIMD level and chosen at run time (`simd_fn!`), spread over rayon with
+//! `Par::Rayon`; the sigmoid uses a branch-free `exp` so it vectorises too), `gpu.rs`
+//! (`shaders/elementwise.wgsl`, one invocation per element).
 //! Cost: O(len) time, no extra memory.
 //!
 //! ```
@@ -75,7 +76,7 @@ pub fn bce_grad(backend: &Backend, z: &[f32], t: &[f32], scale: f32, g: &mut [f3
     same_len("bce_grad", z.len(), g.len())?;
     match backend {
         Backend::Scalar => scalar::bce_grad(z, t, scale, g),
-        Backend::Cpu { par, .. } => simd::bce_grad(*par, z, t, scale, g),
+        Backend::Cpu { simd: level, par } => simd::bce_grad(*level, *par, z, t, scale, g),
         Backend::Gpu(ctx) => gpu::bce_grad(ctx, z, t, scale, g)?,
     }
     Ok(())
