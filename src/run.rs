@@ -18,7 +18,8 @@
 //! 11. posters    VGG16 features of the run's posters (bundled or --posters DIR; --vgg-weights FILE,
 //!                else random weights: not meaningful) → DIR/poster_features.npy, reused when it
 //!                matches → Dense(1024)/Dense(256)/Dense(20) MLP, top-3 genres per test movie →
-//!                DIR/poster_mlp.safetensors (crate::vgg::branch; --no-posters skips it)
+//!                DIR/poster_mlp.safetensors (crate::vgg::branch; --no-posters skips it;
+//!                --poster-precision bf16 runs the convolutions on AMX tiles)
 //! 12. write      DIR/metrics.json, DIR/nb.safetensors, DIR/svm.safetensors, DIR/vocabulary.json,
 //!                DIR/genres.json
 //! ```
@@ -94,6 +95,8 @@ pub struct RunConfig {
     pub poster_limit: Option<usize>,
     /// Side of the VGG input in pixels (224 as the tutorial; less only to test quickly).
     pub poster_size: usize,
+    /// Arithmetic of the VGG convolutions (bf16: AMX tiles on the CPU).
+    pub poster_precision: crate::vgg::network::Precision,
 }
 
 /// Movies kept by `--quick`.
@@ -122,6 +125,7 @@ impl Default for RunConfig {
             posters_dir: None,
             poster_limit: None,
             poster_size: crate::vgg::preprocess::INPUT_SIZE,
+            poster_precision: crate::vgg::network::Precision::F32,
         }
     }
 }
@@ -496,6 +500,7 @@ fn poster_branch(
     options.dir = Some(config.effective_posters_dir());
     options.limit = config.poster_limit.or(options.limit);
     options.input_size = config.poster_size;
+    options.precision = config.poster_precision;
     stages.start("posters", "VGG16 poster features and the poster MLP");
     let backend = crate::backend::Backend::for_device(crate::backend::Device::resolve(config.device)?)?;
     let p = run_poster_branch(
@@ -510,9 +515,10 @@ fn poster_branch(
         !config.quiet,
     )?;
     stages.done(&format!(
-        "{} posters ({}{}), {} epochs on {}: top-3 mean precision {:.4}, recall {:.4}",
+        "{} posters ({}, {}{}), {} epochs on {}: top-3 mean precision {:.4}, recall {:.4}",
         p.summary.posters_used,
         p.summary.weights,
+        p.summary.precision,
         if p.summary.features_cached { ", cached features" } else { "" },
         p.summary.epochs,
         p.summary.device,

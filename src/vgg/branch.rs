@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::extract::{ExtractConfig, FeatureIndex, ImageInput, extract_features, list_images};
-use super::network::Vgg;
+use super::network::{Precision, Vgg};
 use super::preprocess::Preprocess;
 use super::{Architecture, FlattenOrder, VggWeights};
 use crate::backend::Backend;
@@ -85,6 +85,8 @@ pub struct PosterOptions {
     /// MLP epochs and batch.
     pub epochs: usize,
     pub mlp_batch: usize,
+    /// Arithmetic of the convolutions (bf16: AMX tiles, CPU only).
+    pub precision: Precision,
 }
 
 impl PosterOptions {
@@ -99,6 +101,7 @@ impl PosterOptions {
             batch: 8,
             epochs: if quick { QUICK_EPOCHS } else { EPOCHS },
             mlp_batch: 64,
+            precision: Precision::F32,
         }
     }
 }
@@ -107,6 +110,8 @@ impl PosterOptions {
 #[derive(Debug, Clone, Serialize)]
 pub struct PosterSummary {
     pub network: String,
+    /// Arithmetic of the convolutions: `f32`, or `bf16` (AMX tiles).
+    pub precision: String,
     /// The weight file, or [`RANDOM_WEIGHTS_NOTE`] with the seed.
     pub weights: String,
     pub meaningful: bool,
@@ -160,7 +165,7 @@ pub fn network(options: &PosterOptions, seed: u32, backend: Backend) -> Result<V
         Some(path) => VggWeights::load(path, options.arch.clone())?,
         None => VggWeights::random(options.arch.clone(), seed),
     };
-    Vgg::new(weights, backend)
+    Vgg::with_precision(weights, backend, options.precision)
 }
 
 /// The network a feature index was extracted with, rebuilt for new images (`classify`):
@@ -178,7 +183,8 @@ pub fn network_of_index(index: &FeatureIndex, backend: Backend) -> Result<Vgg> {
         ),
         None => VggWeights::load(Path::new(&index.weights), arch)?,
     };
-    Vgg::new(weights, backend)
+    // The same arithmetic too, so a new poster's features are comparable with the training rows.
+    Vgg::with_precision(weights, backend, index.precision.parse()?)
 }
 
 /// Features of `inputs` in `out_dir`: reused when a feature file with the same weights, recipe
@@ -281,6 +287,7 @@ pub fn run_poster_branch(
     let last = history.epochs.last();
     let summary = PosterSummary {
         network: vgg.weights.arch.name.clone(),
+        precision: vgg.precision().to_string(),
         weights: if meaningful {
             vgg.weights.source.clone()
         } else {
@@ -336,6 +343,22 @@ mod tests {
         assert!(second.summary.features_cached);
         assert_eq!(second.evaluation.mean_precision, first.evaluation.mean_precision);
         assert!(dir.join(POSTER_MLP_FILE).exists());
+        assert_eq!(second.summary.precision, "f32");
+        // bf16 features are other numbers: the f32 cache must not be taken for them.
+        let bf16 = PosterOptions { precision: Precision::Bf16, ..options.clone() };
+        let cpu = Backend::cpu().unwrap();
+        let run_bf16 = || run_poster_branch(&movies, &labels, &genres, 1, 0.8, &bf16, &cpu, &dir, false);
+        match run_bf16() {
+            Ok(third) => {
+                assert!(!third.summary.features_cached, "bf16 run reused f32 features");
+                assert_eq!(third.summary.precision, "bf16");
+                assert!(run_bf16().unwrap().summary.features_cached);
+            }
+            Err(e) => {
+                assert!(!crate::kernels::gemm::amx::available() && e.to_string().contains("AMX"), "{e}");
+                eprintln!("AMX not available here, checked the error instead: {e}");
+            }
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -103,6 +103,10 @@ pub struct FeatureIndex {
     pub resize: String,
     pub normalization: String,
     pub flatten: String,
+    /// Arithmetic of the convolutions (`f32` or `bf16`); files written before it was recorded
+    /// were all f32.
+    #[serde(default = "f32_name")]
+    pub precision: String,
     /// Numbers per row.
     pub dim: usize,
     /// Inputs consumed (kept + skipped).
@@ -114,6 +118,10 @@ pub struct FeatureIndex {
 }
 
 const FORMAT_VERSION: u32 = 1;
+
+fn f32_name() -> String {
+    "f32".into()
+}
 
 impl FeatureIndex {
     /// An empty index for `vgg` run with `config`.
@@ -127,6 +135,7 @@ impl FeatureIndex {
             resize: config.preprocess.resize.name().into(),
             normalization: config.preprocess.normalization.name().into(),
             flatten: format!("{:?}", config.flatten).to_ascii_lowercase(),
+            precision: vgg.precision().to_string(),
             dim: h * w * c,
             done: 0,
             ids: Vec::new(),
@@ -152,8 +161,8 @@ impl FeatureIndex {
     pub fn same_recipe(&self, other: &FeatureIndex) -> bool {
         (self.format_version, &self.weights, &self.arch, self.input_hw, &self.resize)
             == (other.format_version, &other.weights, &other.arch, other.input_hw, &other.resize)
-            && (&self.normalization, &self.flatten, self.dim)
-                == (&other.normalization, &other.flatten, other.dim)
+            && (&self.normalization, &self.flatten, &self.precision, self.dim)
+                == (&other.normalization, &other.flatten, &other.precision, other.dim)
     }
 
     /// The `done` inputs this index consumed are the first `done` of `inputs`, in order.

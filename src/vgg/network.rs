@@ -119,6 +119,11 @@ impl Vgg {
         Ok(Vgg { weights, backend, device, packed, bf16, scratch: Scratch::default() })
     }
 
+    /// The arithmetic of the convolutions.
+    pub fn precision(&self) -> Precision {
+        if self.bf16.is_empty() { Precision::F32 } else { Precision::Bf16 }
+    }
+
     pub fn backend(&self) -> &Backend {
         &self.backend
     }

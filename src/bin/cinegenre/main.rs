@@ -90,6 +90,7 @@ fn dispatch(command: Command, timer: &Timer) -> Result<()> {
                 posters_dir: a.posters,
                 poster_limit: a.poster_limit,
                 poster_size: a.poster_size,
+                poster_precision: a.poster_precision,
                 ..RunConfig::default()
             };
             let report = cinegenre::run::run(&config)?;
