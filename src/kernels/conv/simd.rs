@@ -41,11 +41,23 @@ pub fn conv3x3_relu(
 ) {
     let epilogue = Epilogue { bias: Some(bias), activation: Activation::Relu };
     let g = Gemm::nn(s.n * s.h * s.w, out_ch, 9 * s.c);
+    with_im2col(level, par, s, x, |a| gemm::simd::gemm_from(level, par, g, a, kernel, epilogue, y));
+}
+
+/// Call `f` with the conv's op(A): written out when `s.c` < [`MATERIALISE_BELOW`], else the
+/// implicit [`Im2col`] view.
+fn with_im2col<R>(
+    level: SimdLevel,
+    par: Par,
+    s: Shape,
+    x: &[f32],
+    f: impl FnOnce(&dyn PanelSource) -> R,
+) -> R {
     if s.c < MATERIALISE_BELOW {
         let a = im2col(par, s, x);
-        gemm::simd::gemm_from(level, par, g, &Strided::row_major(&a, g.k, level), kernel, epilogue, y);
+        f(&Strided::row_major(&a, 9 * s.c, level))
     } else {
-        gemm::simd::gemm_from(level, par, g, &Im2col { s, x }, kernel, epilogue, y);
+        f(&Im2col { s, x })
     }
 }
 
@@ -95,12 +107,7 @@ pub fn conv3x3_relu_packed(
     let g = Gemm::nn(s.n * s.h * s.w, out_ch, k);
     // The GEMM writes C through raw pointers: a wrong shape must stop here.
     assert!(k == 9 * s.c && x.len() == s.len() && y.len() == g.m * out_ch, "conv shapes");
-    if s.c < MATERIALISE_BELOW {
-        let a = im2col(par, s, x);
-        gemm::simd::gemm_packed(level, par, g, &Strided::row_major(&a, k, level), kernel, epilogue, y);
-    } else {
-        gemm::simd::gemm_packed(level, par, g, &Im2col { s, x }, kernel, epilogue, y);
-    }
+    with_im2col(level, par, s, x, |a| gemm::simd::gemm_packed(level, par, g, a, kernel, epilogue, y));
 }
 
 /// [`conv3x3_relu_packed`] in bf16 on AMX tiles ([`amx`]): the im2col panels and the kernel
@@ -122,12 +129,8 @@ pub fn conv3x3_relu_bf16(
     if k != 9 * s.c || x.len() != s.len() {
         return Err(crate::error::Error::Shape(format!("bf16 conv: kernel depth {k} for {s:?}")));
     }
-    if s.c < MATERIALISE_BELOW {
-        let a = im2col(par, s, x);
-        amx::gemm_packed(par, g, &Strided::row_major(&a, k, SimdLevel::Avx512), kernel, epilogue, y)
-    } else {
-        amx::gemm_packed(par, g, &Im2col { s, x }, kernel, epilogue, y)
-    }
+    // AMX machines have AVX-512, whose packing the written-out matrix then uses.
+    with_im2col(SimdLevel::Avx512, par, s, x, |a| amx::gemm_packed(par, g, a, kernel, epilogue, y))
 }
 
 /// Round and pack an HWIO kernel (3, 3, c, o) for [`conv3x3_relu_bf16`].

@@ -113,7 +113,7 @@ impl PackedBf16 {
 /// # Errors
 /// [`Error::Shape`] if `g` does not match B or C; [`Error::Param`] when AMX is not
 /// [`available`].
-pub fn gemm_packed<A: PanelSource>(
+pub fn gemm_packed<A: PanelSource + ?Sized>(
     par: Par,
     g: Gemm,
     a: &A,

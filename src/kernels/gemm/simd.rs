@@ -187,7 +187,7 @@ thread_local! {
 
 /// [`gemm`] with op(A) given by a [`PanelSource`]; `g.trans_a` is ignored (the source decides
 /// the layout), `g.m` and `g.k` give op(A)'s shape.
-pub fn gemm_from<A: PanelSource, W: Weight>(
+pub fn gemm_from<A: PanelSource + ?Sized, W: Weight>(
     level: SimdLevel,
     par: Par,
     g: Gemm,
@@ -202,7 +202,7 @@ pub fn gemm_from<A: PanelSource, W: Weight>(
 /// [`gemm_from`] with B packed beforehand ([`PackedB`]): for weights used many times, such as
 /// a convolution's kernel, whose packing would otherwise be redone by every call. `g.n`, `g.k`
 /// must be the packed matrix's and `level` its level (checked by the caller).
-pub fn gemm_packed<A: PanelSource>(
+pub fn gemm_packed<A: PanelSource + ?Sized>(
     level: SimdLevel,
     par: Par,
     g: Gemm,
@@ -211,7 +211,7 @@ pub fn gemm_packed<A: PanelSource>(
     epilogue: Epilogue<'_>,
     c: &mut [f32],
 ) {
-    debug_assert!(b.level == level && b.k == g.k && b.n == g.n);
+    assert!(b.level == level && b.k == g.k && b.n == g.n, "B was packed for another product");
     blocked(level, par, g, a, Right::<f32>::Packed(b), epilogue, c);
 }
 
@@ -269,7 +269,7 @@ enum Right<'a, W> {
 }
 
 /// The blocked algorithm of the module doc.
-fn blocked<A: PanelSource, W: Weight>(
+fn blocked<A: PanelSource + ?Sized, W: Weight>(
     level: SimdLevel,
     par: Par,
     g: Gemm,
