@@ -42,90 +42,69 @@ pub fn gemm_square(backend: &Backend, size: usize, reps: usize) -> Result<GemmTi
 /// As [`gemm_square`] with B stored as `dtype` ([`gemm::half`]); f32 runs the plain SGEMM.
 /// Half-precision GPU timings include uploading B (as stored, 16 bits per weight) each run.
 pub fn gemm_square_dtype(backend: &Backend, size: usize, reps: usize, dtype: Dtype) -> Result<GemmTiming> {
-    if dtype != Dtype::F32 {
-        let b = random_matrix(size * size, 2);
-        return match dtype {
-            Dtype::F16 => half_square(backend, size, reps, &to_weights::<f16>(&b)),
-            Dtype::Bf16Dot => dot_bf16_square(backend, size, reps, &b),
-            Dtype::Bf16Amx => amx_square(backend, size, reps, &b),
-            _ => half_square(backend, size, reps, &to_weights::<bf16>(&b)),
-        };
-    }
     let g = Gemm::nn(size, size, size);
-    let a = random_matrix(size * size, 1);
     let b = random_matrix(size * size, 2);
-    let mut c = vec![0.0f32; size * size];
-    let mut best = f64::INFINITY;
-    match backend {
-        Backend::Gpu(ctx) => {
+    let name = |suffix: &str| format!("{}/{suffix}", backend.name());
+    match (dtype, backend) {
+        (Dtype::F32, Backend::Gpu(ctx)) => {
+            let a = random_matrix(size * size, 1);
             let (da, db) = (ctx.upload(&a, "a")?, ctx.upload(&b, "b")?);
             let dc = ctx.zeros(size * size, "c")?;
-            for _ in 0..=reps.max(1) {
-                let start = Instant::now();
+            let seconds = best_of(reps, || {
                 let mut encoder = ctx.encoder();
                 gemm::gpu::encode(ctx, &mut encoder, g, &da, &db, None, Activation::Identity, &dc)?;
-                ctx.finish_and_wait(encoder)?;
-                best = best.min(start.elapsed().as_secs_f64());
-            }
+                ctx.finish_and_wait(encoder)
+            })?;
+            Ok(GemmTiming { backend: backend.name(), size, seconds, gflops: g.flops() / seconds / 1e9 })
         }
-        _ => {
-            for _ in 0..=reps.max(1) {
-                let start = Instant::now();
-                gemm::gemm(backend, g, &a, &b, Epilogue::default(), &mut c)?;
-                best = best.min(start.elapsed().as_secs_f64());
-            }
+        (Dtype::F32, _) => {
+            square(backend.name(), size, reps, |a, c| gemm::gemm(backend, g, a, &b, Epilogue::default(), c))
         }
+        (Dtype::F16, _) => {
+            let b: Vec<f16> = to_weights(&b);
+            square(name(f16::NAME), size, reps, |a, c| gemm_half(backend, g, a, &b, Epilogue::default(), c))
+        }
+        (Dtype::Bf16, _) => {
+            let b: Vec<bf16> = to_weights(&b);
+            square(name(bf16::NAME), size, reps, |a, c| gemm_half(backend, g, a, &b, Epilogue::default(), c))
+        }
+        (Dtype::Bf16Dot, _) => square(name("bf16-dot"), size, reps, |a, c| {
+            gemm::dot_bf16::gemm_dot_bf16(backend, g, a, &b, Epilogue::default(), c)
+        }),
+        // Each run includes rounding and packing B, as the f32 GEMM's runs include packing it.
+        (Dtype::Bf16Amx, Backend::Cpu { simd, par }) => square(name("bf16-amx"), size, reps, |a, c| {
+            let packed = gemm::amx::PackedBf16::new(g, &b)?;
+            let source = gemm::simd::Strided::row_major(a, size, *simd);
+            gemm::amx::gemm_packed(*par, g, &source, &packed, Epilogue::default(), c)
+        }),
+        (Dtype::Bf16Amx, _) => Err(Error::param("dtype", "bf16-amx runs on the SIMD CPU backends only")),
     }
-    Ok(GemmTiming { backend: backend.name(), size, seconds: best, gflops: g.flops() / best / 1e9 })
 }
 
-fn half_square<W: Weight>(backend: &Backend, size: usize, reps: usize, b: &[W]) -> Result<GemmTiming> {
-    let g = Gemm::nn(size, size, size);
+/// Time `product` (C = A·B of one square `size`, given A and C) as the GEMM called `name`.
+fn square(
+    name: String,
+    size: usize,
+    reps: usize,
+    mut product: impl FnMut(&[f32], &mut [f32]) -> Result<()>,
+) -> Result<GemmTiming> {
     let a = random_matrix(size * size, 1);
     let mut c = vec![0.0f32; size * size];
-    let mut best = f64::INFINITY;
-    for _ in 0..=reps.max(1) {
-        let start = Instant::now();
-        gemm_half(backend, g, &a, b, Epilogue::default(), &mut c)?;
-        best = best.min(start.elapsed().as_secs_f64());
-    }
-    let name = format!("{}/{}", backend.name(), W::NAME);
-    Ok(GemmTiming { backend: name, size, seconds: best, gflops: g.flops() / best / 1e9 })
+    let seconds = best_of(reps, || product(&a, &mut c))?;
+    let flops = Gemm::nn(size, size, size).flops();
+    Ok(GemmTiming { backend: name, size, seconds, gflops: flops / seconds / 1e9 })
 }
 
-fn dot_bf16_square(backend: &Backend, size: usize, reps: usize, b: &[f32]) -> Result<GemmTiming> {
-    let g = Gemm::nn(size, size, size);
-    let a = random_matrix(size * size, 1);
-    let mut c = vec![0.0f32; size * size];
+/// Best of `reps` runs of `work` after one warm-up (which also compiles GPU pipelines).
+pub(crate) fn best_of(reps: usize, mut work: impl FnMut() -> Result<()>) -> Result<f64> {
+    work()?;
     let mut best = f64::INFINITY;
-    for _ in 0..=reps.max(1) {
+    for _ in 0..reps.max(1) {
         let start = Instant::now();
-        gemm::dot_bf16::gemm_dot_bf16(backend, g, &a, b, Epilogue::default(), &mut c)?;
+        work()?;
         best = best.min(start.elapsed().as_secs_f64());
     }
-    let name = format!("{}/bf16-dot", backend.name());
-    Ok(GemmTiming { backend: name, size, seconds: best, gflops: g.flops() / best / 1e9 })
-}
-
-/// AMX bf16 ([`gemm::amx`]) on a SIMD CPU backend; each run includes rounding and packing B,
-/// as the f32 GEMM's runs include packing it.
-fn amx_square(backend: &Backend, size: usize, reps: usize, b: &[f32]) -> Result<GemmTiming> {
-    let Backend::Cpu { simd, par } = backend else {
-        return Err(Error::param("dtype", "bf16-amx runs on the SIMD CPU backends only"));
-    };
-    let g = Gemm::nn(size, size, size);
-    let a = random_matrix(size * size, 1);
-    let source = gemm::simd::Strided::row_major(&a, size, *simd);
-    let mut c = vec![0.0f32; size * size];
-    let mut best = f64::INFINITY;
-    for _ in 0..=reps.max(1) {
-        let start = Instant::now();
-        let packed = gemm::amx::PackedBf16::new(g, b)?;
-        gemm::amx::gemm_packed(*par, g, &source, &packed, Epilogue::default(), &mut c)?;
-        best = best.min(start.elapsed().as_secs_f64());
-    }
-    let name = format!("{}/bf16-amx", backend.name());
-    Ok(GemmTiming { backend: name, size, seconds: best, gflops: g.flops() / best / 1e9 })
+    Ok(best)
 }
 
 /// Seconds for one training epoch of an MLP with layer `sizes` on `rows` random rows

@@ -23,10 +23,10 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+use super::best_of;
 use crate::backend::Backend;
 use crate::dataset::{Bundled, GenreMap, load_bundled, tutorial_clean};
 use crate::error::{Error, Result};
@@ -68,18 +68,6 @@ pub struct SuiteReport {
     pub reference: Vec<Measure>,
 }
 
-/// Best of `reps` runs of `work` after one warm-up.
-fn best(reps: usize, mut work: impl FnMut() -> Result<()>) -> Result<f64> {
-    work()?;
-    let mut best = f64::INFINITY;
-    for _ in 0..reps.max(1) {
-        let start = Instant::now();
-        work()?;
-        best = best.min(start.elapsed().as_secs_f64());
-    }
-    Ok(best)
-}
-
 /// Run the suite: Rust stages on every available backend, then the Python reference.
 pub fn run_suite(config: &SuiteConfig) -> Result<SuiteReport> {
     let data_dir = config.out.join("data");
@@ -110,7 +98,7 @@ pub fn run_suite(config: &SuiteConfig) -> Result<SuiteReport> {
         lowercase: true,
     };
     let size = format!("{} overviews", docs.len());
-    let seconds = best(reps, || {
+    let seconds = best_of(reps, || {
         let counts = CountVectorizer::new(vec_params).fit_transform(&docs)?;
         TfidfTransformer::new(TfidfParams::default()).fit_transform(&counts).map(|_| ())
     })?;
@@ -132,7 +120,7 @@ pub fn run_suite(config: &SuiteConfig) -> Result<SuiteReport> {
     let s = CsrRef { n_rows: m, n_cols: k, indptr: &indptr, indices: &indices, data: &values };
     let mut c = vec![0.0f32; m * cols];
     for b in &backends {
-        let t = best(reps, || spmm(b, s, cols, &dense, &mut c))?;
+        let t = best_of(reps, || spmm(b, s, cols, &dense, &mut c))?;
         push("spmm", &format!("({m}×{k}, {} nnz)·{cols}", tfidf.nnz()), b.name(), t);
     }
 
@@ -140,21 +128,22 @@ pub fn run_suite(config: &SuiteConfig) -> Result<SuiteReport> {
     let x = super::random_matrix(len, 6);
     for b in &backends {
         let mut y = x.clone();
-        let t = best(reps, || elementwise::activate(b, Activation::Sigmoid, &mut y))?;
+        let t = best_of(reps, || elementwise::activate(b, Activation::Sigmoid, &mut y))?;
         push("sigmoid", &format!("{len} floats"), b.name(), t);
     }
 
     let nb = crate::bayes::NbParams { alpha: 1.0, fit_prior: true };
     let (y, g) = (labels.as_slice(), labels.n_cols());
-    let t =
-        best(reps, || crate::ovr::OneVsRest::<crate::bayes::BinaryNb>::fit(&nb, &counts, y, g).map(|_| ()))?;
+    let t = best_of(reps, || {
+        crate::ovr::OneVsRest::<crate::bayes::BinaryNb>::fit(&nb, &counts, y, g).map(|_| ())
+    })?;
     push("nb fit", &format!("{m}×{k} counts, {g} labels"), "cpu".into(), t);
 
     let svm_rows = m.min(if config.quick { 400 } else { 1500 });
     let rows: Vec<usize> = (0..svm_rows).collect();
     let (xs, ys) = (tfidf.select_rows(&rows), labels.select_rows(&rows));
     let params = crate::svm::SvmParams::default();
-    let t = best(1, || {
+    let t = best_of(1, || {
         crate::ovr::OneVsRest::<crate::svm::BinarySvm>::fit(&params, &xs, ys.as_slice(), g).map(|_| ())
     })?;
     push("svm fit", &format!("{svm_rows}×{k} TF-IDF, {g} labels"), "cpu".into(), t);
@@ -177,14 +166,15 @@ pub fn run_suite(config: &SuiteConfig) -> Result<SuiteReport> {
     });
     for b in cpu {
         let net = crate::vgg::network::Vgg::new(weights.clone(), b.clone())?;
-        match best(1, || net.forward(&image, 1, (side, side)).map(|_| ())) {
+        match best_of(1, || net.forward(&image, 1, (side, side)).map(|_| ())) {
             Ok(t) => push("vgg16 features", &format!("1 image {side}×{side}"), b.name(), t),
             Err(e) => eprintln!("  vgg16 features on {}: not timed ({e})", b.name()),
         }
     }
 
     let co = crate::cluster::CoclusterParams::new(5, 0);
-    let t = best(1, || crate::cluster::cocluster(crate::cluster::Input::Sparse(&counts), &co).map(|_| ()))?;
+    let t =
+        best_of(1, || crate::cluster::cocluster(crate::cluster::Input::Sparse(&counts), &co).map(|_| ()))?;
     push("cocluster", &format!("{m}×{k} counts, 5 biclusters"), "cpu".into(), t);
 
     let (python, reference) = match &config.python {
