@@ -10,7 +10,7 @@ use cinegenre::kernels::gemm::{Epilogue, Gemm, gemm};
 use cinegenre::simd::SimdLevel;
 use half::bf16;
 
-use crate::common::{F32_REL, assert_rel_close, poisoned, values};
+use crate::common::{F32_REL, assert_rel_close, poisoned, rel_error, values};
 
 fn rounded(x: &[f32]) -> Vec<f32> {
     x.iter().map(|&v| bf16::from_f32(v).to_f32()).collect()
@@ -71,12 +71,7 @@ fn rounding_error_against_f32_is_that_of_two_bf16_operands() {
         eprintln!("AMX not available here: {e}");
         return;
     }
-    let (mut d2, mut r2) = (0.0f64, 0.0f64);
-    for (&x, &y) in got.iter().zip(&exact) {
-        d2 += (f64::from(x) - f64::from(y)).powi(2);
-        r2 += f64::from(y).powi(2);
-    }
-    let err = (d2 / r2).sqrt();
+    let err = rel_error(&got, &exact);
     eprintln!("AMX bf16 vs f32: {err:.3e}");
     // √2 × the weight-only bf16 error (1.47e-3 on this shape, tests/kernels/half.rs).
     assert!((1.8e-3..=2.4e-3).contains(&err), "{err:.3e}");

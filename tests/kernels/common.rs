@@ -22,6 +22,16 @@ pub fn fast_backends() -> Vec<Backend> {
     all
 }
 
+/// ‖got − want‖ / ‖want‖ in f64: the error measure of the method.
+pub fn rel_error(got: &[f32], want: &[f32]) -> f64 {
+    let (mut d2, mut r2) = (0.0f64, 0.0f64);
+    for (&x, &y) in got.iter().zip(want) {
+        d2 += (f64::from(x) - f64::from(y)).powi(2);
+        r2 += f64::from(y).powi(2);
+    }
+    (d2 / r2).sqrt()
+}
+
 /// A buffer of NaNs: any element a kernel forgets to write fails the comparison.
 pub fn poisoned(len: usize) -> Vec<f32> {
     vec![f32::NAN; len]

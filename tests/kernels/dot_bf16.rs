@@ -7,7 +7,7 @@ use cinegenre::kernels::gemm::dot_bf16::{available, gemm_dot_bf16, reference};
 use cinegenre::kernels::gemm::{Epilogue, Gemm, gemm};
 use proptest::prelude::*;
 
-use crate::common::{F32_REL, assert_rel_close, fast_backends, poisoned, values};
+use crate::common::{F32_REL, assert_rel_close, fast_backends, poisoned, rel_error, values};
 
 /// Two bf16 roundings per product, each ≤ u = 2⁻⁸ relative: the RMS error of C stays below u
 /// on data without cancellation (expected ≈ √2 · 0.4 · u ≈ 2.2e-3).
@@ -47,12 +47,7 @@ fn rounding_error_within_roundoff() {
     gemm(&Backend::Scalar, g, &a, &b, Epilogue::default(), &mut exact).unwrap();
     let mut got = poisoned(g.m * g.n);
     gemm_dot_bf16(&Backend::cpu().unwrap(), g, &a, &b, Epilogue::default(), &mut got).unwrap();
-    let (mut d2, mut r2) = (0.0f64, 0.0f64);
-    for (&x, &y) in got.iter().zip(&exact) {
-        d2 += (f64::from(x) - f64::from(y)).powi(2);
-        r2 += f64::from(y).powi(2);
-    }
-    let err = (d2 / r2).sqrt();
+    let err = rel_error(&got, &exact);
     eprintln!("{g:?}: dot-bf16 relative error {err:.3e}");
     // A lower bound (a tenth of the bound) proves both operands really were rounded.
     assert!((DOT_BF16_REL / 10.0..=DOT_BF16_REL).contains(&err), "dot-bf16 error {err:.3e}");

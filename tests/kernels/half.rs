@@ -8,7 +8,7 @@ use cinegenre::kernels::gemm::{Epilogue, Gemm, gemm};
 use half::{bf16, f16};
 use proptest::prelude::*;
 
-use crate::common::{F32_REL, assert_rel_close, fast_backends, poisoned, values};
+use crate::common::{F32_REL, assert_rel_close, fast_backends, poisoned, rel_error, values};
 
 /// bf16 unit roundoff 2⁻⁸ (8 significant bits): no stored weight is off by more, so neither is
 /// the RMS error of C on data without cancellation (expected ≈ 0.4·u ≈ 1.5e-3, see the module).
@@ -84,12 +84,7 @@ fn half_activations_and_weights_storage_error() {
     let mut got = poisoned(g.m * g.n);
     let (ah, bh): (Vec<bf16>, Vec<bf16>) = (to_weights(&a), to_weights(&b));
     gemm_stored(&Backend::cpu().unwrap(), g, &ah, &bh, Epilogue::default(), &mut got).unwrap();
-    let (mut d2, mut r2) = (0.0f64, 0.0f64);
-    for (&x, &y) in got.iter().zip(&exact) {
-        d2 += (f64::from(x) - f64::from(y)).powi(2);
-        r2 += f64::from(y).powi(2);
-    }
-    let both = (d2 / r2).sqrt();
+    let both = rel_error(&got, &exact);
     let weights_only = storage_error::<bf16>(g);
     eprintln!("bf16 A and B: {both:.3e} (weights only {weights_only:.3e})");
     assert!((1.2 * weights_only..=1.7 * weights_only).contains(&both), "{both:.3e} vs {weights_only:.3e}");
@@ -103,12 +98,7 @@ fn storage_error<W: Weight>(g: Gemm) -> f64 {
     gemm(&Backend::Scalar, g, &a, &b, Epilogue::default(), &mut exact).unwrap();
     let mut got = poisoned(g.m * g.n);
     gemm_half(&Backend::cpu().unwrap(), g, &a, &to_weights::<W>(&b), Epilogue::default(), &mut got).unwrap();
-    let (mut d2, mut r2) = (0.0f64, 0.0f64);
-    for (&x, &y) in got.iter().zip(&exact) {
-        d2 += (f64::from(x) - f64::from(y)).powi(2);
-        r2 += f64::from(y).powi(2);
-    }
-    (d2 / r2).sqrt()
+    rel_error(&got, &exact)
 }
 
 #[test]
