@@ -17,14 +17,19 @@
 //!    ([`cluster`], on the hand-written SVDs of [`linalg`]).
 //! 7. **Embed** overviews as mean word vectors, from word2vec files or our own skip-gram
 //!    ([`embed`]).
-//! 8. **Run** it all: [`run`], the main job behind `cinegenre run`.
+//! 8. **Run** it all: [`run`], the main job behind `cinegenre run`: a pipeline of stages and a
+//!    registry of models ([`run::models`]), writing the files [`layout`] names and the results
+//!    [`results`] holds.
 //! 9. **Report** and use it: the HTML page of a run ([`report`]), the genres of a new movie
-//!    from the saved models ([`classify`]), and the timings against Python ([`bench`]).
+//!    from the saved models ([`classify`]), predictions from any saved model file
+//!    ([`predictor`]), and the timings against Python ([`bench`]).
+//!
+//! `ARCHITECTURE.md` at the repository root maps the layers and says where to add a model, a
+//! kernel or a command.
 
 pub mod backend;
 pub mod bayes;
 pub mod bench;
-pub mod classifier;
 pub mod classify;
 pub mod cluster;
 pub mod dataset;
@@ -34,14 +39,17 @@ pub mod gpu;
 pub mod io;
 pub mod kernels;
 pub mod labels;
+pub mod layout;
 pub mod linalg;
 pub mod matrix;
 pub mod metrics;
 pub mod mlp;
 pub mod model_file;
 pub mod ovr;
+pub mod predictor;
 pub mod progress;
 pub mod report;
+pub mod results;
 pub mod rng;
 pub mod run;
 pub mod simd;

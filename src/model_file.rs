@@ -10,12 +10,16 @@
 //! The format is Hugging Face's safetensors (<https://github.com/huggingface/safetensors>):
 //! Python users open them with `safetensors.numpy.load_file` and read the metadata with
 //! `safe_open(path, "np").metadata()`.
+//!
+//! The bytes written are a function of the model alone: tensors in name order, metadata keys
+//! sorted, the header padded with spaces to a multiple of 8 (as the format asks). Two runs with
+//! the same seed write identical files.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+use safetensors::tensor::{Dtype, SafeTensors};
 
 use crate::error::{Error, Result};
 use crate::io::write_atomic;
@@ -30,8 +34,27 @@ pub const FORMAT_VERSION: &str = "1";
 /// A tensor's values.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TensorData {
+    F32(Vec<f32>),
     F64(Vec<f64>),
     I64(Vec<i64>),
+}
+
+impl TensorData {
+    fn dtype(&self) -> &'static str {
+        match self {
+            TensorData::F32(_) => "F32",
+            TensorData::F64(_) => "F64",
+            TensorData::I64(_) => "I64",
+        }
+    }
+
+    fn le_bytes(&self) -> Vec<u8> {
+        match self {
+            TensorData::F32(v) => v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+            TensorData::F64(v) => v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+            TensorData::I64(v) => v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+        }
+    }
 }
 
 /// A named tensor: shape and values in C order.
@@ -87,6 +110,12 @@ impl ModelFile {
             .map_err(|_| Error::model(&self.origin, format!("metadata entry `{key}` = {raw:?} is not valid")))
     }
 
+    /// Add an `f32` tensor.
+    pub fn put_f32(&mut self, name: &str, shape: Vec<usize>, data: Vec<f32>) {
+        debug_assert_eq!(shape.iter().product::<usize>(), data.len());
+        self.tensors.insert(name.to_string(), Tensor { shape, data: TensorData::F32(data) });
+    }
+
     /// Add an `f64` tensor.
     pub fn put_f64(&mut self, name: &str, shape: Vec<usize>, data: Vec<f64>) {
         debug_assert_eq!(shape.iter().product::<usize>(), data.len());
@@ -103,9 +132,7 @@ impl ModelFile {
     pub fn f64_tensor(&self, name: &str, shape: &[usize]) -> Result<&[f64]> {
         match self.tensor(name, shape)? {
             TensorData::F64(v) => Ok(v),
-            TensorData::I64(_) => {
-                Err(Error::model(&self.origin, format!("tensor `{name}` should be F64, it is I64")))
-            }
+            other => Err(self.wrong_dtype(name, "F64", other)),
         }
     }
 
@@ -113,10 +140,27 @@ impl ModelFile {
     pub fn i64_tensor(&self, name: &str, shape: &[usize]) -> Result<&[i64]> {
         match self.tensor(name, shape)? {
             TensorData::I64(v) => Ok(v),
-            TensorData::F64(_) => {
-                Err(Error::model(&self.origin, format!("tensor `{name}` should be I64, it is F64")))
-            }
+            other => Err(self.wrong_dtype(name, "I64", other)),
         }
+    }
+
+    /// A floating-point tensor of exactly `shape` as f32: F32 as stored, F64 narrowed (files
+    /// written before models were stored in f32 held f32 values widened, so this is exact).
+    pub fn f32_tensor(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>> {
+        match self.tensor(name, shape)? {
+            TensorData::F32(v) => Ok(v.clone()),
+            TensorData::F64(v) => Ok(v.iter().map(|&x| x as f32).collect()),
+            other => Err(self.wrong_dtype(name, "F32", other)),
+        }
+    }
+
+    /// Whether the model holds a tensor called `name`.
+    pub fn has_tensor(&self, name: &str) -> bool {
+        self.tensors.contains_key(name)
+    }
+
+    fn wrong_dtype(&self, name: &str, want: &str, got: &TensorData) -> Error {
+        Error::model(&self.origin, format!("tensor `{name}` should be {want}, it is {}", got.dtype()))
     }
 
     fn tensor(&self, name: &str, shape: &[usize]) -> Result<&TensorData> {
@@ -133,33 +177,37 @@ impl ModelFile {
         Ok(&tensor.data)
     }
 
-    /// Write to `path` atomically.
+    /// Write to `path` atomically: the safetensors layout, byte for byte the same for the
+    /// same model (sorted names and keys).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let bytes: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = self
-            .tensors
-            .iter()
-            .map(|(name, t)| {
-                let (dtype, raw) = match &t.data {
-                    TensorData::F64(v) => (Dtype::F64, v.iter().flat_map(|x| x.to_le_bytes()).collect()),
-                    TensorData::I64(v) => (Dtype::I64, v.iter().flat_map(|x| x.to_le_bytes()).collect()),
-                };
-                (name.clone(), dtype, t.shape.clone(), raw)
-            })
-            .collect();
-        let views = bytes
-            .iter()
-            .map(|(name, dtype, shape, raw)| {
-                TensorView::new(*dtype, shape.clone(), raw)
-                    .map(|view| (name.clone(), view))
-                    .map_err(|e| Error::model(path, format!("tensor `{name}`: {e}")))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let mut metadata: HashMap<String, String> = self.metadata.clone().into_iter().collect();
+        let buffer = self.to_bytes();
+        write_atomic(path, |w| w.write_all(&buffer).map_err(|e| Error::io(path, e)))
+    }
+
+    /// The file's bytes: `u64` header length, the JSON header, then the tensors' data.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut metadata = self.metadata.clone();
         metadata.insert(KIND_KEY.to_string(), self.kind.clone());
         metadata.insert(VERSION_KEY.to_string(), FORMAT_VERSION.to_string());
-        let buffer = safetensors::serialize(views, Some(metadata))
-            .map_err(|e| Error::model(path, format!("cannot serialise the model: {e}")))?;
-        write_atomic(path, |w| w.write_all(&buffer).map_err(|e| Error::io(path, e)))
+        let mut header: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+        header.insert("__metadata__".into(), serde_json::json!(metadata));
+        let mut data = Vec::new();
+        for (name, t) in &self.tensors {
+            let start = data.len();
+            data.extend(t.data.le_bytes());
+            header.insert(
+                name.clone(),
+                serde_json::json!({"dtype": t.data.dtype(), "shape": t.shape, "data_offsets": [start, data.len()]}),
+            );
+        }
+        // A BTreeMap serialises its keys sorted (and `metadata` is one too): the header is canonical.
+        let mut json = serde_json::to_vec(&header).unwrap_or_default();
+        json.resize(json.len().next_multiple_of(8), b' ');
+        let mut out = Vec::with_capacity(8 + json.len() + data.len());
+        out.extend((json.len() as u64).to_le_bytes());
+        out.extend(json);
+        out.extend(data);
+        out
     }
 
     /// Read `path`; it must be a cinegenre model of `expected_kind`.
@@ -202,6 +250,9 @@ impl ModelFile {
         for (name, view) in file.iter() {
             let raw = view.data();
             let data = match view.dtype() {
+                Dtype::F32 => TensorData::F32(
+                    raw.chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes"))).collect(),
+                ),
                 Dtype::F64 => TensorData::F64(
                     raw.chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().expect("8 bytes"))).collect(),
                 ),
@@ -234,10 +285,17 @@ mod tests {
         m.set_meta("alpha", "0.5");
         m.put_f64("w", vec![2, 2], vec![1.0, -2.5, f64::MIN_POSITIVE, 3.0]);
         m.put_i64("c", vec![3], vec![-1, 0, 1]);
+        m.put_f32("h", vec![2], vec![0.1, -7.5]);
         m.save(&path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(bytes, m.to_bytes(), "the same model gives the same bytes");
+        assert_eq!(u64::from_le_bytes(bytes[..8].try_into().unwrap()) % 8, 0);
         let back = ModelFile::load(&path, "toy").unwrap();
         assert_eq!(back.f64_tensor("w", &[2, 2]).unwrap(), &[1.0, -2.5, f64::MIN_POSITIVE, 3.0]);
         assert_eq!(back.i64_tensor("c", &[3]).unwrap(), &[-1, 0, 1]);
+        assert_eq!(back.f32_tensor("h", &[2]).unwrap(), vec![0.1, -7.5]);
+        assert_eq!(back.f32_tensor("w", &[2, 2]).unwrap()[1], -2.5);
+        assert!(back.f64_tensor("h", &[2]).unwrap_err().to_string().contains("should be F64, it is F32"));
         assert_eq!(back.meta_parsed::<f64>("alpha").unwrap(), 0.5);
         let err = ModelFile::load(&path, "svm").unwrap_err().to_string();
         assert!(err.contains("`toy` model, expected a `svm` model"), "{err}");

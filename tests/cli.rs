@@ -269,16 +269,29 @@ fn quick_run_writes_metrics_model_and_vocabulary() {
     assert!(stdout.contains("random weights — not meaningful"), "{stdout}");
     let poster = models.iter().find(|m| m["name"].as_str().is_some_and(|n| n.starts_with("poster MLP")));
     assert!(poster.is_some_and(|m| m["evaluation"]["mean_precision"].as_f64().is_some()));
-    // The HTML report: every section, the heatmap beside it.
+    // Every model stands beside its baseline, on its own test movies.
+    for m in models {
+        let baseline = &m["baseline"];
+        assert_eq!(baseline["k"].as_u64(), Some(3), "{m}");
+        assert!(baseline["evaluation"]["mean_precision"].as_f64().is_some_and(|p| p > 0.0), "{m}");
+        assert!(m["test_rows"].as_u64().is_some_and(|n| n > 0), "{m}");
+    }
+    // Seconds live in timings.json, not in metrics.json (which must not change between runs).
+    assert!(metrics.get("timings").is_none());
+    let timings: serde_json::Value = serde_json::from_str(&s.read("out/timings.json")).unwrap();
+    assert!(timings["stages"].as_array().is_some_and(|t| t.len() >= 10), "{timings}");
+    // The HTML report: every section; the heatmap and the posters inside the page.
     let html = s.read("out/report.html");
     for (_, title) in cinegenre::report::HEADINGS {
         assert!(html.contains(&format!("<h2>{title}</h2>")), "report.html lacks {title}");
     }
-    assert!(html.contains("src=\"cooccurrence.svg\"") && s.path("out/cooccurrence.svg").exists());
+    assert!(html.contains("<figure class=\"heatmap\"><svg"), "the heatmap is not inline");
     assert_eq!(html.matches("<table class=\"per-genre\">").count(), models.len());
-    // Sample predictions show the posters of test movies that have one, copied beside the page.
-    let thumbnail = html.split("<img class=\"poster\" src=\"").nth(1).and_then(|t| t.split('"').next());
-    assert!(thumbnail.is_some_and(|t| s.path("out").join(t).exists()), "no poster thumbnail: {thumbnail:?}");
+    assert!(html.contains("src=\"data:image/jpeg;base64,"), "no inline poster thumbnail");
+    assert!(
+        !html.contains("src=\"posters/") && !html.contains("src=\"cooccurrence"),
+        "the page links a file"
+    );
     // classify: every text model scores a new movie from the saved files.
     let overview = "A young wizard goes to a school of magic and fights a dark lord with his friends.";
     let stdout =
@@ -674,9 +687,9 @@ fn svm_rejects_bad_parameters_and_features() {
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         s.fails(&refs, "svm.safetensors", expected);
     };
-    run(&["--c=0.1,0"], &["C must be a finite number > 0", "got 0"]);
+    run(&["--c=0.1,0"], &["--c", "must be a finite number > 0", "got 0"]);
     run(&["--c="], &["--c"]);
-    run(&["--cv", "1"], &["at least 2 folds"]);
+    run(&["--cv", "1"], &["--cv", "1 is not in 2..=20"]);
     run(&["--cv", "13"], &["n_splits=13", "n_samples=12"]);
     run(&["--cv", "7"], &["n_splits=7 cannot be greater than the number of members in each class"]);
     run(&["--class-weight", "heavy"], &["heavy"]);

@@ -61,7 +61,7 @@ pub struct Measure {
 /// The whole suite, as written to bench.json.
 #[derive(Debug, Clone, Serialize)]
 pub struct SuiteReport {
-    pub machine: crate::report::Environment,
+    pub machine: crate::results::Environment,
     /// Python packages and versions, or why the reference side did not run.
     pub python: String,
     pub ours: Vec<Measure>,
@@ -185,8 +185,9 @@ pub fn run_suite(config: &SuiteConfig) -> Result<SuiteReport> {
         None => ("not run (--python none)".into(), Vec::new()),
     };
     let gpu = backends.iter().find(|b| b.is_gpu());
-    let machine =
-        crate::report::Environment::detect(&gpu.map(|b| ("gpu", b)).into_iter().collect::<Vec<_>>());
+    let machine = crate::results::Environment::detect(
+        &gpu.map(|b| ("gpu".to_string(), b.clone())).into_iter().collect::<Vec<_>>(),
+    );
     Ok(SuiteReport { machine, python, ours, reference })
 }
 

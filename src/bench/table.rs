@@ -72,7 +72,7 @@ mod tests {
     #[test]
     fn ratio_uses_the_fastest_python_library() {
         let report = SuiteReport {
-            machine: crate::report::Environment::default(),
+            machine: crate::results::Environment::default(),
             python: "numpy 2".into(),
             ours: vec![measure("gemm", "avx2", 0.5), measure("cocluster", "cpu", 1.0)],
             reference: vec![measure("gemm", "numpy", 2.0), measure("gemm", "torch", 1.0)],

@@ -32,7 +32,7 @@ pub use format::{Format, ReadOptions, ReadReport, Utf8Errors, read_vectors, writ
 pub use job::{EmbedOptions, embed_documents, write_kept, write_means};
 pub use mean::{DropReason, MeanVectors, content_tokens, mean_vectors, needed_words, word_tokens};
 pub use neighbors::nearest;
-pub use skipgram::{SkipGramParams, TrainReport, train_skipgram};
+pub use skipgram::{SkipGramParams, TrainReport, check_threads, train_skipgram};
 pub use stopwords::{STOP_WORDS_EN, is_stop_word};
 pub use text_format::numpy_f32_str;
 pub use vectors::WordVectors;

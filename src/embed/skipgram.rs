@@ -187,6 +187,20 @@ pub fn train_skipgram<S: AsRef<str>>(
     Ok((WordVectors::from_rows(dim, corpus.words, &syn0)?, report))
 }
 
+/// Largest worker count: more threads than this only contend (the machine has far fewer cores).
+pub const MAX_THREADS: usize = 256;
+/// Upper bounds of the sizes, far above any useful value (GoogleNews: 300 dimensions, window 5).
+const LIMITS: [(&str, usize); 4] =
+    [("dim", 10_000), ("window", 1_000), ("negative", 1_000), ("epochs", 100_000)];
+
+/// `threads` (0: all of rayon's) is at most [`MAX_THREADS`]; the message says the cap.
+pub fn check_threads(threads: usize) -> std::result::Result<(), String> {
+    if threads > MAX_THREADS {
+        return Err(format!("{threads} threads: at most {MAX_THREADS} (0 uses every core)"));
+    }
+    Ok(())
+}
+
 fn check(p: &SkipGramParams) -> Result<()> {
     let positive = [("dim", p.dim), ("window", p.window), ("epochs", p.epochs), ("min-count", p.min_count)];
     for (name, value) in positive {
@@ -197,6 +211,13 @@ fn check(p: &SkipGramParams) -> Result<()> {
     if p.negative == 0 {
         return Err(Error::param("negative", "negative sampling needs at least 1 noise word"));
     }
+    let values = [p.dim, p.window, p.negative, p.epochs];
+    for ((name, max), value) in LIMITS.iter().zip(values) {
+        if value > *max {
+            return Err(Error::param(*name, format!("{value} is above the limit of {max}")));
+        }
+    }
+    check_threads(p.threads).map_err(|m| Error::param("threads", m))?;
     if !(p.sample >= 0.0 && p.sample.is_finite()) {
         return Err(Error::param("sample", format!("{} is not a threshold ≥ 0", p.sample)));
     }

@@ -30,14 +30,14 @@
 //! Cost: per epoch ≈ 6·n·(d·300 + 300·20) flops; prediction 2·n·(d·300 + 300·20).
 //!
 //! ```
-//! use cinegenre::embed::text_model::{TextMlpParams, all_zero_accuracy, top_k_predictions, train_text_mlp};
+//! use cinegenre::embed::text_model::{TextMlpParams, all_zero_accuracy, train_text_mlp};
 //! use cinegenre::backend::Backend;
 //! let x = [0.1f32, 0.9, 0.8, 0.2, 0.15, 0.85, 0.9, 0.1];
 //! let y = [1u8, 0, 0, 1, 1, 0, 0, 1];
 //! let params = TextMlpParams { hidden: 4, epochs: 2, ..TextMlpParams::default() };
 //! let (model, history) = train_text_mlp(&Backend::Scalar, &x, 2, &y, 2, &params)?;
 //! assert_eq!(history.epochs.len(), 2);
-//! let top1 = top_k_predictions(&Backend::Scalar, &model, &x, 4, 1)?;
+//! let top1 = model.top_k(&Backend::Scalar, &x, 4, 1)?;
 //! assert_eq!(top1.iter().map(|&v| v as usize).sum::<usize>(), 4);
 //! assert_eq!(all_zero_accuracy(&y), 0.5);
 //! # Ok::<(), cinegenre::Error>(())
@@ -46,15 +46,12 @@
 use crate::backend::Backend;
 use crate::error::{Error, Result};
 use crate::kernels::Activation;
-use crate::metrics::top_k_indicator;
 use crate::mlp::{History, Mlp, OptimizerKind, Output, TrainParams, fit};
 
 /// Units of the hidden layer (the tutorial's `Dense(300)`).
 pub const HIDDEN: usize = 300;
 /// Rows per batch (the tutorial's `batch_size=500`).
 pub const BATCH: usize = 500;
-/// Genres predicted per movie in the evaluation (the tutorial's `argsort(row)[-3:]`).
-pub const TOP_K: usize = 3;
 
 /// How to train the text MLP.
 #[derive(Debug, Clone)]
@@ -126,13 +123,6 @@ pub fn train_text_mlp(
         quiet: !params.verbose,
     };
     fit(backend, model, x, &targets, &train)
-}
-
-/// The `k` best genres of every row of `x` (m, n_in) as a 0/1 matrix (m, n_out).
-pub fn top_k_predictions(backend: &Backend, model: &Mlp, x: &[f32], m: usize, k: usize) -> Result<Vec<u8>> {
-    let p = model.predict_proba(backend, x, m)?;
-    let scores: Vec<f64> = p.iter().map(|&v| f64::from(v)).collect();
-    top_k_indicator(&scores, model.n_outputs(), k)
 }
 
 /// Keras' binary accuracy of the all-zero prediction on labels `y`: the share of zero cells,

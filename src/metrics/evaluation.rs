@@ -57,6 +57,14 @@ impl Evaluation {
     }
 }
 
+impl Evaluation {
+    /// The mean per-movie F1 (scikit-learn's `average="samples"`): one number to rank models
+    /// and baselines by.
+    pub fn samples_f1(&self) -> f64 {
+        self.averages.iter().find(|a| a.average == "samples").map_or(0.0, |a| a.f1)
+    }
+}
+
 impl fmt::Display for Evaluation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.report)?;

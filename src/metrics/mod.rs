@@ -37,12 +37,14 @@
 //! # Ok::<(), cinegenre::Error>(())
 //! ```
 
+mod baseline;
 mod evaluation;
 mod per_movie;
 mod prf;
 mod report;
 mod topk;
 
+pub use baseline::{BASELINE_K, Baseline};
 pub use evaluation::{AveragedScores, Evaluation};
 pub use per_movie::{PerMovie, per_movie};
 pub use prf::{Average, LabelScores, averaged, per_label};

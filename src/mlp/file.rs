@@ -1,13 +1,14 @@
 //! Saving and loading MLPs ([`ModelFile`] kind `mlp`).
 //!
 //! Tensors `dense_{l}.kernel` (n_in, n_out) and `dense_{l}.bias` (n_out) for l = 0, 1, … in
-//! Keras' layout (stored as F64; every f32 is exact in f64). Metadata: `layers` (JSON list of
-//! sizes), `hidden` (`relu`/`identity`/`sigmoid`), `output` (`sigmoid`/`softmax`), `labels`
-//! (JSON list of names).
+//! Keras' layout, stored as F32 — the arithmetic of the model, so nothing is lost (files from
+//! earlier versions hold F64 and still load). With a [`Standardizer`], `input.mean` and
+//! `input.scale` (n_in). Metadata: `layers` (JSON list of sizes), `hidden`
+//! (`relu`/`identity`/`sigmoid`), `output` (`sigmoid`/`softmax`), `labels` (JSON list of names).
 
 use std::path::Path;
 
-use super::{Dense, Mlp, Output};
+use super::{Dense, Mlp, Output, Standardizer};
 use crate::error::{Error, Result};
 use crate::kernels::Activation;
 use crate::model_file::ModelFile;
@@ -20,6 +21,8 @@ pub const MLP_KIND: &str = "mlp";
 pub struct MlpModel {
     pub mlp: Mlp,
     pub labels: Vec<String>,
+    /// Applied to every input row before the first layer, when the model was trained so.
+    pub scaler: Option<Standardizer>,
 }
 
 fn activation_name(a: Activation) -> &'static str {
@@ -37,9 +40,12 @@ impl MlpModel {
         let mut sizes = vec![self.mlp.n_inputs()];
         for (l, layer) in self.mlp.layers.iter().enumerate() {
             sizes.push(layer.n_out);
-            let widen = |v: &[f32]| v.iter().map(|&x| f64::from(x)).collect::<Vec<f64>>();
-            file.put_f64(&format!("dense_{l}.kernel"), vec![layer.n_in, layer.n_out], widen(&layer.w));
-            file.put_f64(&format!("dense_{l}.bias"), vec![layer.n_out], widen(&layer.b));
+            file.put_f32(&format!("dense_{l}.kernel"), vec![layer.n_in, layer.n_out], layer.w.clone());
+            file.put_f32(&format!("dense_{l}.bias"), vec![layer.n_out], layer.b.clone());
+        }
+        if let Some(s) = &self.scaler {
+            file.put_f32("input.mean", vec![s.dim()], s.mean.clone());
+            file.put_f32("input.scale", vec![s.dim()], s.scale.clone());
         }
         file.set_meta("layers", serde_json::to_string(&sizes).unwrap_or_default());
         file.set_meta("hidden", activation_name(self.mlp.hidden));
@@ -74,12 +80,34 @@ impl MlpModel {
         }
         let mut layers = Vec::new();
         for (l, w) in sizes.windows(2).enumerate() {
-            let narrow = |v: &[f64]| v.iter().map(|&x| x as f32).collect::<Vec<f32>>();
-            let kernel = file.f64_tensor(&format!("dense_{l}.kernel"), &[w[0], w[1]])?;
-            let bias = file.f64_tensor(&format!("dense_{l}.bias"), &[w[1]])?;
-            layers.push(Dense { n_in: w[0], n_out: w[1], w: narrow(kernel), b: narrow(bias) });
+            let kernel = file.f32_tensor(&format!("dense_{l}.kernel"), &[w[0], w[1]])?;
+            let bias = file.f32_tensor(&format!("dense_{l}.bias"), &[w[1]])?;
+            layers.push(Dense { n_in: w[0], n_out: w[1], w: kernel, b: bias });
         }
-        Ok(MlpModel { mlp: Mlp { layers, hidden, output }, labels })
+        let scaler = if file.has_tensor("input.mean") {
+            let mean = file.f32_tensor("input.mean", &sizes[..1])?;
+            let scale = file.f32_tensor("input.scale", &sizes[..1])?;
+            if scale.iter().any(|s| !s.is_finite() || *s == 0.0) || mean.iter().any(|m| !m.is_finite()) {
+                return Err(Error::model(path, "the input scaler holds a zero or non-finite value"));
+            }
+            Some(Standardizer { mean, scale })
+        } else {
+            None
+        };
+        Ok(MlpModel { mlp: Mlp { layers, hidden, output }, labels, scaler })
+    }
+
+    /// Output probabilities (m, n_out) of raw rows `x` (m, n_in): standardised first when the
+    /// model carries a scaler.
+    pub fn predict_proba(&self, backend: &crate::backend::Backend, x: &[f32], m: usize) -> Result<Vec<f32>> {
+        match &self.scaler {
+            Some(s) => {
+                let mut scaled = x.to_vec();
+                s.apply(&mut scaled);
+                self.mlp.predict_proba(backend, &scaled, m)
+            }
+            None => self.mlp.predict_proba(backend, x, m),
+        }
     }
 }
 

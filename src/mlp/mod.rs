@@ -33,11 +33,13 @@ pub mod gpu;
 pub mod layer;
 pub mod loss;
 pub mod optim;
+pub mod scale;
 pub mod train;
 
 pub use file::{MLP_KIND, MlpModel};
 pub use layer::Dense;
 pub use optim::{Optimizer, OptimizerKind};
+pub use scale::Standardizer;
 pub use train::{EpochStats, History, TrainParams, fit};
 
 use crate::backend::Backend;
@@ -63,6 +65,11 @@ impl Output {
     }
 }
 
+/// Most parameters (weights and biases) a model may have: 2²⁸, 1 GiB of f32 and about four
+/// times that while training (gradients, optimizer state). The tutorial's poster model has
+/// 25.9 M.
+pub const MAX_PARAMETERS: usize = 1 << 28;
+
 /// A stack of dense layers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mlp {
@@ -77,6 +84,15 @@ impl Mlp {
     pub fn new(sizes: &[usize], hidden: Activation, output: Output, seed: u32) -> Result<Mlp> {
         if sizes.len() < 2 || sizes.contains(&0) {
             return Err(Error::param("layers", format!("layer sizes {sizes:?} need ≥ 2 entries, all > 0")));
+        }
+        let parameters = sizes
+            .windows(2)
+            .try_fold(0usize, |sum, w| w[0].checked_mul(w[1])?.checked_add(w[1])?.checked_add(sum));
+        if parameters.is_none_or(|p| p > MAX_PARAMETERS) {
+            return Err(Error::param(
+                "layers",
+                format!("layer sizes {sizes:?} make more than {MAX_PARAMETERS} parameters"),
+            ));
         }
         let mut rng = Mt19937::new(seed);
         let layers = sizes.windows(2).map(|w| Dense::glorot(w[0], w[1], &mut rng)).collect();
@@ -122,6 +138,14 @@ impl Mlp {
         let mut z = self.forward(backend, x, m)?.pop().unwrap_or_default();
         self.probabilities(backend, &mut z)?;
         Ok(z)
+    }
+
+    /// The `k` best outputs of every row of `x` (m, n_in) as a 0/1 matrix (m, n_out): the
+    /// tutorial's `np.argsort(p)[-k:]` (ties: [`crate::metrics::top_k`]).
+    pub fn top_k(&self, backend: &Backend, x: &[f32], m: usize, k: usize) -> Result<Vec<u8>> {
+        let p = self.predict_proba(backend, x, m)?;
+        let scores: Vec<f64> = p.iter().map(|&v| f64::from(v)).collect();
+        crate::metrics::top_k_indicator(&scores, self.n_outputs(), k)
     }
 
     /// Turn logits into probabilities in place.

@@ -18,9 +18,11 @@ pub struct Series<'a> {
 /// Fill colours of the series, in order (colour-blind-safe Okabe–Ito hues).
 pub const PALETTE: [&str; 6] = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00"];
 
-const WIDTH: f64 = 680.0;
-const LABEL_WIDTH: f64 = 170.0;
+/// Width of the bars' area and of the value printed after the longest bar.
+const PLOT: f64 = 460.0;
 const VALUE_WIDTH: f64 = 50.0;
+/// Room a category label takes per character at font size 11 (generous: labels never clip).
+const CHAR_WIDTH: f64 = 6.8;
 const BAR: f64 = 11.0;
 const GAP: f64 = 7.0;
 const TOP: f64 = 28.0;
@@ -37,35 +39,45 @@ pub fn bar_chart(
 ) -> String {
     let k = series.len().max(1);
     let row = k as f64 * BAR + GAP;
-    let height = TOP + categories.len() as f64 * row + AXIS;
-    let plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
+    let legend_rows = legend_rows(series);
+    let top = TOP + 18.0 * (legend_rows - 1) as f64;
+    let height = top + categories.len() as f64 * row + AXIS;
+    let plot = PLOT;
+    let longest = categories.iter().map(|c| shorten(c).chars().count()).max().unwrap_or(0);
+    let label_width = (longest as f64 * CHAR_WIDTH + 12.0).max(60.0);
+    let width = label_width + PLOT + VALUE_WIDTH;
     let max = if max.is_finite() && max > 0.0 { max } else { 1.0 };
     let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" \
-         viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-label=\"{}\" font-size=\"11\" \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
+         viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\" font-size=\"11\" \
          font-family=\"sans-serif\">\n<title>{}</title>\n",
         escape(title),
         escape(title)
     );
-    // Legend along the top.
-    let mut x = LABEL_WIDTH;
+    // Legend along the top, wrapped onto more rows when the series are many.
+    let (mut x, mut y) = (label_width, 6.0);
     for (j, se) in series.iter().enumerate() {
         let colour = PALETTE[j % PALETTE.len()];
+        let w = legend_width(se.name);
+        if x + w > width && x > label_width {
+            (x, y) = (label_width, y + 18.0);
+        }
         let _ = writeln!(
             s,
-            "<rect x=\"{x}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{colour}\"/>\
-             <text x=\"{}\" y=\"16\">{}</text>",
+            "<rect x=\"{x}\" y=\"{y}\" width=\"12\" height=\"12\" fill=\"{colour}\"/>\
+             <text x=\"{}\" y=\"{}\">{}</text>",
             x + 16.0,
+            y + 10.0,
             escape(se.name)
         );
-        x += 16.0 + 7.0 * se.name.chars().count() as f64 + 18.0;
+        x += w;
     }
     for (i, category) in categories.iter().enumerate() {
-        let y0 = TOP + i as f64 * row;
+        let y0 = top + i as f64 * row;
         let _ = writeln!(
             s,
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            LABEL_WIDTH - 6.0,
+            label_width - 6.0,
             y0 + k as f64 * BAR / 2.0 + 4.0,
             escape(&shorten(category))
         );
@@ -79,27 +91,27 @@ pub fn bar_chart(
             let colour = PALETTE[j % PALETTE.len()];
             let _ = writeln!(
                 s,
-                "<rect x=\"{LABEL_WIDTH}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{colour}\">\
+                "<rect x=\"{label_width}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{colour}\">\
                  <title>{}: {v:.digits$}</title></rect>\
                  <text x=\"{:.1}\" y=\"{}\" fill=\"#333\">{v:.digits$}</text>",
                 BAR - 1.0,
                 escape(se.name),
-                LABEL_WIDTH + w + 3.0,
+                label_width + w + 3.0,
                 y + BAR - 2.0
             );
         }
     }
     // The x axis with five ticks.
-    let y_axis = TOP + categories.len() as f64 * row;
+    let y_axis = top + categories.len() as f64 * row;
     let _ = writeln!(
         s,
-        "<line x1=\"{LABEL_WIDTH}\" y1=\"{TOP}\" x2=\"{LABEL_WIDTH}\" y2=\"{y_axis}\" stroke=\"#555\"/>\
-         <line x1=\"{LABEL_WIDTH}\" y1=\"{y_axis}\" x2=\"{}\" y2=\"{y_axis}\" stroke=\"#555\"/>",
-        LABEL_WIDTH + plot
+        "<line x1=\"{label_width}\" y1=\"{top}\" x2=\"{label_width}\" y2=\"{y_axis}\" stroke=\"#555\"/>\
+         <line x1=\"{label_width}\" y1=\"{y_axis}\" x2=\"{}\" y2=\"{y_axis}\" stroke=\"#555\"/>",
+        label_width + plot
     );
     for t in 0..=4 {
         let v = max * t as f64 / 4.0;
-        let x = LABEL_WIDTH + plot * t as f64 / 4.0;
+        let x = label_width + plot * t as f64 / 4.0;
         let label = if max <= 1.0 { format!("{v:.2}") } else { format!("{v:.0}") };
         let _ = writeln!(
             s,
@@ -114,7 +126,27 @@ pub fn bar_chart(
 }
 
 /// Category labels longer than this are cut with an ellipsis (the table beside has them whole).
-const MAX_LABEL: usize = 30;
+const MAX_LABEL: usize = 44;
+
+/// Width a legend entry takes: swatch, name, gap.
+fn legend_width(name: &str) -> f64 {
+    16.0 + CHAR_WIDTH * name.chars().count() as f64 + 18.0
+}
+
+/// Rows the legend needs within the chart's width.
+fn legend_rows(series: &[Series<'_>]) -> usize {
+    let mut rows = 1;
+    let mut x = 0.0;
+    for se in series {
+        let w = legend_width(se.name);
+        if x + w > PLOT + VALUE_WIDTH && x > 0.0 {
+            rows += 1;
+            x = 0.0;
+        }
+        x += w;
+    }
+    rows
+}
 
 fn shorten(label: &str) -> String {
     if label.chars().count() <= MAX_LABEL {
@@ -145,7 +177,18 @@ mod tests {
     #[test]
     fn bars_never_leave_the_plot() {
         let svg = bar_chart("t", &["a".into()], &[Series { name: "s", values: vec![7.0] }], 2.0, 0);
-        let plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
-        assert!(svg.contains(&format!("width=\"{plot:.1}\"")), "{svg}");
+        assert!(svg.contains(&format!("width=\"{PLOT:.1}\"")), "{svg}");
+    }
+
+    #[test]
+    fn long_labels_get_the_room_they_need() {
+        let long = "text MLP (sigmoid output, top 3 genres)".to_string();
+        let svg =
+            bar_chart("t", std::slice::from_ref(&long), &[Series { name: "s", values: vec![0.5] }], 1.0, 2);
+        // The label ends 6 px left of the axis and must start at x ≥ 0.
+        let axis: f64 =
+            svg.split("<line x1=\"").nth(1).and_then(|t| t.split('"').next()).unwrap().parse().unwrap();
+        assert!(axis - 6.0 - CHAR_WIDTH * long.chars().count() as f64 >= 0.0, "axis at {axis}");
+        assert!(svg.contains(&crate::report::html::escape(&long)), "the label was cut: {svg}");
     }
 }

@@ -5,6 +5,31 @@
 
 use std::fmt::Write as _;
 
+/// `bytes` as a `data:` URI (RFC 2397) with standard base64 (RFC 4648 §4, padded), for images
+/// inlined in the page.
+///
+/// ```
+/// assert_eq!(cinegenre::report::html::data_uri("text/plain", b"Man"), "data:text/plain;base64,TWFu");
+/// assert_eq!(cinegenre::report::html::data_uri("x/y", b"Ma"), "data:x/y;base64,TWE=");
+/// ```
+pub fn data_uri(mime: &str, bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = format!("data:{mime};base64,");
+    out.reserve(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// `text` safe inside an element or a double- or single-quoted attribute.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -108,6 +133,10 @@ figure { margin: 1em 0; }
 figcaption { font-size: 0.9em; color: #5a6272; }
 img.heatmap { max-width: 100%; border: 1px solid #dde2ea; background: white; }
 img.poster { height: 90px; }
+.no-poster { display: inline-block; width: 60px; height: 90px; background: #e8eef6; color: #5a6272;
+             font-size: 0.75em; text-align: center; line-height: 90px; }
+figure.heatmap svg { max-width: 100%; height: auto; border: 1px solid #dde2ea; background: white; }
+ol.groups { margin-top: 0.2em; }
 .warning { color: #9a4a00; }
 .better { color: #1b7a3a; font-weight: 600; }
 .worse { color: #a32020; }

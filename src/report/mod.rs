@@ -1,20 +1,23 @@
 //! The HTML report of `cinegenre run`: `DIR/report.html`, one self-contained page a person
-//! reads instead of the terminal.
+//! reads instead of the terminal — and can mail: nothing it shows sits beside it.
 //!
 //! ```text
-//! Data and weights        source, preparation, split, features, word vectors, weights
+//! Data and weights        source, preparation, splits, features, word vectors, posters, weights
 //! Dataset summary         movies per genre (bar chart)
-//! Genre co-occurrence     heatmaps before/after biclustering (cooccurrence.svg beside the page)
-//! Models vs the tutorial  mean per-movie P/R of every model beside the tutorial's printed figures
+//! Genre co-occurrence     the heatmaps before/after biclustering (inline SVG); this run's
+//!                         biclusters and the tutorial's grouping as two lists, their ARI
+//! Models vs baseline      mean per-movie P/R/F1 of every model on its own test movies, beside
+//!                         the most-frequent-genres baseline and the tutorial's printed figures
 //! Per-genre scores        per model: precision/recall/F1/support table + bar chart
-//! Sample predictions      titles, true genres, each model's genres (posters when known)
-//! Timings and devices     seconds per stage, SIMD level, threads, GPU adapter
+//! Sample predictions      test movies across genres: poster thumbnail (a data: URI), true
+//!                         genres, every model's genres
+//! Timings and devices     seconds per stage, SIMD level, threads, GPU adapter, backend per stage
 //! ```
 //!
-//! Inline CSS and inline SVG charts ([`chart`]), images as files beside the page, no JavaScript:
-//! it opens from disk in any browser and prints well. Every string from data is escaped
-//! ([`html::escape`]). The list of models is whatever [`RunReport::models`] holds, so a new
-//! branch (the poster MLP) appears by pushing its [`crate::run::ModelResult`].
+//! Inline CSS, inline SVG charts ([`chart`]) and images as `data:` URIs, no JavaScript: it
+//! opens from disk or a mail attachment in any browser and prints well. Every string from data
+//! is escaped ([`html::escape`]). The models are whatever [`RunResults::models`] holds, so a
+//! model added to the registry (`crate::run::models`) appears without a change here.
 //!
 //! Reference: the tutorial shows these figures as notebook output (matplotlib/seaborn heatmaps,
 //! printed `classification_report`s); this page gathers the same numbers. Cost: linear in
@@ -22,31 +25,27 @@
 //!
 //! ```
 //! let report = cinegenre::report::demo_report();
-//! let html = cinegenre::report::render(&report, std::path::Path::new("out"));
+//! let html = cinegenre::report::render(&report);
 //! assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<h2>Per-genre scores</h2>"));
 //! ```
 
 pub mod chart;
-pub mod facts;
 pub mod html;
 mod sections;
 
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-pub use facts::{Environment, Sample, genres_of};
 pub use sections::HEADINGS;
 
 use crate::error::{Error, Result};
 use crate::io::write_atomic;
-use crate::run::RunReport;
+use crate::layout::{self, RunLayout};
+use crate::results::{Environment, RunResults, Sample};
 
-/// The report's file name inside the run's folder.
-pub const REPORT_FILE: &str = "report.html";
-
-/// The page for `report`; image paths are written relative to `dir`, the page's folder.
-pub fn render(report: &RunReport, dir: &Path) -> String {
+/// The page for `report`.
+pub fn render(report: &RunResults) -> String {
     let mut s = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -56,11 +55,16 @@ pub fn render(report: &RunReport, dir: &Path) -> String {
     s.push_str("</style>\n</head>\n<body>\n<h1>cinegenre run report</h1>\n");
     let _ = writeln!(
         s,
-        "<p>Movie-genre classification after Harvard CS209's tutorial: {} models on {} movies \
-         ({} test movies).</p>",
+        "<p>Movie-genre classification after Harvard CS209's tutorial: {} models on {} movies, \
+         each tested on its own held-out movies ({}).</p>",
         report.models.len(),
         report.data.movies,
-        report.test_rows
+        report
+            .models
+            .iter()
+            .map(|m| format!("{}: {}", m.key.replace('_', " "), m.test_rows))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     s.push_str("<nav>");
     for (id, title) in HEADINGS {
@@ -69,7 +73,7 @@ pub fn render(report: &RunReport, dir: &Path) -> String {
     s.push_str("</nav>\n");
     s.push_str(&sections::inputs(report));
     s.push_str(&sections::dataset(report));
-    s.push_str(&sections::cooccurrence(report, dir));
+    s.push_str(&sections::cooccurrence(report));
     s.push_str(&sections::comparison(report));
     s.push_str(&sections::models(report));
     s.push_str(&sections::samples(report));
@@ -78,18 +82,18 @@ pub fn render(report: &RunReport, dir: &Path) -> String {
     s
 }
 
-/// Write `dir/report.html` atomically and return its path.
-pub fn write(report: &RunReport, dir: &Path) -> Result<PathBuf> {
-    let path = dir.join(REPORT_FILE);
-    let page = render(report, dir);
+/// Write the run folder's `report.html` atomically and return its path.
+pub fn write(report: &RunResults, layout: &RunLayout) -> Result<PathBuf> {
+    let path = layout.path(layout::REPORT);
+    let page = render(report);
     write_atomic(&path, |w| w.write_all(page.as_bytes()).map_err(|e| Error::io(&path, e)))?;
     Ok(path)
 }
 
 /// A small made-up run (3 genres, 2 models, hostile strings) for tests, docs and browsers.
-pub fn demo_report() -> RunReport {
-    use crate::metrics::Evaluation;
-    use crate::run::{DataSummary, FeatureSummary, ModelResult};
+pub fn demo_report() -> RunResults {
+    use crate::metrics::{Baseline, Evaluation};
+    use crate::results::{DataSummary, FeatureSummary, ModelResult, Timings};
     let genres: Vec<String> = ["Drama", "Comedy", "<Sci-Fi & \"Fantasy\">"].map(String::from).to_vec();
     let truth = [1u8, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1];
     let guess = [[1u8, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1], [1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0]];
@@ -98,16 +102,21 @@ pub fn demo_report() -> RunReport {
         .iter()
         .zip(guess)
         .map(|(name, pred)| ModelResult {
+            key: name.split(' ').next().unwrap_or(name).to_string(),
             name: name.to_string(),
             features: "counts".into(),
+            train_rows: 4,
+            test_rows: 4,
             evaluation: Evaluation::new(&truth, &pred, &genres, 2).expect("valid demo labels"),
+            baseline: Baseline::most_frequent(&truth, &truth, &genres, 1).expect("valid demo labels"),
             tutorial_mean_precision: 0.49,
             tutorial_mean_recall: 0.55,
+            caveat: None,
         })
         .collect();
     let prepare =
         crate::dataset::PrepareReport { read: 5, duplicates: 1, empty_overview: 0, no_genre: 0, kept: 4 };
-    RunReport {
+    RunResults {
         cinegenre_version: env!("CARGO_PKG_VERSION"),
         data: DataSummary {
             source: "demo <data>".into(),
@@ -127,18 +136,20 @@ pub fn demo_report() -> RunReport {
             tfidf_nnz: 20,
         },
         models,
-        timings: vec![("load".into(), 0.12), ("train_nb".into(), 0.5)],
+        timings: Timings {
+            stages: vec![("load".into(), 0.12), ("naive_bayes".into(), 0.5)],
+            environment: Environment {
+                simd: "avx2".into(),
+                threads: 2,
+                platform: "linux x86_64".into(),
+                ..Environment::default()
+            },
+        },
         outputs: Vec::new(),
         biclusters: None,
         warnings: vec!["label <Sci-Fi> predicts a constant".into()],
         word_vectors: None,
         posters: None,
-        environment: Environment {
-            simd: "avx2".into(),
-            threads: 2,
-            platform: "linux x86_64".into(),
-            ..Environment::default()
-        },
         samples: vec![Sample {
             title: "Tom & Jerry <3".into(),
             true_genres: vec![genres[0].clone()],

@@ -1,19 +1,17 @@
 //! The report's sections, one function each, in the page's order.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use super::chart::{Series, bar_chart};
-use super::facts::relative_to;
 use super::html::{Cell, definitions, escape, score, table};
-use crate::run::{ModelResult, RunReport};
+use crate::results::{ModelResult, RunResults};
 
 /// Section ids and headings, in order (the navigation bar and the tests use them).
 pub const HEADINGS: [(&str, &str); 7] = [
     ("inputs", "Data and weights"),
     ("dataset", "Dataset summary"),
     ("cooccurrence", "Genre co-occurrence"),
-    ("comparison", "Models against the tutorial"),
+    ("comparison", "Models against the baseline and the tutorial"),
     ("models", "Per-genre scores"),
     ("samples", "Sample predictions"),
     ("timings", "Timings and devices"),
@@ -24,12 +22,19 @@ fn heading(id: &str) -> String {
     format!("<section id=\"{id}\">\n<h2>{}</h2>\n", escape(title))
 }
 
-pub fn inputs(r: &RunReport) -> String {
+pub fn inputs(r: &RunResults) -> String {
     let mut s = heading("inputs");
     let mut pairs = vec![
         ("Movies", r.data.source.clone()),
         ("Preparation", r.data.prepare.to_string()),
-        ("Split", format!("{} training, {} test movies (seed {})", r.train_rows, r.test_rows, r.seed)),
+        (
+            "Split",
+            format!(
+                "{} training, {} test movies (seed {}) for naive Bayes and the SVM; each MLP draws its \
+                 own 80/20 split of the movies it has features for",
+                r.train_rows, r.test_rows, r.seed
+            ),
+        ),
         (
             "Text features",
             format!(
@@ -41,6 +46,15 @@ pub fn inputs(r: &RunReport) -> String {
     if let Some(w) = &r.word_vectors {
         pairs.push(("Word vectors", w.vectors.clone()));
     }
+    if let Some(p) = &r.posters {
+        pairs.push((
+            "Posters",
+            format!(
+                "{} of {} found, VGG16 in {}, features {} for the MLP",
+                p.posters_used, p.posters_found, p.precision, p.scaling
+            ),
+        ));
+    }
     for (what, from) in &r.inputs {
         pairs.push((what.as_str(), from.clone()));
     }
@@ -50,7 +64,7 @@ pub fn inputs(r: &RunReport) -> String {
     s
 }
 
-pub fn dataset(r: &RunReport) -> String {
+pub fn dataset(r: &RunResults) -> String {
     let mut s = heading("dataset");
     let labelled: usize = r.data.genre_counts.iter().sum();
     let _ = writeln!(
@@ -76,65 +90,79 @@ pub fn dataset(r: &RunReport) -> String {
     s
 }
 
-pub fn cooccurrence(r: &RunReport, dir: &Path) -> String {
+pub fn cooccurrence(r: &RunResults) -> String {
     let mut s = heading("cooccurrence");
     let Some(b) = &r.biclusters else {
         s.push_str("<p>This run did not co-cluster the genres.</p>\n</section>\n");
         return s;
     };
-    let svg = b.heatmaps.iter().find(|p| p.extension().is_some_and(|e| e == "svg"));
-    if let Some(image) = svg.or(b.heatmaps.first()) {
+    if !b.svg.is_empty() {
         let _ = writeln!(
             s,
-            "<figure><img class=\"heatmap\" src=\"{}\" alt=\"genre co-occurrence heatmaps\">\
-             <figcaption>Left: how often two genres share a movie among the {} most popular \
-             movies. Right: rows and columns reordered by spectral co-clustering into {} \
-             biclusters (boxes).</figcaption></figure>",
-            escape(&relative_to(image, dir)),
-            b.movies,
-            b.n_clusters
+            "<figure class=\"heatmap\">{}<figcaption>Left: how often two genres share a movie among \
+             the {} most popular movies. Right: rows and columns reordered by spectral \
+             co-clustering into {} biclusters (boxes).</figcaption></figure>",
+            b.svg, b.movies, b.n_clusters
         );
     }
-    let n = b.groups.len().max(b.tutorial_grouping.len());
-    let rows: Vec<Vec<Cell>> = (0..n)
-        .map(|i| {
-            let ours = b.groups.get(i).map_or(String::new(), |g| g.join(", "));
-            let theirs = b
-                .tutorial_grouping
-                .get(i)
-                .map_or(String::new(), |(name, g)| format!("{name}: {}", g.join(", ")));
-            vec![Cell::num(i.to_string()), Cell::text(ours), Cell::text(theirs)]
-        })
-        .collect();
-    s.push_str(&table("biclusters", &["#", "bicluster (this run)", "the tutorial's grouping"], &rows));
+    let ours: Vec<String> =
+        b.groups.iter().enumerate().map(|(i, g)| format!("{}: {}", i + 1, g.join(", "))).collect();
+    let theirs: Vec<String> =
+        b.tutorial_grouping.iter().map(|(n, g)| format!("{n}: {}", g.join(", "))).collect();
+    s.push_str("<div class=\"model\">\n");
+    s.push_str(&list("This run's biclusters", &ours));
+    s.push_str(&list("The tutorial's suggested grouping", &theirs));
+    s.push_str("</div>\n");
     let _ = writeln!(
         s,
-        "<p>Row/column partition agreement (adjusted Rand index): {:.3}.</p>",
-        b.row_column_agreement
+        "<p>The two lists are separate partitions, not matched row by row. Their adjusted Rand \
+         index over the {} genres both place is {:.3} (1: the same partition; about 0: no more \
+         alike than chance). The co-clustering's row and column partitions agree with an adjusted \
+         Rand index of {:.3} (on this symmetric matrix they should agree).</p>",
+        b.compared_genres, b.tutorial_agreement, b.row_column_agreement
     );
     s.push_str("</section>\n");
     s
 }
 
-pub fn comparison(r: &RunReport) -> String {
+fn list(title: &str, items: &[String]) -> String {
+    let mut s = format!("<div><h3>{}</h3>\n<ol class=\"groups\">\n", escape(title));
+    for item in items {
+        let _ = writeln!(s, "<li>{}</li>", escape(item));
+    }
+    s.push_str("</ol></div>\n");
+    s
+}
+
+pub fn comparison(r: &RunResults) -> String {
     let mut s = heading("comparison");
     s.push_str(
-        "<p>Mean per-movie precision and recall on the test movies, beside the figures the \
-         tutorial printed.</p>\n",
+        "<p>Mean per-movie precision, recall and F1 of each model on its own test movies, beside \
+         the baseline that always predicts the most frequent training genres (on the same test \
+         movies) and the figures the tutorial printed. Green: the model beats the baseline's F1.</p>\n",
     );
-    let marked = |ours: f64, theirs: f64| {
-        let class = if ours >= theirs { "better" } else { "worse" };
-        Cell::NumberHtml(format!("<span class=\"{class}\">{}</span>", score(ours, 4)))
+    let marked = |m: &ModelResult| {
+        let class = if m.beats_baseline() { "better" } else { "worse" };
+        Cell::NumberHtml(format!("<span class=\"{class}\">{}</span>", score(m.evaluation.samples_f1(), 3)))
     };
     let rows: Vec<Vec<Cell>> = r
         .models
         .iter()
         .map(|m| {
+            let (e, b) = (&m.evaluation, &m.baseline.evaluation);
+            let mut name = escape(&m.name);
+            if let Some(caveat) = &m.caveat {
+                let _ = write!(name, "<br><small class=\"warning\">{}</small>", escape(caveat));
+            }
             vec![
-                Cell::text(&m.name),
-                Cell::text(&m.features),
-                marked(m.evaluation.mean_precision, m.tutorial_mean_precision),
-                marked(m.evaluation.mean_recall, m.tutorial_mean_recall),
+                Cell::Html(name),
+                Cell::num(m.test_rows.to_string()),
+                Cell::num(score(e.mean_precision, 3)),
+                Cell::num(score(e.mean_recall, 3)),
+                marked(m),
+                Cell::num(score(b.mean_precision, 3)),
+                Cell::num(score(b.mean_recall, 3)),
+                Cell::num(score(b.samples_f1(), 3)),
                 Cell::num(score(m.tutorial_mean_precision, 2)),
                 Cell::num(score(m.tutorial_mean_recall, 2)),
             ]
@@ -142,15 +170,36 @@ pub fn comparison(r: &RunReport) -> String {
         .collect();
     s.push_str(&table(
         "comparison",
-        &["model", "features", "precision", "recall", "tutorial precision", "tutorial recall"],
+        &[
+            "model",
+            "test movies",
+            "precision",
+            "recall",
+            "F1",
+            "baseline precision",
+            "baseline recall",
+            "baseline F1",
+            "tutorial precision",
+            "tutorial recall",
+        ],
         &rows,
     ));
-    let names: Vec<String> = r.models.iter().map(|m| m.name.clone()).collect();
+    if let Some(m) = r.models.first() {
+        let _ = writeln!(
+            s,
+            "<p>Baseline: always {} (the {} most frequent training genres).</p>",
+            escape(&m.baseline.genres.join(", ")),
+            m.baseline.k
+        );
+    }
+    let names: Vec<String> = r.models.iter().map(|m| m.key.replace('_', " ")).collect();
     let pick = |f: fn(&ModelResult) -> f64| r.models.iter().map(f).collect::<Vec<f64>>();
     let series = [
         Series { name: "precision", values: pick(|m| m.evaluation.mean_precision) },
+        Series { name: "baseline precision", values: pick(|m| m.baseline.evaluation.mean_precision) },
         Series { name: "tutorial precision", values: pick(|m| m.tutorial_mean_precision) },
         Series { name: "recall", values: pick(|m| m.evaluation.mean_recall) },
+        Series { name: "baseline recall", values: pick(|m| m.baseline.evaluation.mean_recall) },
         Series { name: "tutorial recall", values: pick(|m| m.tutorial_mean_recall) },
     ];
     let _ = writeln!(s, "<figure>{}</figure>", bar_chart("Mean per-movie scores", &names, &series, 1.0, 2));
@@ -158,16 +207,20 @@ pub fn comparison(r: &RunReport) -> String {
     s
 }
 
-pub fn models(r: &RunReport) -> String {
+pub fn models(r: &RunResults) -> String {
     let mut s = heading("models");
     for (i, m) in r.models.iter().enumerate() {
         let e = &m.evaluation;
         let _ = writeln!(
             s,
-            "<h3 id=\"model-{i}\">{} <small>on {}</small></h3>",
+            "<h3 id=\"model-{i}\">{} <small>on {}, {} test movies</small></h3>",
             escape(&m.name),
-            escape(&m.features)
+            escape(&m.features),
+            m.test_rows
         );
+        if let Some(caveat) = &m.caveat {
+            let _ = writeln!(s, "<p class=\"warning\">{}</p>", escape(caveat));
+        }
         let p = &e.per_label;
         let rows: Vec<Vec<Cell>> = e
             .genres
@@ -201,19 +254,18 @@ pub fn models(r: &RunReport) -> String {
     s
 }
 
-pub fn samples(r: &RunReport) -> String {
+pub fn samples(r: &RunResults) -> String {
     let mut s = heading("samples");
     if r.samples.is_empty() {
         s.push_str("<p>No sample predictions were recorded.</p>\n</section>\n");
         return s;
     }
-    let mut models: Vec<&str> = Vec::new();
-    for (m, _) in r.samples.iter().flat_map(|x| &x.predicted) {
-        if !models.contains(&m.as_str()) {
-            models.push(m);
-        }
-    }
-    let posters = r.samples.iter().any(|x| x.poster.is_some());
+    s.push_str(
+        "<p>Test movies drawn across genres, each in the test set of every model that lists \
+         genres for it (an empty cell: that model trained on the movie or had no features for it).</p>\n",
+    );
+    let models: Vec<&str> = r.models.iter().map(|m| m.name.as_str()).collect();
+    let posters = r.posters.is_some() || r.samples.iter().any(|x| x.poster.is_some());
     let mut header: Vec<&str> = if posters { vec!["poster"] } else { Vec::new() };
     header.extend(["title", "true genres"]);
     header.extend(models.iter().copied());
@@ -223,13 +275,16 @@ pub fn samples(r: &RunReport) -> String {
         .map(|x| {
             let mut row = Vec::new();
             if posters {
-                row.push(Cell::Html(x.poster.as_deref().map_or(String::new(), |p| {
-                    format!(
-                        "<img class=\"poster\" src=\"{}\" alt=\"poster of {}\">",
-                        escape(p),
-                        escape(&x.title)
-                    )
-                })));
+                row.push(Cell::Html(x.poster.as_deref().map_or_else(
+                    || "<span class=\"no-poster\">no poster</span>".to_string(),
+                    |uri| {
+                        format!(
+                            "<img class=\"poster\" src=\"{}\" alt=\"poster of {}\">",
+                            escape(uri),
+                            escape(&x.title)
+                        )
+                    },
+                )));
             }
             row.push(Cell::text(&x.title));
             row.push(Cell::text(x.true_genres.join(", ")));
@@ -246,9 +301,10 @@ pub fn samples(r: &RunReport) -> String {
     s
 }
 
-pub fn timings(r: &RunReport) -> String {
+pub fn timings(r: &RunResults) -> String {
     let mut s = heading("timings");
-    let env = &r.environment;
+    let t = &r.timings;
+    let env = &t.environment;
     let mut pairs = vec![
         ("CPU", format!("{}, SIMD level {}, {} threads", env.platform, env.simd, env.threads)),
         ("GPU adapter", env.gpu_adapter.clone().unwrap_or_else(|| "none used".into())),
@@ -257,17 +313,16 @@ pub fn timings(r: &RunReport) -> String {
         pairs.push((stage.as_str(), format!("ran on {backend}")));
     }
     s.push_str(&definitions(&pairs));
-    let total: f64 = r.timings.iter().map(|(_, t)| t).sum();
-    let rows: Vec<Vec<Cell>> = r
-        .timings
+    let rows: Vec<Vec<Cell>> = t
+        .stages
         .iter()
-        .map(|(stage, t)| vec![Cell::text(stage), Cell::num(format!("{t:.3}"))])
-        .chain([vec![Cell::text("total"), Cell::num(format!("{total:.3}"))]])
+        .map(|(stage, secs)| vec![Cell::text(stage), Cell::num(format!("{secs:.3}"))])
+        .chain([vec![Cell::text("total"), Cell::num(format!("{:.3}", t.total()))]])
         .collect();
     s.push_str("<div class=\"model\">\n");
     s.push_str(&table("timings", &["stage", "seconds"], &rows));
-    let names: Vec<String> = r.timings.iter().map(|(n, _)| n.clone()).collect();
-    let values: Vec<f64> = r.timings.iter().map(|(_, t)| *t).collect();
+    let names: Vec<String> = t.stages.iter().map(|(n, _)| n.clone()).collect();
+    let values: Vec<f64> = t.stages.iter().map(|(_, secs)| *secs).collect();
     let max = values.iter().copied().fold(0.0, f64::max);
     let series = [Series { name: "seconds", values }];
     let _ =

@@ -1,7 +1,5 @@
 //! The page's structure: sections in order, balanced tags, escaped data, one block per model.
 
-use std::path::Path;
-
 use super::*;
 
 /// Elements that never have a closing tag.
@@ -42,7 +40,7 @@ fn assert_balanced(html: &str) {
 
 #[test]
 fn every_section_appears_once_in_order() {
-    let html = render(&demo_report(), Path::new("out"));
+    let html = render(&demo_report());
     let mut last = 0;
     for (id, title) in HEADINGS {
         let at =
@@ -55,14 +53,14 @@ fn every_section_appears_once_in_order() {
 
 #[test]
 fn tags_are_balanced_and_there_is_no_script() {
-    let html = render(&demo_report(), Path::new("out"));
+    let html = render(&demo_report());
     assert_balanced(&html);
     assert!(!html.contains("<script"), "data reached the page unescaped");
 }
 
 #[test]
 fn strings_from_data_are_escaped() {
-    let html = render(&demo_report(), Path::new("out"));
+    let html = render(&demo_report());
     for raw in ["<Sci-Fi & \"Fantasy\">", "Tom & Jerry <3", "demo <data>", "<none>"] {
         assert!(!html.contains(raw), "{raw} unescaped");
     }
@@ -76,60 +74,71 @@ fn one_table_and_chart_per_model_whatever_the_number() {
     let mut report = demo_report();
     let poster = ModelResultLike::from(&report.models[0], "poster MLP");
     report.models.push(poster);
-    let html = render(&report, Path::new("out"));
+    let html = render(&report);
     assert_eq!(html.matches("<table class=\"per-genre\">").count(), 3);
     assert!(html.contains("<h3 id=\"model-2\">poster MLP"));
     // One chart per model, one in the comparison, one of genres and one of timings.
     assert_eq!(html.matches("<svg ").count(), 3 + 3);
-    // The comparison row carries the tutorial's figures.
+    // The comparison row carries the tutorial's figures, and the baseline's.
     assert!(html.contains("<td class=\"num\">0.49</td><td class=\"num\">0.55</td>"));
+    assert!(html.contains("Baseline: always Drama"), "{html}");
 }
 
 /// A copy of a model result under another name (as the poster branch would push one).
 struct ModelResultLike;
 
 impl ModelResultLike {
-    fn from(m: &crate::run::ModelResult, name: &str) -> crate::run::ModelResult {
-        crate::run::ModelResult { name: name.into(), ..m.clone() }
+    fn from(m: &crate::results::ModelResult, name: &str) -> crate::results::ModelResult {
+        crate::results::ModelResult { name: name.into(), ..m.clone() }
     }
 }
 
 #[test]
-fn heatmap_paths_are_relative_to_the_page() {
+fn the_heatmap_is_inline_and_the_groupings_are_two_lists() {
     let mut report = demo_report();
-    let html = render(&report, Path::new("out"));
+    let html = render(&report);
     assert!(html.contains("did not co-cluster"));
     report.biclusters = Some(crate::cluster::GenreBiclusters {
         movies: 1000,
         genres: vec!["Drama".into()],
         n_clusters: 1,
         seed: 0,
-        groups: vec![vec!["Drama".into()]],
+        groups: vec![vec!["Drama".into(), "<War>".into()]],
         row_column_agreement: 1.0,
         tutorial_grouping: vec![("Drama etc.".into(), vec!["Drama".into()])],
-        heatmaps: vec![Path::new("out/cooccurrence.png").into(), Path::new("out/cooccurrence.svg").into()],
+        tutorial_agreement: 0.25,
+        compared_genres: 1,
+        heatmaps: Vec::new(),
+        svg: "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"2\" height=\"2\"></svg>".into(),
     });
-    let html = render(&report, Path::new("out"));
-    assert!(html.contains("<img class=\"heatmap\" src=\"cooccurrence.svg\""), "{html}");
+    let html = render(&report);
+    assert!(html.contains("<figure class=\"heatmap\"><svg xmlns"), "{html}");
+    assert!(!html.contains("<img class=\"heatmap\""), "the heatmap must not be a file beside the page");
+    assert!(html.contains("<li>1: Drama, &lt;War&gt;</li>") && html.contains("<li>Drama etc.: Drama</li>"));
+    assert!(html.contains("adjusted Rand") && html.contains("0.250"));
+    assert_balanced(&html);
 }
 
 #[test]
 fn write_is_atomic_and_leaves_only_the_page() {
     let dir = std::env::temp_dir().join(format!("cinegenre-report-unit-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = write(&demo_report(), &dir).unwrap();
-    assert_eq!(path, dir.join(REPORT_FILE));
+    let path = write(&demo_report(), &RunLayout::new(&dir)).unwrap();
+    assert_eq!(path, dir.join(layout::REPORT));
     let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(names, [std::ffi::OsString::from(REPORT_FILE)]);
+    assert_eq!(names, [std::ffi::OsString::from(layout::REPORT)]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
-fn posters_get_a_column_only_when_some_sample_has_one() {
+fn posters_are_data_uris_with_a_placeholder_when_missing() {
     let mut report = demo_report();
-    assert!(!render(&report, Path::new("out")).contains("<th>poster</th>"));
-    report.samples[0].poster = Some("posters/1 \"x\".jpg".into());
-    let html = render(&report, Path::new("out"));
+    assert!(!render(&report).contains("<th>poster</th>"));
+    report.samples.push(report.samples[0].clone());
+    report.samples[0].poster = Some(crate::report::html::data_uri("image/jpeg", b"\xff\xd8\xff"));
+    let html = render(&report);
     assert!(html.contains("<th>poster</th>"));
-    assert!(html.contains("src=\"posters/1 &quot;x&quot;.jpg\""));
+    assert!(html.contains("src=\"data:image/jpeg;base64,/9j/\""), "{html}");
+    assert_eq!(html.matches("<span class=\"no-poster\">no poster</span>").count(), 1);
+    assert_balanced(&html);
 }

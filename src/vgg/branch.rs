@@ -1,27 +1,22 @@
-//! The poster branch of `cinegenre run` (tutorial section 7): posters of the run's movies →
-//! VGG16 features → a seeded 80/20 split → the poster MLP → its three best genres per test movie,
-//! scored as the tutorial scores them.
+//! The features of the poster MLP in `cinegenre run` (tutorial section 7): the posters of the
+//! run's movies → VGG16 features, cached and resumable. The model itself is trained by the
+//! run's model registry (`crate::run::models::PosterMlp`, through the MLP branch shared with the
+//! text model).
 //!
 //! ```text
 //! posters   DIR/<tmdb_id>.jpg for the run's movies, in the run's order (default: the 1,300
-//!           posters bundled in fixtures/posters, found through CARGO_MANIFEST_DIR; --posters DIR)
+//!           posters bundled in fixtures/posters: see [`bundled_posters_dir`]; --posters DIR)
 //! features  VGG16 (--vgg-weights FILE, else seeded random weights: NOT meaningful) at 224×224,
 //!           Keras preprocessing → OUT/poster_features.npy + .ids.json, reused when the weights,
 //!           recipe and posters match, resumed when interrupted (crate::vgg::extract)
-//! split     tutorial_mask(kept posters, seed, 0.8), a fresh draw as the tutorial's msk over X
-//! train     Dense(1024) ReLU → Dense(256) ReLU → Dense(20) sigmoid, binary cross-entropy,
-//!           RMSprop(lr 1e-4, decay 1e-6), batches of 64, 20 epochs ([`EPOCHS`]; the tutorial: 60)
-//! evaluate  top-3 genres per test movie → classification report and per-movie P/R
-//! write     OUT/poster_mlp.safetensors
 //! ```
 //!
 //! Reference: the tutorial's `model_visual` (ALGORITHMS.md §11; the tutorial printed mean
-//! per-movie precision 0.49 and recall 0.50 with ImageNet weights). Deviations: Glorot weights
-//! and shuffles from a seeded MT19937; without a weight file the features come from a random
-//! network and the scores say nothing about posters — the report says so.
+//! per-movie precision 0.49 and recall 0.50 with ImageNet weights). Without a weight file the
+//! features come from a random network and the scores say little about posters — the report
+//! says so.
 //!
-//! Cost: 30.7 GFLOP per poster for the features (once, then cached); the MLP
-//! ≈ 6·n·25.9 M flops per epoch (≈ 0.16 TFLOP per epoch for 1,050 training posters).
+//! Cost: 30.7 GFLOP per poster for the features (once, then cached).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -34,37 +29,55 @@ use super::preprocess::Preprocess;
 use super::{Architecture, FlattenOrder, VggWeights};
 use crate::backend::Backend;
 use crate::dataset::Movie;
-use crate::embed::text_model::{TOP_K, top_k_predictions};
 use crate::error::{Error, Result};
 use crate::io::{NpyData, read_npy};
-use crate::kernels::Activation;
-use crate::labels::LabelMatrix;
-use crate::metrics::Evaluation;
-use crate::mlp::{Mlp, MlpModel, OptimizerKind, Output, TrainParams, fit};
-use crate::split::{split_from_mask, tutorial_mask};
+use crate::layout::{POSTER_FEATURES, POSTER_FEATURES_IDS};
 
-/// The features of the run's posters.
-pub const FEATURES_FILE: &str = "poster_features.npy";
-/// Their index (ids, paths, weights, recipe).
-pub const FEATURES_IDS_FILE: &str = "poster_features.ids.json";
-/// The poster MLP of the run.
-pub const POSTER_MLP_FILE: &str = "poster_mlp.safetensors";
+/// Environment variable naming the folder of the bundled posters (for a binary moved away from
+/// its source tree).
+pub const POSTERS_ENV: &str = "CINEGENRE_POSTERS";
 /// Posters used by `run --quick`.
 pub const QUICK_POSTERS: usize = 60;
-/// Poster-MLP epochs. The tutorial ran 60 (10 + 50); one epoch over ~1,050 posters takes
-/// 4–7.5 s on two cores (`cinegenre bench mlp`, 25088→1024→256→20), so 60 would take the full
-/// `run` past its 10-minute budget after ~5 min of VGG16 features: 20 keep it inside.
+/// Poster-MLP epochs. The tutorial ran 60 (10 + 50); on standardised features the test scores
+/// level off well before 20 (see `crate::run::models::poster_mlp`).
 pub const EPOCHS: usize = 20;
 /// Poster-MLP epochs with `--quick`.
 pub const QUICK_EPOCHS: usize = 10;
-/// What the tutorial printed for its poster MLP: mean per-movie (precision, recall).
-pub const TUTORIAL_POSTER_MLP: (f64, f64) = (0.4899, 0.5002);
 /// What the report says of features from a random network.
 pub const RANDOM_WEIGHTS_NOTE: &str = "random weights — not meaningful";
 
-/// The posters bundled with the crate (`fixtures/posters`, not inside the binary).
-pub fn bundled_posters_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join("posters")
+/// The posters bundled with the crate (1,300 w185 JPEGs, not inside the binary), looked for in
+/// this order: `$CINEGENRE_POSTERS`; `posters/` or `fixtures/posters/` next to the binary (or
+/// two and three folders up, where cargo puts binaries); the source tree the binary was built
+/// from. An error says how to point at them when none exists.
+pub fn bundled_posters_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os(POSTERS_ENV) {
+        let dir = PathBuf::from(dir);
+        return if dir.is_dir() {
+            Ok(dir)
+        } else {
+            Err(Error::param(POSTERS_ENV, format!("{} is not a folder", dir.display())))
+        };
+    }
+    let mut candidates = Vec::new();
+    if let Ok(exe) = std::env::current_exe() {
+        for dir in exe.ancestors().skip(1).take(4) {
+            candidates.push(dir.join("posters"));
+            candidates.push(dir.join("fixtures").join("posters"));
+        }
+    }
+    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join("posters"));
+    candidates.into_iter().find(|d| d.join("index.csv").is_file()).ok_or_else(|| {
+        Error::param(
+            "posters",
+            format!(
+                "the bundled posters were not found next to the binary nor in {}: pass --posters DIR, \
+                 set {POSTERS_ENV}=DIR (the repository's fixtures/posters), copy that folder next to \
+                 the binary as posters/, or run with --no-posters",
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join("posters").display()
+            ),
+        )
+    })
 }
 
 /// How the poster branch runs.
@@ -116,6 +129,8 @@ pub struct PosterSummary {
     pub weights: String,
     pub meaningful: bool,
     pub posters_dir: PathBuf,
+    /// How the MLP saw the features: `standardized` (per-feature, training statistics) or `raw`.
+    pub scaling: String,
     /// Run movies with a poster file, before `limit`.
     pub posters_found: usize,
     pub posters_used: usize,
@@ -128,14 +143,6 @@ pub struct PosterSummary {
     pub final_loss: f64,
     pub final_binary_accuracy: f64,
     pub device: String,
-}
-
-/// The trained poster MLP and its top-3 evaluation on the held-out posters.
-#[derive(Debug, Clone)]
-pub struct PosterResult {
-    pub model: Mlp,
-    pub evaluation: Evaluation,
-    pub summary: PosterSummary,
 }
 
 /// The posters in `dir` of `movies`, in movie order: (input, movie row) pairs, and how many
@@ -202,7 +209,7 @@ pub fn poster_features(
     };
     let flatten = FlattenOrder::of(&vgg.weights.origin);
     let config = ExtractConfig { batch: options.batch, preprocess, flatten, progress };
-    let (out, ids) = (out_dir.join(FEATURES_FILE), out_dir.join(FEATURES_IDS_FILE));
+    let (out, ids) = (out_dir.join(POSTER_FEATURES), out_dir.join(POSTER_FEATURES_IDS));
     let fresh = FeatureIndex::new(vgg, &config);
     if let Ok(index) = FeatureIndex::read(&ids)
         && index.same_recipe(&fresh)
@@ -222,143 +229,5 @@ fn read_rows(path: &Path, n: usize, dim: usize) -> Result<Vec<f32>> {
     match array.data {
         NpyData::F32(v) if array.shape == [n, dim] => Ok(v),
         _ => Err(Error::Shape(format!("{}: expected float32 ({n}, {dim})", path.display()))),
-    }
-}
-
-/// The whole branch: posters → features → split → MLP → top-3 evaluation → `poster_mlp`.
-#[allow(clippy::too_many_arguments)]
-pub fn run_poster_branch(
-    movies: &[Movie],
-    labels: &LabelMatrix,
-    genres: &[String],
-    seed: u32,
-    train_fraction: f64,
-    options: &PosterOptions,
-    backend: &Backend,
-    out_dir: &Path,
-    progress: bool,
-) -> Result<PosterResult> {
-    let dir = options.dir.clone().unwrap_or_else(bundled_posters_dir);
-    let (pairs, found) = poster_inputs(&dir, movies, options.limit)?;
-    if pairs.len() < 10 {
-        return Err(Error::Shape(format!(
-            "{} has posters for only {} of the run's movies; at least 10 are needed (or --no-posters)",
-            dir.display(),
-            pairs.len()
-        )));
-    }
-    let inputs: Vec<ImageInput> = pairs.iter().map(|(i, _)| i.clone()).collect();
-    let row_of: HashMap<&Path, usize> = pairs.iter().map(|(i, r)| (i.path.as_path(), *r)).collect();
-    let vgg = network(options, seed, backend.clone())?;
-    let (x, index, cached) = poster_features(&vgg, &inputs, options, out_dir, progress)?;
-    let dim = index.dim;
-    let movie_rows: Vec<usize> = index.paths.iter().map(|p| row_of[p.as_path()]).collect();
-    let y = labels.select_rows(&movie_rows);
-    let split = split_from_mask(&tutorial_mask(movie_rows.len(), seed, train_fraction));
-    if split.train.is_empty() || split.test.is_empty() {
-        return Err(Error::Shape(format!(
-            "{} posters leave {} training and {} test movies; both need some",
-            movie_rows.len(),
-            split.train.len(),
-            split.test.len()
-        )));
-    }
-    let rows = |idx: &[usize]| -> Vec<f32> {
-        idx.iter().flat_map(|&i| x[i * dim..(i + 1) * dim].iter().copied()).collect()
-    };
-    let (x_train, x_test) = (rows(&split.train), rows(&split.test));
-    let (y_train, y_test) = (y.select_rows(&split.train), y.select_rows(&split.test));
-    let g = labels.n_cols();
-    let model = Mlp::new(&[dim, 1024, 256, g], Activation::Relu, Output::Sigmoid, seed)?;
-    let targets: Vec<f32> = y_train.as_slice().iter().map(|&v| f32::from(v)).collect();
-    let params = TrainParams {
-        epochs: options.epochs,
-        batch: options.mlp_batch,
-        seed,
-        optimizer: OptimizerKind::tutorial(),
-        quiet: !progress,
-        ..TrainParams::default()
-    };
-    let (model, history) = fit(backend, model, &x_train, &targets, &params)?;
-    let predicted = top_k_predictions(backend, &model, &x_test, split.test.len(), TOP_K)?;
-    let evaluation = Evaluation::new(y_test.as_slice(), &predicted, genres, 2)?;
-    MlpModel { mlp: model.clone(), labels: genres.to_vec() }.save(&out_dir.join(POSTER_MLP_FILE))?;
-    let meaningful = options.weights.is_some();
-    let last = history.epochs.last();
-    let summary = PosterSummary {
-        network: vgg.weights.arch.name.clone(),
-        precision: vgg.precision().to_string(),
-        weights: if meaningful {
-            vgg.weights.source.clone()
-        } else {
-            format!("{RANDOM_WEIGHTS_NOTE} (seed {seed})")
-        },
-        meaningful,
-        posters_dir: dir,
-        posters_found: found,
-        posters_used: index.ids.len(),
-        skipped: index.skipped.iter().map(|s| format!("{}: {}", s.path.display(), s.error)).collect(),
-        features_cached: cached,
-        feature_dim: dim,
-        train_rows: split.train.len(),
-        test_rows: split.test.len(),
-        epochs: history.epochs.len(),
-        final_loss: last.map_or(f64::NAN, |e| e.loss),
-        final_binary_accuracy: last.map_or(f64::NAN, |e| e.accuracy),
-        device: backend.name(),
-    };
-    Ok(PosterResult { model, evaluation, summary })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dataset::{Bundled, GenreMap, load_bundled};
-    use crate::labels::binarize;
-
-    #[test]
-    fn bundled_posters_belong_to_bundled_movies_and_the_branch_reuses_its_features() {
-        let (movies, _) = load_bundled(Bundled::All).unwrap();
-        let (all, found) = poster_inputs(&bundled_posters_dir(), &movies, None).unwrap();
-        assert_eq!((all.len(), found), (1300, 1300), "every bundled poster has a movie");
-        let labels = binarize(&movies, Some(GenreMap::tmdb_2017().ids())).unwrap().labels;
-        let genres = GenreMap::tmdb_2017().names_for(labels.genre_ids());
-        let options = PosterOptions {
-            limit: Some(24),
-            arch: Architecture::vgg16().narrowed(32),
-            input_size: 32,
-            epochs: 2,
-            ..PosterOptions::tutorial(true)
-        };
-        let dir = std::env::temp_dir().join(format!("cinegenre-poster-branch-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let run =
-            || run_poster_branch(&movies, &labels, &genres, 1, 0.8, &options, &Backend::Scalar, &dir, false);
-        let first = run().unwrap();
-        assert_eq!(first.summary.posters_used, 24);
-        assert!(!first.summary.features_cached && !first.summary.meaningful);
-        assert!(first.summary.weights.starts_with(RANDOM_WEIGHTS_NOTE));
-        assert_eq!(first.summary.train_rows + first.summary.test_rows, 24);
-        let second = run().unwrap();
-        assert!(second.summary.features_cached);
-        assert_eq!(second.evaluation.mean_precision, first.evaluation.mean_precision);
-        assert!(dir.join(POSTER_MLP_FILE).exists());
-        assert_eq!(second.summary.precision, "f32");
-        // bf16 features are other numbers: the f32 cache must not be taken for them.
-        let bf16 = PosterOptions { precision: Precision::Bf16, ..options.clone() };
-        let cpu = Backend::cpu().unwrap();
-        let run_bf16 = || run_poster_branch(&movies, &labels, &genres, 1, 0.8, &bf16, &cpu, &dir, false);
-        match run_bf16() {
-            Ok(third) => {
-                assert!(!third.summary.features_cached, "bf16 run reused f32 features");
-                assert_eq!(third.summary.precision, "bf16");
-                assert!(run_bf16().unwrap().summary.features_cached);
-            }
-            Err(e) => {
-                assert!(!crate::kernels::gemm::amx::available() && e.to_string().contains("AMX"), "{e}");
-                eprintln!("AMX not available here, checked the error instead: {e}");
-            }
-        }
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -40,7 +40,11 @@ fn report_renders_in_headless_chromium() {
         return;
     };
     let s = Scratch::new("browser");
-    let page = cinegenre::report::write(&cinegenre::report::demo_report(), &s.dir).unwrap();
+    let page = cinegenre::report::write(
+        &cinegenre::report::demo_report(),
+        &cinegenre::layout::RunLayout::new(&s.dir),
+    )
+    .unwrap();
     let url = format!("file://{}", page.canonicalize().unwrap().display());
     let shot = s.path("shot.png");
 

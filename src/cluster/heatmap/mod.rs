@@ -17,6 +17,7 @@ use std::path::Path;
 
 pub use colormap::viridis;
 pub use layout::{Anchor, Figure, Shape};
+pub use svg::to_svg;
 
 use crate::cluster::{Cocluster, Input};
 use crate::error::{Error, Result};

@@ -1,0 +1,97 @@
+//! `cinegenre classify`: the genres of a new movie from every model a run saved.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use cinegenre::Result;
+use cinegenre::classify::RunModels;
+use cinegenre::run::models::{NewMovie, Scored};
+
+use crate::common::{Context, in_range, say};
+
+/// Genres of a new movie from every model `run` saved in a folder, best first.
+#[derive(Args)]
+#[command(after_help = "Example:\n  cinegenre classify --models out --title \"Alien\" \\\n    \
+                        --overview \"The crew of a space tug meets a deadly creature.\" --explain 3")]
+pub struct ClassifyArgs {
+    /// Folder written by `cinegenre run --out`.
+    #[arg(long)]
+    pub models: PathBuf,
+    /// The movie's title (shown; the models read the overview and the poster).
+    #[arg(long)]
+    pub title: String,
+    /// The movie's plot summary.
+    #[arg(long)]
+    pub overview: String,
+    /// A poster image (JPEG/PNG) for the poster model, when the run trained one.
+    #[arg(long)]
+    pub poster: Option<PathBuf>,
+    /// Genres shown per model (1 to 50).
+    #[arg(long, default_value_t = 3, alias = "top-k", alias = "k", value_parser = in_range(1usize, 50))]
+    pub top: usize,
+    /// Also list, for each genre shown, the words of the overview that pushed naive Bayes' and
+    /// the SVM's score up most (this many, 1 to 50).
+    #[arg(long, num_args = 0..=1, default_missing_value = "5", value_parser = in_range(1usize, 50))]
+    pub explain: Option<usize>,
+}
+
+impl ClassifyArgs {
+    pub fn run(self, context: &Context) -> Result<()> {
+        let models = context.step("load", || RunModels::load(&self.models))?;
+        let movie = NewMovie {
+            title: self.title.clone(),
+            overview: self.overview.clone(),
+            poster: self.poster.clone(),
+        };
+        let verdicts = context.step("classify", || models.classify(&movie, self.explain.unwrap_or(0)))?;
+        say!("{}", self.title);
+        for verdict in &verdicts {
+            match verdict {
+                Scored::Skipped { model, reason } => {
+                    say!("  {model:<12} no score: {reason}");
+                    if self.poster.is_some() || model != "poster MLP" {
+                        cinegenre::progress::note(&format!("warning: {model}: {reason}"));
+                    }
+                }
+                Scored::Scores(m) => {
+                    let shown = m.top(self.top);
+                    let top: Vec<String> = shown.iter().map(|(g, s)| format!("{g} {s:.3}")).collect();
+                    say!("  {:<12} {} ({})", m.model, top.join(", "), m.unit);
+                    let predicted: Vec<&str> = m
+                        .predicted
+                        .iter()
+                        .filter(|g| shown.iter().any(|(s, _)| s == *g))
+                        .map(String::as_str)
+                        .collect();
+                    let more = m.predicted.len() - predicted.len();
+                    let tail = if more > 0 {
+                        format!(" (+{more} more below the top {})", self.top)
+                    } else {
+                        String::new()
+                    };
+                    say!(
+                        "  {:<12} predicts: {}{tail}",
+                        "",
+                        if predicted.is_empty() { "-".to_string() } else { predicted.join(", ") }
+                    );
+                    if let Some(caveat) = &m.caveat {
+                        say!("  {:<12} note: {caveat}", "");
+                        cinegenre::progress::note(&format!("warning: {}: {caveat}", m.model));
+                    }
+                    for (genre, words) in
+                        m.explanations.iter().filter(|(g, _)| shown.iter().any(|(s, _)| s == g))
+                    {
+                        let pushes: Vec<String> = words.iter().map(|(w, p)| format!("{w} +{p:.3}")).collect();
+                        say!(
+                            "  {:<12} {genre} ← {}",
+                            "",
+                            if pushes.is_empty() { "no word pushed it up".into() } else { pushes.join(", ") }
+                        );
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,108 @@
+//! The main job, `cinegenre run`: the tutorial's pipeline end to end, as a sequence of stages.
+//!
+//! ```text
+//! validate     every flag and the output folder, before any work (config.rs)
+//! load…split   movies → genre labels → counts and TF-IDF → seeded 80/20 split (data.rs)
+//! models       every model of the registry, in order (models/): train on the training movies,
+//!              evaluate on the test movies beside the most-frequent-genres baseline, save
+//!                naive_bayes  counts → one-vs-rest multinomial NB
+//!                linear_svm   TF-IDF → one-vs-rest linear SVM, C by grid search
+//!                text_mlp     skip-gram (or --word-vectors) mean vectors → MLP
+//!                poster_mlp   VGG16 poster features (standardised) → MLP
+//! biclusters   genre co-occurrence of the top-1000 movies → spectral co-clustering → heatmaps
+//! samples      a dozen test movies across genres, every model's genres, poster thumbnails
+//! write        metrics.json, timings.json, genres.json, vocabulary.json, report.html (write.rs)
+//! ```
+//! The data flows one way: stages fill a [`RunData`] (shared, read-only) and each model returns
+//! a [`models::Trained`]; [`RunResults`](crate::results::RunResults) gathers them for
+//! `metrics.json` and the report. Every file name comes from [`crate::layout`].
+//!
+//! The device is resolved once per run into a [`Backend`](crate::backend::Backend) (`--device`,
+//! else `$CINEGENRE_DEVICE`, else the CPU) and recorded per stage in `timings.json` and the
+//! report. Determinism: with the same seed on the same machine, `metrics.json` and every model
+//! file are byte-identical (skip-gram trains deterministically unless `--threads` asks for
+//! Hogwild).
+
+pub mod biclusters;
+pub mod config;
+pub mod data;
+pub mod models;
+pub mod samples;
+pub mod write;
+
+pub use config::{DataChoice, PosterScaling, QUICK_MOVIES, RunConfig};
+pub use data::RunData;
+
+use crate::backend::{Backend, Device};
+use crate::error::Result;
+use crate::progress::Stages;
+use crate::results::RunResults;
+
+use models::{BranchSummary, REGISTRY, RunModel, Trained};
+
+/// Run the pipeline.
+pub fn run(config: &RunConfig) -> Result<RunResults> {
+    config.validate()?;
+    let backend = Backend::for_device(Device::resolve(config.device)?)?;
+    let enabled: Vec<&dyn RunModel> = REGISTRY.iter().copied().filter(|m| m.enabled(config)).collect();
+    let n_stages = 4 + enabled.iter().map(|m| m.stages()).sum::<usize>() + 2;
+    let mut stages = Stages::new(n_stages, config.quiet);
+    let run = data::prepare(config, backend, &mut stages)?;
+    let mut trained: Vec<Trained> = Vec::with_capacity(enabled.len());
+    for model in &enabled {
+        trained.push(model.train(&run, &mut stages)?);
+    }
+    let (biclusters, heatmaps) = biclusters::stage(&run, &mut stages)?;
+
+    stages.start("write", "Writing the results and the report");
+    let mut results = gather(&run, trained, biclusters, heatmaps)?;
+    write::outputs(&run, &mut results)?;
+    stages.done(&format!("{}", run.layout.dir().display()));
+    write::timings(&run, &mut results, &stages)?;
+    Ok(results)
+}
+
+/// The run's results from its data and its trained models.
+fn gather(
+    run: &RunData,
+    trained: Vec<Trained>,
+    biclusters: crate::cluster::GenreBiclusters,
+    heatmaps: Vec<std::path::PathBuf>,
+) -> Result<RunResults> {
+    let posters = run.config.posters.then(|| run.config.effective_posters_dir()).transpose()?;
+    let refs: Vec<&Trained> = trained.iter().collect();
+    let samples =
+        samples::draw(&run.movies, &run.labels, &run.genres, &refs, posters.as_deref(), run.config.seed);
+    let mut results = RunResults {
+        cinegenre_version: env!("CARGO_PKG_VERSION"),
+        data: run.data.clone(),
+        seed: run.config.seed,
+        train_rows: run.split.train.len(),
+        test_rows: run.split.test.len(),
+        features: run.features.clone(),
+        models: Vec::new(),
+        biclusters: Some(biclusters),
+        warnings: Vec::new(),
+        word_vectors: None,
+        posters: None,
+        samples,
+        inputs: Vec::new(),
+        outputs: heatmaps,
+        timings: Default::default(),
+    };
+    let mut devices = Vec::new();
+    for t in trained {
+        results.models.push(t.result);
+        results.outputs.extend(t.outputs);
+        results.warnings.extend(t.warnings);
+        results.inputs.extend(t.inputs);
+        devices.extend(t.devices);
+        match t.summary {
+            BranchSummary::None => {}
+            BranchSummary::WordVectors(w) => results.word_vectors = Some(w),
+            BranchSummary::Posters(p) => results.posters = Some(p),
+        }
+    }
+    results.timings.environment = crate::results::Environment::detect(&devices);
+    Ok(results)
+}
