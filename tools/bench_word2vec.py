@@ -117,9 +117,15 @@ def bench_train():
         out, _, _ = run_rss([sys.executable, "-c", GENSIM_TRAIN, str(tokens), str(workers)])
         secs, words = out.split()
         results[f"gensim workers={workers}"] = float(words) / float(secs)
-        out, _, _ = run_rss([str(CLI), "vectors", "train", "--input", str(tokens), "--dim", "100",
-                             "--epochs", "5", "--threads", str(workers), "--out", str(TMP / "v.bin")])
+        train = [str(CLI), "vectors", "train", "--input", str(tokens), "--dim", "100",
+                 "--epochs", "5", "--threads", str(workers), "--out", str(TMP / "v.bin")]
+        # gensim's workers update shared weights without locks: compare with our Hogwild mode,
+        # and show the deterministic rounds (cinegenre's default) beside it.
+        out, _, _ = run_rss(train + (["--hogwild"] if workers > 1 else []))
         results[f"cinegenre threads={workers}"] = float(re.search(r"([0-9]+) words/s", out).group(1))
+        if workers > 1:
+            out, _, _ = run_rss(train)
+            results[f"cinegenre rounds={workers}"] = float(re.search(r"([0-9]+) words/s", out).group(1))
     print("\nskip-gram training, bundled overviews, dim 100, 5 epochs (in-vocabulary words/s):")
     for name, wps in results.items():
         print(f"  {name:24s} {wps:12,.0f} words/s")

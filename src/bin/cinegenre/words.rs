@@ -180,10 +180,14 @@ pub struct VectorsTrainArgs {
     /// Random seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Worker threads: 1 (default) gives the same vectors for the same seed; more train
-    /// Hogwild, faster but not reproducible (at most 256; 0: every core).
+    /// Worker threads (1 to 256; 0: every core). Jobs train in rounds of this many, so the same
+    /// seed and thread count give the same vectors on any machine.
     #[arg(long, default_value_t = 1, value_parser = in_range(0usize, 256))]
     pub threads: usize,
+    /// Let the threads update shared weights without locks (Hogwild, as gensim): faster, but
+    /// the vectors differ slightly from run to run.
+    #[arg(long)]
+    pub hogwild: bool,
     /// Output vectors (.bin: word2vec binary, .txt: text).
     #[arg(long)]
     pub out: PathBuf,
@@ -204,6 +208,7 @@ impl VectorsTrainArgs {
             sample: self.sample,
             seed: self.seed,
             threads: self.threads,
+            hogwild: self.hogwild,
             ..embed::SkipGramParams::default()
         };
         let (vectors, report) = context.step("train", || embed::train_skipgram(&docs, &params, true))?;

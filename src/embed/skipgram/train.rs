@@ -1,0 +1,233 @@
+//! The inner loop of skip-gram and the three ways to schedule its jobs.
+//!
+//! ```text
+//! sequential      one thread, jobs in order, updates in place            deterministic
+//! rounds of k     k jobs at a time, each on its own copy of the weights;  deterministic
+//!                 then w += Σ_j (w_j − w) in job order (delayed updates)   for a seed and k
+//! Hogwild         k threads update the shared weights without locks       fastest, varies
+//! ```
+//! Rounds trade a copy and a merge of the two matrices per round (O(vocabulary · dim), a few
+//! ms here) for reproducibility: each job sees the weights as they were when its round began —
+//! Hogwild's staleness, made fixed — and the sum runs in the same order whatever the thread
+//! scheduling, so the same seed and k give the same bytes on any machine.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::progress::Counter;
+
+use super::SkipGramParams;
+use super::corpus::{Corpus, EXP_TABLE_SIZE, MAX_EXP, lcg, random_int32};
+
+/// The two weight matrices, shared by all threads without locks (see "Hogwild" in the module
+/// docs). `syn0`: input vectors, `syn1`: output vectors, both (rows, dim) row-major.
+pub(super) struct Shared {
+    syn0: *mut f32,
+    syn1: *mut f32,
+    rows: usize,
+    dim: usize,
+}
+
+// SAFETY: the pointers stay valid for the whole training (the Vecs outlive every job); the
+// concurrent unsynchronised row updates are the documented Hogwild races.
+unsafe impl Sync for Shared {}
+
+impl Shared {
+    /// Row `i` of syn0 and row `j` of syn1 as slices.
+    ///
+    /// SAFETY (callers): `i, j < rows`. The two rows are in different allocations, so they
+    /// never alias each other; other threads may write them concurrently (Hogwild).
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn rows(&self, i: usize, j: usize) -> (&mut [f32], &mut [f32]) {
+        debug_assert!(i < self.rows && j < self.rows);
+        // SAFETY: in bounds by the caller's contract; see the type's docs for the races.
+        unsafe {
+            (
+                std::slice::from_raw_parts_mut(self.syn0.add(i * self.dim), self.dim),
+                std::slice::from_raw_parts_mut(self.syn1.add(j * self.dim), self.dim),
+            )
+        }
+    }
+}
+
+/// Everything a job reads.
+pub(super) struct Context<'a> {
+    pub params: &'a SkipGramParams,
+    pub corpus: &'a Corpus,
+    pub sample_int: &'a [u32],
+    pub cum_table: &'a [u32],
+    pub exp_table: &'a [f32],
+}
+
+impl Context<'_> {
+    /// Train one job of `epoch`; returns the words kept by sub-sampling.
+    fn train_job(&self, shared: &Shared, epoch: usize, &(doc0, word0, word1): &(usize, usize, usize), total: u64) -> u64 {
+        let p = self.params;
+        let done = epoch as u64 * self.corpus.ids.len() as u64 + word0 as u64;
+        let alpha = p.alpha - (p.alpha - p.min_alpha) * (done as f64 / total as f64) as f32;
+        let mut next = splitmix(p.seed ^ ((epoch as u64) << 40) ^ word0 as u64) & 0xFFFF_FFFF_FFFF;
+        let mut kept = Vec::new();
+        let mut work = vec![0f32; p.dim];
+        let mut effective = 0;
+        let mut start = word0;
+        for &end in &self.corpus.ends[doc0..] {
+            if start >= word1 {
+                break;
+            }
+            kept.clear();
+            for &w in &self.corpus.ids[start..end] {
+                if p.sample == 0.0 || self.sample_int[w as usize] > random_int32(&mut next) {
+                    kept.push(w);
+                }
+            }
+            effective += kept.len() as u64;
+            for i in 0..kept.len() {
+                let b = (random_int32(&mut next) as usize) % p.window;
+                let lo = i.saturating_sub(p.window - b);
+                let hi = (i + p.window + 1 - b).min(kept.len());
+                for j in (lo..hi).filter(|&j| j != i) {
+                    self.pair(shared, kept[i] as usize, kept[j] as usize, alpha, &mut work, &mut next);
+                }
+            }
+            start = end;
+        }
+        effective
+    }
+
+    /// gensim's `fast_sentence_sg_neg`: predict `word` from `context`.
+    fn pair(&self, shared: &Shared, word: usize, context: usize, alpha: f32, work: &mut [f32], next: &mut u64) {
+        work.fill(0.0);
+        let last = *self.cum_table.last().unwrap_or(&1) as u64;
+        for d in 0..=self.params.negative {
+            let (target, label) = if d == 0 {
+                (word, 1.0)
+            } else {
+                let draw = ((*next >> 16) % last) as u32;
+                *next = lcg(*next);
+                let t = self.cum_table.partition_point(|&c| c < draw);
+                if t == word {
+                    continue;
+                }
+                (t, 0.0)
+            };
+            // SAFETY: word ids index the vocabulary, the matrices have one row per word.
+            let (l1, l2) = unsafe { shared.rows(context, target) };
+            let f = dot(l1, l2);
+            if f <= -MAX_EXP || f >= MAX_EXP {
+                continue;
+            }
+            let sigma = self.exp_table[((f + MAX_EXP) * (EXP_TABLE_SIZE as f32 / MAX_EXP / 2.0)) as usize];
+            let g = (label - sigma) * alpha;
+            axpy(g, l2, work);
+            axpy(g, l1, l2);
+        }
+        // SAFETY: as above (row 0 of syn1 is any valid row; only syn0's is used).
+        let (l1, _) = unsafe { shared.rows(context, 0) };
+        axpy(1.0, work, l1);
+    }
+}
+
+/// A 64-bit mix to seed each job's LCG.
+fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// x · y with eight independent partial sums (vectorizes).
+#[inline]
+fn dot(x: &[f32], y: &[f32]) -> f32 {
+    let mut acc = [0f32; 8];
+    let (xc, yc) = (x.chunks_exact(8), y.chunks_exact(8));
+    let tail: f32 = xc.remainder().iter().zip(yc.remainder()).map(|(a, b)| a * b).sum();
+    for (a, b) in xc.zip(yc) {
+        for k in 0..8 {
+            acc[k] += a[k] * b[k];
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
+/// y += a · x.
+#[inline]
+fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi += a * xi;
+    }
+}
+
+impl Shared {
+    /// The two matrices of one worker (or of all, under Hogwild).
+    fn new(syn0: &mut [f32], syn1: &mut [f32], dim: usize) -> Shared {
+        Shared { syn0: syn0.as_mut_ptr(), syn1: syn1.as_mut_ptr(), rows: syn0.len() / dim.max(1), dim }
+    }
+}
+
+/// Jobs in training order: (epoch, job).
+fn schedule(epochs: usize, jobs: usize) -> Vec<(usize, usize)> {
+    (0..epochs).flat_map(|e| (0..jobs).map(move |j| (e, j))).collect()
+}
+
+/// Train every job of every epoch into `syn0`/`syn1`; returns the words kept by sub-sampling.
+pub(super) fn train_all(
+    ctx: &Context,
+    jobs: &[(usize, usize, usize)],
+    syn0: &mut [f32],
+    syn1: &mut [f32],
+    progress: &Counter,
+) -> Result<u64> {
+    let p = ctx.params;
+    let total = ctx.corpus.ids.len() as u64 * p.epochs as u64;
+    let effective = AtomicU64::new(0);
+    let run = |shared: &Shared, &(epoch, job): &(usize, usize)| {
+        effective.fetch_add(ctx.train_job(shared, epoch, &jobs[job], total), Ordering::Relaxed);
+        progress.inc((jobs[job].2 - jobs[job].1) as u64);
+    };
+    let all = schedule(p.epochs, jobs.len());
+    let threads = if p.threads == 0 { rayon::current_num_threads() } else { p.threads };
+    if threads == 1 {
+        let shared = Shared::new(syn0, syn1, p.dim);
+        all.iter().for_each(|job| run(&shared, job));
+        return Ok(effective.into_inner());
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::param("threads", e.to_string()))?;
+    if p.hogwild {
+        let shared = Shared::new(syn0, syn1, p.dim);
+        pool.install(|| all.par_iter().for_each(|job| run(&shared, job)));
+        return Ok(effective.into_inner());
+    }
+    let mut copies: Vec<(Vec<f32>, Vec<f32>)> = (0..threads).map(|_| (syn0.to_vec(), syn1.to_vec())).collect();
+    for round in all.chunks(threads) {
+        pool.install(|| {
+            copies.par_iter_mut().zip(round).for_each(|((c0, c1), job)| {
+                c0.copy_from_slice(syn0);
+                c1.copy_from_slice(syn1);
+                run(&Shared::new(c0, c1, p.dim), job);
+            });
+            merge(syn0, copies[..round.len()].iter().map(|c| c.0.as_slice()));
+            merge(syn1, copies[..round.len()].iter().map(|c| c.1.as_slice()));
+        });
+    }
+    Ok(effective.into_inner())
+}
+
+/// `base += Σ_j (copy_j − base)`, the copies added in their order (deterministic), rows in
+/// parallel.
+fn merge<'a>(base: &mut [f32], copies: impl Iterator<Item = &'a [f32]> + Clone + Send + Sync) {
+    const CHUNK: usize = 1 << 14;
+    base.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
+        let at = c * CHUNK;
+        let start: Vec<f32> = out.to_vec();
+        for copy in copies.clone() {
+            for ((o, &s), &x) in out.iter_mut().zip(&start).zip(&copy[at..at + start.len()]) {
+                *o += x - s;
+            }
+        }
+    });
+}
