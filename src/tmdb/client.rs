@@ -283,8 +283,8 @@ impl Client {
         if announced > limit {
             return Err(too_large());
         }
-        // Room for what was announced (already bounded), grown as needed up to the bound.
-        let mut body = Vec::with_capacity(announced as usize);
+        // Room for what was announced, up to 1 MiB; grown as bytes arrive, up to the bound.
+        let mut body = Vec::with_capacity(announced.min(1 << 20) as usize);
         response.take(limit + 1).read_to_end(&mut body).map_err(|e| self.io_fault(e))?;
         if body.len() as u64 > limit {
             return Err(too_large());

@@ -3,7 +3,7 @@
 //! ```text
 //! --rate N/W        1 ≤ N ≤ 10,000, 0 < W ≤ 1 h           (RateLimit::validate)
 //! --attempts        1 ≤ a ≤ 100                           (0 used to mean 1, silently)
-//! --backoff         1 ms ≤ base ≤ 1 h; max_delay likewise, ≥ base
+//! --backoff         1 ms ≤ base ≤ max_delay ≤ 1 h (max_delay: 30 s by default)
 //! --max-wait        Retry-After cap ≤ 1 h; default: the rate window
 //! --timeout         1 ms ≤ t ≤ 1 h
 //! --api-base, --image-base   http:// or https:// URLs
@@ -90,7 +90,14 @@ impl ClientConfig {
             return Err(Error::param("--attempts", format!("{why}; give 1 to {MAX_ATTEMPTS}")));
         }
         within("--backoff", r.base_delay, Duration::from_millis(1))?;
-        within("RetryPolicy::max_delay", r.max_delay, r.base_delay)?;
+        within("RetryPolicy::max_delay", r.max_delay, Duration::from_millis(1))?;
+        if r.base_delay > r.max_delay {
+            let (base, max) = (r.base_delay, r.max_delay);
+            return Err(Error::param(
+                "--backoff",
+                format!("{base:?} is longer than the longest backoff wait (RetryPolicy::max_delay, {max:?})"),
+            ));
+        }
         if let Some(wait) = r.max_wait {
             within("--max-wait", wait, Duration::ZERO)?;
         }
@@ -126,12 +133,13 @@ mod tests {
     #[test]
     fn each_setting_out_of_range_is_named() {
         let huge = Duration::from_secs(100_000_000);
-        let cases: [Case; 10] = [
+        let cases: [Case; 11] = [
             ("--attempts", |c| c.retry.max_attempts = 0),
             ("--attempts", |c| c.retry.max_attempts = 1_000_000),
             ("--backoff", |c| c.retry.base_delay = Duration::ZERO),
             ("--backoff", |c| c.retry.base_delay = Duration::from_secs(100_000_000)),
-            ("RetryPolicy::max_delay", |c| c.retry.max_delay = Duration::from_millis(1)),
+            ("--backoff", |c| c.retry.max_delay = Duration::from_millis(1)),
+            ("RetryPolicy::max_delay", |c| c.retry.max_delay = Duration::ZERO),
             ("--max-wait", |c| c.retry.max_wait = Some(Duration::MAX)),
             ("--timeout", |c| c.timeout = Duration::ZERO),
             ("--rate", |c| c.rate.window = Duration::from_secs(99_999_999_999)),

@@ -157,6 +157,7 @@ fn out_of_range_flags_are_refused_before_any_request() {
         ("--timeout", "99999999s"),
         ("--backoff", "0ms"),
         ("--backoff", "1e15s"),
+        ("--backoff", "1m"),
         ("--years", "2000-9999"),
     ] {
         let output = fetch_with(&server, &dir.join("o"), KEY, &[(flag, value)]).output().unwrap();
