@@ -12,7 +12,8 @@
 //! repeats at most the requests that were in flight. The key is [`super::Request::cache_key`]
 //! (path and sorted query, built before credentials are added), so no file name or content
 //! holds the API key. Posters need no entry here: `DIR/posters/<id>.jpg` is itself the record,
-//! and it counts as done only if it decodes ([`poster_is_valid`]).
+//! and it counts as done only if it is whole and decodes ([`super::poster_is_valid`]). The
+//! rate limiter keeps its recent request times beside the entries, in `rate.json`.
 //!
 //! ```
 //! use cinegenre::tmdb::{Cache, Lookup};
@@ -24,11 +25,14 @@
 //! # std::fs::remove_dir_all(&dir).unwrap();
 //! ```
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::io::write_atomic;
+
+/// The largest JSON body read from the API or the cache (TMDB's pages are ~10 KB).
+pub const MAX_JSON_BYTES: u64 = 8 << 20;
 
 /// A folder of cached response bodies.
 #[derive(Debug, Clone)]
@@ -54,6 +58,11 @@ impl Cache {
         Ok(Cache { dir: dir.to_path_buf() })
     }
 
+    /// The cache folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// The file that holds `key`'s body.
     pub fn path_for(&self, key: &str) -> PathBuf {
         let readable: String = key
@@ -68,12 +77,20 @@ impl Cache {
     /// `<file>.corrupt` and reported, so the caller fetches it again.
     pub fn get<T>(&self, key: &str, parse: impl FnOnce(&[u8]) -> Result<T, String>) -> Lookup<T> {
         let path = self.path_for(key);
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(&path)
+            .and_then(|file| file.take(MAX_JSON_BYTES + 1).read_to_end(&mut bytes).map(|_| ()));
+        match read {
+            Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
             Err(e) => return Lookup::Corrupt(format!("{}: unreadable cache file ({e})", path.display())),
+        }
+        let parsed = if bytes.len() as u64 > MAX_JSON_BYTES {
+            Err(format!("larger than {MAX_JSON_BYTES} bytes"))
+        } else {
+            parse(&bytes)
         };
-        match parse(&bytes) {
+        match parsed {
             Ok(value) => Lookup::Hit(value),
             Err(why) => {
                 let aside = path.with_extension("json.corrupt");
@@ -96,17 +113,6 @@ impl Cache {
         let path = self.path_for(key);
         write_atomic(&path, |w| w.write_all(body).map_err(|e| Error::io(&path, e)))
     }
-}
-
-/// Whether the file at `path` exists and decodes as an image (JPEG or PNG).
-pub fn poster_is_valid(path: &Path) -> bool {
-    std::fs::read(path).is_ok_and(|bytes| decodes_as_image(&bytes).is_ok())
-}
-
-/// Decode `bytes` fully as an image; the error says why it is not one.
-pub fn decodes_as_image(bytes: &[u8]) -> Result<(u32, u32), String> {
-    let image = image::load_from_memory(bytes).map_err(|e| e.to_string())?;
-    Ok((image.width(), image.height()))
 }
 
 /// FNV-1a, 64 bits: a stable, dependency-free name hash (not for security).
@@ -142,16 +148,5 @@ mod tests {
         let cache = Cache { dir: PathBuf::from("c") };
         assert_ne!(cache.path_for("search/movie?query=a b"), cache.path_for("search/movie?query=a_b"));
         assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
-    }
-
-    #[test]
-    fn only_real_images_are_valid_posters() {
-        let mut png = Vec::new();
-        image::RgbImage::new(2, 3)
-            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-            .unwrap();
-        assert_eq!(decodes_as_image(&png), Ok((2, 3)));
-        assert!(decodes_as_image(b"<html>Not Found</html>").is_err());
-        assert!(decodes_as_image(&png[..png.len() / 2]).is_err());
     }
 }

@@ -9,72 +9,48 @@
 //!     GET api_base/path?query (+ credentials)   timeout per attempt
 //!     2xx and parse(body) ok                    → cache.put(body) atomically → done
 //!     fault: final (401, 404, 4xx)              → Failure::Item (401 also stops all workers)
-//!            retryable and attempts left        → sleep(Retry-After or backoff), again
+//!            retryable and attempts left        → sleep(min(Retry-After, cap) or backoff)
 //!            retryable, no attempts left        → Failure::Item (recorded; the run goes on)
 //! ```
 //!
-//! Posters go the same way to `image_base/size/path`, without credentials, validated by
-//! decoding and written to their final place atomically. The blocking `reqwest` client is
+//! Posters go the same way to `image_base/size/path`, without credentials, once the path is
+//! known to be a plain file name; a 401/403 there refuses that poster, not the key. A poster
+//! counts once it is whole (end marker) and decodes, and is written to its final place
+//! atomically. Bodies are read up to a bound (8 MiB of JSON, 32 MiB of image), never to a size
+//! the server announces. With a cache, the token bucket keeps its recent request times in
+//! `cache/rate.json`, so a restarted run keeps the limit too. The blocking `reqwest` client is
 //! shared by all worker threads (it keeps one connection pool); it runs its own small Tokio
 //! runtime internally.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::io::write_atomic;
 use crate::tmdb::auth::Credentials;
-use crate::tmdb::cache::{Cache, Lookup, decodes_as_image, poster_is_valid};
-use crate::tmdb::endpoints::{Request, poster_url};
-use crate::tmdb::rate::{RateLimit, TokenBucket};
-use crate::tmdb::retry::{Fault, RetryPolicy, jitter_unit, parse_retry_after};
+use crate::tmdb::cache::{Cache, Lookup, MAX_JSON_BYTES};
+use crate::tmdb::config::ClientConfig;
+use crate::tmdb::endpoints::{POSTER_SIZES, Request, poster_url};
+use crate::tmdb::poster::{MAX_POSTER_BYTES, check_poster_path, decodes_as_image, poster_is_valid};
+use crate::tmdb::rate::TokenBucket;
+use crate::tmdb::rate_file::RATE_FILE;
+use crate::tmdb::retry::{Fault, jitter_unit};
+use crate::tmdb::retry_after::parse_retry_after;
 
-/// TMDB's v3 API.
-pub const DEFAULT_API_BASE: &str = "https://api.themoviedb.org/3";
-/// TMDB's image server (`configuration.images.secure_base_url`).
-pub const DEFAULT_IMAGE_BASE: &str = "https://image.tmdb.org/t/p";
+/// Slack over the timeout for the longest a request can hold its rate-limit token.
+const REQUEST_SLACK: Duration = Duration::from_secs(1);
 
-/// Where to send requests and how patiently.
-#[derive(Debug, Clone)]
-pub struct ClientConfig {
-    pub api_base: String,
-    pub image_base: String,
-    pub rate: RateLimit,
-    pub retry: RetryPolicy,
-    /// Per attempt, connection to last byte.
-    pub timeout: Duration,
-}
-
-impl Default for ClientConfig {
-    fn default() -> Self {
-        ClientConfig {
-            api_base: DEFAULT_API_BASE.into(),
-            image_base: DEFAULT_IMAGE_BASE.into(),
-            rate: RateLimit::default(),
-            retry: RetryPolicy::default(),
-            timeout: Duration::from_secs(30),
-        }
-    }
-}
-
-impl ClientConfig {
-    /// Bases from the flags, else `TMDB_API_BASE` / `TMDB_IMAGE_BASE`, else TMDB's own.
-    pub fn with_bases(mut self, api_base: Option<String>, image_base: Option<String>) -> Self {
-        let pick = |flag: Option<String>, env: &str, default: &str| {
-            flag.or_else(|| std::env::var(env).ok())
-                .filter(|s| !s.trim().is_empty())
-                .unwrap_or_else(|| default.to_string())
-        };
-        self.api_base = pick(api_base, "TMDB_API_BASE", DEFAULT_API_BASE);
-        self.image_base = pick(image_base, "TMDB_IMAGE_BASE", DEFAULT_IMAGE_BASE);
-        self
-    }
+/// Which server a request goes to: statuses mean different things there.
+#[derive(Clone, Copy, PartialEq)]
+enum Host {
+    Api,
+    Image,
 }
 
 /// Why one item could not be had.
@@ -121,15 +97,18 @@ pub struct Client {
     cache: Option<Cache>,
     stats: Mutex<ClientStats>,
     refused: AtomicBool,
-    warn: Box<dyn Fn(&str) + Send + Sync>,
+    warn: Arc<dyn Fn(&str) + Send + Sync>,
 }
 
 const REFUSED: &str = "the API key or bearer token was refused (HTTP 401); check TMDB_API_KEY, \
                        TMDB_BEARER_TOKEN, --api-key or --bearer-token";
 
 impl Client {
-    /// A client with `config`, authenticating with `credentials`, caching in `cache` if given.
+    /// A client with `config` (checked: [`ClientConfig::validate`]), authenticating with
+    /// `credentials`, caching in `cache` if given; with a cache, the rate limit also holds
+    /// across runs on that folder (`rate.json` in it).
     pub fn new(config: ClientConfig, credentials: Credentials, cache: Option<Cache>) -> Result<Self> {
+        config.validate()?;
         let mut builder = reqwest::blocking::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
@@ -141,21 +120,33 @@ impl Client {
             what: "HTTP client".into(),
             message: credentials.redact(&chain(&e.without_url())),
         })?;
+        let warn: Arc<dyn Fn(&str) + Send + Sync> = Arc::new(|line| eprintln!("warning: {line}"));
+        let bucket = match &cache {
+            Some(cache) => TokenBucket::remembering(
+                config.rate,
+                cache.dir().join(RATE_FILE),
+                config.timeout + REQUEST_SLACK,
+                Arc::clone(&warn),
+            ),
+            None => TokenBucket::new(config.rate),
+        };
         Ok(Client {
             http,
-            bucket: TokenBucket::new(config.rate),
+            bucket,
             config,
             credentials,
             cache,
             stats: Mutex::new(ClientStats::default()),
             refused: AtomicBool::new(false),
-            warn: Box::new(|line| eprintln!("warning: {line}")),
+            warn,
         })
     }
 
-    /// Send warnings (corrupt cache files, items given up on) to `warn` instead of stderr.
+    /// Send warnings (corrupt cache files, items given up on, a damaged `rate.json`) to
+    /// `warn` instead of stderr.
     pub fn on_warning(mut self, warn: impl Fn(&str) + Send + Sync + 'static) -> Self {
-        self.warn = Box::new(warn);
+        self.warn = Arc::new(warn);
+        self.bucket.on_warning(Arc::clone(&self.warn));
         self
     }
 
@@ -191,7 +182,7 @@ impl Client {
         let url = format!("{}/{}", self.config.api_base.trim_end_matches('/'), request.path);
         let (value, body) = self.with_retries(&key, || {
             let http = self.http.get(&url).query(&request.query);
-            let body = self.attempt(self.credentials.apply(http))?;
+            let body = self.attempt(self.credentials.apply(http), Host::Api)?;
             let value = parse(&body).map_err(Fault::BadBody)?;
             Ok((value, body))
         })?;
@@ -201,17 +192,27 @@ impl Client {
         Ok(value)
     }
 
-    /// Download poster `poster_path` at `size` to `dest` unless a decodable file is there.
-    /// Returns whether a request was made.
+    /// Download poster `poster_path` at `size` to `dest` unless a whole, decodable file is
+    /// there. Returns whether a request was made. A `poster_path` that is not a plain file
+    /// name ([`check_poster_path`]) fails with [`Fault::BadPosterPath`] and is not requested.
     pub fn fetch_poster(&self, size: &str, poster_path: &str, dest: &Path) -> Result<bool, Failure> {
+        if !POSTER_SIZES.contains(&size) {
+            let sizes = POSTER_SIZES.join(", ");
+            return Err(Failure::Fatal(Error::param("--posters", format!("`{size}` is not one of {sizes}"))));
+        }
+        let what = format!("poster {size}{}", poster_path.escape_debug());
+        if let Err(why) = check_poster_path(poster_path) {
+            self.count(|s| s.failed += 1);
+            self.warn(&format!("{what}: {why}; not requested"));
+            return Err(Failure::Item { what, fault: Fault::BadPosterPath(why), attempts: 0 });
+        }
         if poster_is_valid(dest) {
             self.count(|s| s.from_cache += 1);
             return Ok(false);
         }
         let url = poster_url(&self.config.image_base, size, poster_path);
-        let what = format!("poster {size}{poster_path}");
         let body = self.with_retries(&what, || {
-            let body = self.attempt(self.http.get(&url))?;
+            let body = self.attempt(self.http.get(&url), Host::Image)?;
             decodes_as_image(&body).map_err(|why| Fault::BadBody(format!("not an image ({why})")))?;
             Ok(body)
         })?;
@@ -247,6 +248,7 @@ impl Client {
             }
             self.count(|s| s.retries += 1);
             let wait = match fault {
+                // Already capped at `retry_after_cap` when the header was parsed.
                 Fault::TooManyRequests(Some(wait)) => {
                     self.bucket.hold_for(wait);
                     wait
@@ -257,8 +259,8 @@ impl Client {
         }
     }
 
-    /// One GET under one rate-limit permit, body read to the end.
-    fn attempt(&self, request: reqwest::blocking::RequestBuilder) -> Result<Vec<u8>, Fault> {
+    /// One GET under one rate-limit permit, body read to the end (at most the host's bound).
+    fn attempt(&self, request: reqwest::blocking::RequestBuilder, host: Host) -> Result<Vec<u8>, Fault> {
         let _permit = self.bucket.acquire();
         self.count(|s| s.sent += 1);
         let response = request.send().map_err(|e| self.fault_of(e))?;
@@ -267,12 +269,36 @@ impl Client {
             .headers()
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(parse_retry_after);
-        if let Some(fault) = Fault::from_status(status, retry_after) {
+            .and_then(|v| parse_retry_after(v, SystemTime::now(), self.config.retry_after_cap()));
+        let fault = match host {
+            Host::Api => Fault::from_status(status, retry_after),
+            Host::Image => Fault::from_image_status(status, retry_after),
+        };
+        if let Some(fault) = fault {
             return Err(fault);
         }
-        let body = response.bytes().map_err(|e| self.fault_of(e))?;
-        Ok(body.to_vec())
+        let limit = if host == Host::Api { MAX_JSON_BYTES } else { MAX_POSTER_BYTES };
+        let too_large = || Fault::BadBody(format!("larger than {limit} bytes"));
+        let announced = response.content_length().unwrap_or(0);
+        if announced > limit {
+            return Err(too_large());
+        }
+        // Room for what was announced, up to 1 MiB; grown as bytes arrive, up to the bound.
+        let mut body = Vec::with_capacity(announced.min(1 << 20) as usize);
+        response.take(limit + 1).read_to_end(&mut body).map_err(|e| self.io_fault(e))?;
+        if body.len() as u64 > limit {
+            return Err(too_large());
+        }
+        Ok(body)
+    }
+
+    /// A read error of the body: a timeout, or the connection stopping short.
+    fn io_fault(&self, e: std::io::Error) -> Fault {
+        let timed_out = e.kind() == std::io::ErrorKind::TimedOut
+            || e.get_ref()
+                .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
+                .is_some_and(|r| r.is_timeout());
+        if timed_out { Fault::Timeout } else { Fault::Connection(self.credentials.redact(&chain(&e))) }
     }
 
     fn fault_of(&self, e: reqwest::Error) -> Fault {
@@ -284,7 +310,8 @@ impl Client {
         update(&mut self.stats.lock().unwrap_or_else(|p| p.into_inner()));
     }
 
-    fn warn(&self, message: &str) {
+    /// Report `message` (credentials scrubbed) to the warning sink.
+    pub(crate) fn warn(&self, message: &str) {
         (self.warn)(&self.credentials.redact(message));
     }
 }

@@ -2,12 +2,14 @@
 //! as one resumable command.
 //!
 //! ```text
+//! 0. check      FetchPlan::validate: every flag in range, before any request
 //! 1. genres     genre/movie/list; keep --genres (all, or ids / names)
 //! 2. discover   for each genre (× each --years year): page 1, then pages 2..=min(--pages,
-//!               total_pages) — parallel workers, one shared rate limit
+//!               total_pages ≤ 500) — parallel workers, one shared rate limit
 //! 3. select     results in plan order (genre, year, page, rank) → de-duplicate by id (first
-//!               wins) → drop empty overviews → drop no poster_path → first --max-movies
-//! 4. posters    DIR/posters/<id>.jpg at --posters size, decoded before they count
+//!               wins) → drop empty overviews → drop no poster_path → drop (and list) a
+//!               poster_path that is not a plain file name → first --max-movies
+//! 4. posters    DIR/posters/<id>.jpg at --posters size, whole and decoded before they count
 //! 5. write      DIR/movies.jsonl (movies with an overview and, when posters are asked for,
 //!               a valid poster), DIR/summary.json (counts, client statistics, failures)
 //! ```
@@ -19,99 +21,29 @@
 //! sampled discover pages per genre the same way, then kept movies with a poster.
 //! Cost: `genres × years × pages` discover requests plus one per poster, at the rate limit.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::Deserialize;
 
-use crate::dataset::{self, Movie, SourceFormat};
+use crate::dataset::{self, Movie};
 use crate::error::{Error, Result};
 use crate::tmdb::client::{Client, Failure};
 use crate::tmdb::endpoints::Request;
+use crate::tmdb::plan::{FetchPlan, GenreChoice};
+use crate::tmdb::poster::check_poster_path;
+use crate::tmdb::responses::{Genre, ResultsPage, parse_genre_list, parse_results_page};
 use crate::tmdb::summary::{FailureRecord, FetchSummary, write_summary};
 
-/// Which genres to crawl.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GenreChoice {
-    All,
-    /// Genre ids or names (case-insensitive) as the user wrote them.
-    Listed(Vec<String>),
-}
-
-impl std::str::FromStr for GenreChoice {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        if s.trim().eq_ignore_ascii_case("all") {
-            return Ok(GenreChoice::All);
-        }
-        let items: Vec<String> =
-            s.split(',').map(|g| g.trim().to_string()).filter(|g| !g.is_empty()).collect();
-        if items.is_empty() {
-            return Err(Error::param("--genres", "expected `all` or a comma-separated list of ids or names"));
-        }
-        Ok(GenreChoice::Listed(items))
-    }
-}
-
-/// Parse `2000-2017` or `2015` into an inclusive range.
-pub fn parse_years(s: &str) -> Result<(u16, u16)> {
-    let bad = || Error::param("--years", format!("`{s}` is not a year or a range like 2000-2017"));
-    let (a, b) = s.split_once('-').unwrap_or((s, s));
-    let (a, b): (u16, u16) = (a.trim().parse().map_err(|_| bad())?, b.trim().parse().map_err(|_| bad())?);
-    if a > b || a < 1870 {
-        return Err(bad());
-    }
-    Ok((a, b))
-}
-
-/// What to fetch and where to put it.
-#[derive(Debug, Clone)]
-pub struct FetchPlan {
-    pub out_dir: PathBuf,
-    /// Discover pages per genre (and year).
-    pub pages: u32,
-    pub genres: GenreChoice,
-    pub years: Option<(u16, u16)>,
-    /// Poster size such as `w185`; `None` skips posters.
-    pub poster_size: Option<String>,
-    pub max_movies: Option<usize>,
-    /// Worker threads sharing the rate limit.
-    pub threads: usize,
-    pub quiet: bool,
-}
-
-#[derive(Deserialize)]
-struct GenreList {
-    genres: Vec<GenreEntry>,
-}
-
-#[derive(Deserialize)]
-struct GenreEntry {
-    id: u32,
-    name: String,
-}
-
-/// One parsed discover page.
-struct Page {
-    movies: Vec<Movie>,
-    total_pages: u32,
-}
-
-fn parse_page(key: &str) -> impl Fn(&[u8]) -> Result<Page, String> + '_ {
-    move |bytes| {
-        let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        let total_pages = value.get("total_pages").and_then(|v| v.as_u64()).unwrap_or(1) as u32;
-        let movies = dataset::load_movies_from_text(Path::new(key), text, SourceFormat::ApiResultsJson)
-            .map_err(|e| e.to_string())?;
-        Ok(Page { movies, total_pages })
-    }
-}
-
 /// Run the plan with `client`; writes `movies.jsonl` and `summary.json` into the plan's folder.
+/// The plan is checked first ([`FetchPlan::validate`]; its notes go to the client's warnings).
 pub fn fetch_dataset(plan: &FetchPlan, client: &Client) -> Result<FetchSummary> {
+    let mut plan = plan.clone();
+    for note in plan.validate()? {
+        client.warn(&note);
+    }
+    let plan = &plan;
     let out = &plan.out_dir;
     std::fs::create_dir_all(out.join("posters")).map_err(|e| Error::io(out, e))?;
     for dir in [out.join("posters"), out.join("cache")] {
@@ -119,12 +51,7 @@ pub fn fetch_dataset(plan: &FetchPlan, client: &Client) -> Result<FetchSummary> 
     }
     let mut summary = FetchSummary::default();
 
-    let genres = client
-        .fetch_json(&Request::genre_list(), |b| {
-            serde_json::from_slice::<GenreList>(b).map_err(|e| e.to_string())
-        })
-        .map_err(Error::from)?
-        .genres;
+    let genres = client.fetch_json(&Request::genre_list(), parse_genre_list).map_err(Error::from)?;
     let selected = select_genres(&genres, &plan.genres)?;
     summary.genres = selected.iter().map(|g| g.name.clone()).collect();
 
@@ -148,7 +75,7 @@ pub fn fetch_dataset(plan: &FetchPlan, client: &Client) -> Result<FetchSummary> 
     summary.pages_planned = first.len() + rest.len();
 
     // Select, in plan order: query by query, page by page.
-    let mut pages: Vec<(&Request, Option<Page>)> = first.iter().zip(first_pages).collect();
+    let mut pages: Vec<(&Request, Option<ResultsPage>)> = first.iter().zip(first_pages).collect();
     pages.extend(rest.iter().zip(rest_pages));
     pages.sort_by_key(|(r, _)| plan_position(r, &queries));
     summary.pages_failed = pages.iter().filter(|(_, p)| p.is_none()).count();
@@ -161,6 +88,18 @@ pub fn fetch_dataset(plan: &FetchPlan, client: &Client) -> Result<FetchSummary> 
         None => (movies, Vec::new()),
     };
     summary.no_poster_path = no_poster.len();
+    if plan.poster_size.is_some() {
+        movies.retain(|m| {
+            let path = m.poster_path.as_deref().unwrap_or_default();
+            let Err(why) = check_poster_path(path) else { return true };
+            let what = format!("movie {} (poster_path)", m.id);
+            client.warn(&format!("{what}: {why}; not requested"));
+            let reason = format!("{why}; not requested");
+            failures.lock().unwrap().push(FailureRecord { what, reason, attempts: 0 });
+            summary.bad_poster_path += 1;
+            false
+        });
+    }
     if let Some(max) = plan.max_movies {
         summary.over_max_movies = movies.len().saturating_sub(max);
         movies.truncate(max);
@@ -212,23 +151,22 @@ fn remove_stale_temps(dir: &Path) {
     }
 }
 
-fn select_genres(all: &[GenreEntry], choice: &GenreChoice) -> Result<Vec<GenreEntry>> {
+fn select_genres(all: &[Genre], choice: &GenreChoice) -> Result<Vec<Genre>> {
     let GenreChoice::Listed(wanted) = choice else {
-        return Ok(all.iter().map(|g| GenreEntry { id: g.id, name: g.name.clone() }).collect());
+        return Ok(all.to_vec());
     };
     wanted
         .iter()
         .map(|w| {
-            all.iter()
-                .find(|g| g.id.to_string() == *w || g.name.eq_ignore_ascii_case(w))
-                .map(|g| GenreEntry { id: g.id, name: g.name.clone() })
-                .ok_or_else(|| {
+            all.iter().find(|g| g.id.to_string() == *w || g.name.eq_ignore_ascii_case(w)).cloned().ok_or_else(
+                || {
                     let known: Vec<String> = all.iter().map(|g| format!("{} {}", g.id, g.name)).collect();
                     Error::param(
                         "--genres",
                         format!("`{w}` is not a TMDB genre (known: {})", known.join(", ")),
                     )
-                })
+                },
+            )
         })
         .collect()
 }
@@ -242,9 +180,13 @@ fn plan_position(r: &Request, queries: &[(u32, Option<u16>)]) -> (usize, u32) {
     (index, get("page").unwrap_or(0))
 }
 
-fn fetch_page(client: &Client, r: &Request, failures: &Mutex<Vec<FailureRecord>>) -> Result<Option<Page>> {
+fn fetch_page(
+    client: &Client,
+    r: &Request,
+    failures: &Mutex<Vec<FailureRecord>>,
+) -> Result<Option<ResultsPage>> {
     let key = r.cache_key();
-    match client.fetch_json(r, parse_page(&key)) {
+    match client.fetch_json(r, |bytes| parse_results_page(&key, bytes)) {
         Ok(page) => Ok(Some(page)),
         Err(Failure::Item { what, fault, attempts }) => {
             failures.lock().unwrap().push(FailureRecord { what, reason: fault.to_string(), attempts });

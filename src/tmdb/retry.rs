@@ -1,15 +1,17 @@
 //! When to try a request again, and how long to wait first: exponential backoff with jitter,
-//! `Retry-After` honoured, a bounded number of attempts.
+//! `Retry-After` honoured up to a cap, a bounded number of attempts.
 //!
 //! ```text
 //! attempt a = 1, 2, …, max_attempts
 //! wait after a failed attempt a:
-//!   Retry-After: s given         → s (the server's word), and the whole client holds
+//!   Retry-After: s given         → min(s, max_wait) (the server's word, bounded), and the
+//!                                  whole client holds; max_wait defaults to the rate window
 //!   otherwise                    → d = min(max_delay, base · 2^(a−1)); uniform in [d/2, d)
 //! retried:   timeouts, connection errors (reset, refused, truncated body), 429, 5xx,
 //!            a body that does not parse (truncated or malformed JSON, a poster that is not
-//!            an image)
-//! final:     401 (bad credentials: the run stops), 404 (unknown: recorded as failed), other 4xx
+//!            an image), 401/403 from the image host (a poster refused, not the key)
+//! final:     401 from the API (bad credentials: the run stops), 404 (unknown: recorded as
+//!            failed), other 4xx, a poster path that is not a plain file name (never sent)
 //! ```
 //!
 //! "Equal jitter" (AWS Architecture Blog, M. Brooker, "Exponential Backoff And Jitter", 2015,
@@ -21,7 +23,7 @@
 //! use cinegenre::tmdb::RetryPolicy;
 //! use std::time::Duration;
 //! let policy = RetryPolicy { max_attempts: 5, base_delay: Duration::from_millis(100),
-//!     max_delay: Duration::from_secs(2) };
+//!     max_delay: Duration::from_secs(2), max_wait: None };
 //! let d = policy.backoff(3, 0.5);
 //! assert_eq!(d, Duration::from_millis(300)); // 400 ms · (1/2 + 0.5/2)
 //! ```
@@ -36,8 +38,10 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     /// The wait after the first failure, before jitter.
     pub base_delay: Duration,
-    /// The longest wait from backoff (a server's `Retry-After` may ask for more).
+    /// The longest wait from backoff.
     pub max_delay: Duration,
+    /// The longest wait a server's `Retry-After` can impose; `None`: the rate window.
+    pub max_wait: Option<Duration>,
 }
 
 impl Default for RetryPolicy {
@@ -46,6 +50,7 @@ impl Default for RetryPolicy {
             max_attempts: 6,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
+            max_wait: None,
         }
     }
 }
@@ -55,7 +60,9 @@ impl RetryPolicy {
     pub fn backoff(&self, attempt: u32, unit: f64) -> Duration {
         let doubling = 2f64.powi(attempt.saturating_sub(1).min(30) as i32);
         let full = (self.base_delay.as_secs_f64() * doubling).min(self.max_delay.as_secs_f64());
-        Duration::from_secs_f64(full * (0.5 + 0.5 * unit.clamp(0.0, 1.0)))
+        // NaN jitter counts as 0; a delay too large for a Duration is the longest one.
+        let unit = if unit.is_nan() { 0.0 } else { unit.clamp(0.0, 1.0) };
+        Duration::try_from_secs_f64(full * (0.5 + 0.5 * unit)).unwrap_or(self.max_delay)
     }
 }
 
@@ -72,8 +79,13 @@ pub enum Fault {
     Server(u16),
     /// A complete 200 response whose body is not what the endpoint returns.
     BadBody(String),
-    /// HTTP 401: the key or token was refused.
+    /// HTTP 401 from the API: the key or token was refused.
     Unauthorized,
+    /// HTTP 401 or 403 from the image host: this poster was refused (the key is not sent
+    /// there, so it says nothing about the key).
+    Denied(u16),
+    /// A `poster_path` that is not a plain file name; no request was sent.
+    BadPosterPath(String),
     /// HTTP 404.
     NotFound,
     /// Any other 4xx.
@@ -83,7 +95,7 @@ pub enum Fault {
 impl Fault {
     /// Whether trying again may help.
     pub fn is_retryable(&self) -> bool {
-        !matches!(self, Fault::Unauthorized | Fault::NotFound | Fault::Client(_))
+        !matches!(self, Fault::Unauthorized | Fault::NotFound | Fault::Client(_) | Fault::BadPosterPath(_))
     }
 
     /// A short stable name for counting faults in the summary (`429`, `timeout`, …).
@@ -93,13 +105,15 @@ impl Fault {
             Fault::Connection(_) => "connection".into(),
             Fault::TooManyRequests(_) => "429".into(),
             Fault::Server(code) | Fault::Client(code) => code.to_string(),
+            Fault::Denied(code) => format!("image {code}"),
+            Fault::BadPosterPath(_) => "bad poster_path".into(),
             Fault::BadBody(_) => "bad body".into(),
             Fault::Unauthorized => "401".into(),
             Fault::NotFound => "404".into(),
         }
     }
 
-    /// The fault from an HTTP status that is not a success; `None` for 2xx/3xx.
+    /// The fault from an API status that is not a success; `None` for 2xx/3xx.
     pub fn from_status(code: u16, retry_after: Option<Duration>) -> Option<Fault> {
         match code {
             401 => Some(Fault::Unauthorized),
@@ -108,6 +122,15 @@ impl Fault {
             500..=599 => Some(Fault::Server(code)),
             400..=499 => Some(Fault::Client(code)),
             _ => None,
+        }
+    }
+
+    /// The fault from an image-host status: as [`Fault::from_status`], except that 401 and
+    /// 403 refuse this poster only ([`Fault::Denied`], retried).
+    pub fn from_image_status(code: u16, retry_after: Option<Duration>) -> Option<Fault> {
+        match code {
+            401 | 403 => Some(Fault::Denied(code)),
+            _ => Fault::from_status(code, retry_after),
         }
     }
 }
@@ -121,15 +144,12 @@ impl std::fmt::Display for Fault {
             Fault::Server(code) => write!(f, "HTTP {code} server error"),
             Fault::BadBody(why) => write!(f, "unusable response body: {why}"),
             Fault::Unauthorized => write!(f, "HTTP 401: the API key or bearer token was refused"),
+            Fault::Denied(code) => write!(f, "HTTP {code}: the image host refused this poster"),
+            Fault::BadPosterPath(why) => write!(f, "not requested: {why}"),
             Fault::NotFound => write!(f, "HTTP 404: TMDB does not know this item"),
             Fault::Client(code) => write!(f, "HTTP {code}: the request was refused"),
         }
     }
-}
-
-/// A `Retry-After` header value: whole seconds (HTTP dates are not used by TMDB).
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    value.trim().parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0).map(Duration::from_secs_f64)
 }
 
 /// A uniform number in `[0, 1)` for jitter: splitmix64 over a process-wide counter (no
@@ -155,6 +175,7 @@ mod tests {
             max_attempts: 9,
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(1),
+            max_wait: None,
         };
         for attempt in 1..=8u32 {
             let full = (100.0 * 2f64.powi(attempt as i32 - 1)).min(1000.0);
@@ -175,8 +196,21 @@ mod tests {
         assert!(!Fault::from_status(404, None).unwrap().is_retryable());
         assert!(!Fault::from_status(422, None).unwrap().is_retryable());
         assert!(Fault::from_status(503, None).unwrap().is_retryable());
-        let wait = parse_retry_after(" 2 ");
-        assert_eq!(Fault::from_status(429, wait), Some(Fault::TooManyRequests(Some(Duration::from_secs(2)))));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        let wait = Some(Duration::from_secs(2));
+        assert_eq!(Fault::from_status(429, wait), Some(Fault::TooManyRequests(wait)));
+        assert_eq!(Fault::from_status(403, None), Some(Fault::Client(403)));
+        for code in [401, 403] {
+            let fault = Fault::from_image_status(code, None).unwrap();
+            assert!(fault.is_retryable() && fault != Fault::Unauthorized, "{fault}");
+        }
+        assert_eq!(Fault::from_image_status(404, None), Some(Fault::NotFound));
+        assert!(!Fault::BadPosterPath("..".into()).is_retryable());
+    }
+
+    #[test]
+    fn backoff_never_overflows() {
+        let p = RetryPolicy { max_delay: Duration::MAX, base_delay: Duration::MAX, ..RetryPolicy::default() };
+        assert_eq!(p.backoff(u32::MAX, 1.0), Duration::MAX);
+        assert!(p.backoff(7, f64::NAN) >= Duration::from_secs(1 << 62), "NaN jitter is 0, not a panic");
     }
 }

@@ -1,8 +1,9 @@
 //! What a fetch did, for people (`Display`) and for scripts (`DIR/summary.json`).
 //!
 //! Every discover result is accounted for: `prepare.read = duplicates + empty_overview +
-//! no_poster_path + over_max_movies + posters_failed + movies_written` (with posters), and every
-//! request given up on is one entry of `failures`.
+//! no_poster_path + bad_poster_path + over_max_movies + posters_failed + movies_written` (with
+//! posters), and every request given up on, or refused before it was sent, is one entry of
+//! `failures`.
 
 use std::fmt;
 use std::io::Write;
@@ -35,6 +36,9 @@ pub struct FetchSummary {
     pub prepare: PrepareReport,
     /// Movies dropped for having no poster (only when posters are fetched).
     pub no_poster_path: usize,
+    /// Movies dropped because their `poster_path` is not a plain file name (each also listed
+    /// in `failures`; only when posters are fetched).
+    pub bad_poster_path: usize,
     /// Movies beyond `--max-movies`.
     pub over_max_movies: usize,
     pub posters_ok: usize,
@@ -60,8 +64,13 @@ impl fmt::Display for FetchSummary {
         writeln!(f, "results: {}", self.prepare)?;
         writeln!(
             f,
-            "dropped: {} without a poster, {} over --max-movies; posters: {} ok, {} failed",
-            self.no_poster_path, self.over_max_movies, self.posters_ok, self.posters_failed
+            "dropped: {} without a poster, {} with a refused poster_path, {} over --max-movies; \
+             posters: {} ok, {} failed",
+            self.no_poster_path,
+            self.bad_poster_path,
+            self.over_max_movies,
+            self.posters_ok,
+            self.posters_failed
         )?;
         let faults: Vec<String> = c.faults.iter().map(|(k, n)| format!("{k}×{n}")).collect();
         writeln!(

@@ -139,3 +139,46 @@ fn bad_output_folders_and_flags_are_named() {
     assert_eq!(server.hit_count(), 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn out_of_range_flags_are_refused_before_any_request() {
+    // Issue 14, item 6: each checked in the library (RateLimit, ClientConfig::validate,
+    // FetchPlan::validate), so the command refuses them with the flag's name.
+    let server = MockServer::start(MockConfig { api_key: KEY.into(), ..MockConfig::default() });
+    let dir = temp_dir("ranges");
+    for (flag, value) in [
+        ("--rate", "1/99999999999s"),
+        ("--rate", "5/0s"),
+        ("--rate", "1/1e400s"),
+        ("--pages", "0"),
+        ("--pages", "4000000000"),
+        ("--threads", "0"),
+        ("--timeout", "0s"),
+        ("--timeout", "99999999s"),
+        ("--backoff", "0ms"),
+        ("--backoff", "1e15s"),
+        ("--backoff", "1m"),
+        ("--years", "2000-9999"),
+    ] {
+        let output = fetch_with(&server, &dir.join("o"), KEY, &[(flag, value)]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{flag} {value} was accepted");
+        // Flags clap parses through the library's FromStr carry clap's prefix before ours.
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains(&format!("invalid {flag}: ")),
+            "{flag} {value}: {stderr}"
+        );
+    }
+    assert_eq!(server.hit_count(), 0, "a request went out before the flags were checked");
+
+    // An absurd worker count is capped, and the run says so.
+    let out = dir.join("threads");
+    let output =
+        fetch_with(&server, &out, KEY, &[("--threads", "100000"), ("--genres", "16"), ("--pages", "1")])
+            .arg("--quiet")
+            .output()
+            .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(text(&output).contains("--threads 100000 capped at 64"), "{}", text(&output));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

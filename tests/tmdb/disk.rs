@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use cinegenre::tmdb::{Cache, Client, Credentials, FetchPlan, RateLimit, decodes_as_image, fetch_dataset};
+use cinegenre::tmdb::{
+    Cache, Client, Credentials, FetchPlan, RATE_FILE, RateLimit, decodes_as_image, fetch_dataset,
+};
 
 use crate::mock::{MockConfig, MockServer};
 use crate::{KEY, fast_config, files_under, temp_dir};
@@ -99,10 +101,14 @@ fn client(server: &MockServer, out: &Path) -> Client {
     Client::new(config, key, Some(Cache::open(&out.join("cache")).unwrap())).unwrap().on_warning(|_| {})
 }
 
-/// Files saved under `dir`: (cache JSON, posters); panics on any file that is not whole.
+/// Files saved under `dir`: (cached responses, posters); panics on any file that is not
+/// whole. The rate limiter's `cache/rate.json` is no response and is not counted.
 fn saved_files(dir: &Path) -> (usize, usize) {
     let (mut json, mut posters) = (0, 0);
     for (name, bytes) in files_under(dir) {
+        if name == format!("cache/{RATE_FILE}") {
+            continue;
+        }
         if let Some(file) = name.strip_prefix("cache/") {
             assert!(file.ends_with(".json"), "unexpected file left behind: {name}");
             serde_json::from_slice::<serde_json::Value>(&bytes)

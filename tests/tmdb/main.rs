@@ -1,12 +1,16 @@
 //! The TMDB client and dataset builder against a local mock server (no internet): faults
-//! survived or listed, the rate held at the server, resume after `kill -9` or a full disk,
-//! secrets kept.
+//! survived or listed, the rate held at the server (also across a restart), resume after
+//! `kill -9` or a full disk, secrets kept, hostile headers, paths, bodies, files and flags
+//! refused without a panic or a hang (issue 14).
 
 mod bench;
 mod cli;
 mod disk;
+mod hostile;
 mod library;
 mod mock;
+mod mutate;
+mod restart;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -38,6 +42,7 @@ pub fn fast_config(server: &MockServer) -> ClientConfig {
             max_attempts: 4,
             base_delay: Duration::from_millis(10),
             max_delay: Duration::from_millis(200),
+            max_wait: None,
         },
         timeout: Duration::from_secs(1),
     }
@@ -85,6 +90,11 @@ pub fn expected_ids_by_year(
         .filter(|(_, p)| !bad_posters.iter().any(|b| p.ends_with(b.as_str())))
         .map(|(id, _)| id)
         .collect()
+}
+
+/// The v3 key of the tests.
+pub fn key() -> cinegenre::tmdb::Credentials {
+    cinegenre::tmdb::Credentials::resolve(Some(KEY.into()), None).unwrap()
 }
 
 /// The ids in `DIR/movies.jsonl`, in order.

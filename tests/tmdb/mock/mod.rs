@@ -5,9 +5,14 @@
 //! Every request is logged with its arrival time, so tests measure the client's rate where it
 //! matters: at the server. Connection threads end after `IDLE` without a request; the accept
 //! loop ends when the server is dropped.
+//!
+//! Switches for hostile servers (issue 14): per-request faults ([`Fault`]: huge `Retry-After`
+//! values through `Status`, a body cut short with a matching length, a 10 GB announced body, an
+//! endless one), and in [`MockConfig`]: every image refused with one status, real posters
+//! instead of tiny ones, a forced `total_pages`, and forced `poster_path`s.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,6 +20,11 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+mod routes;
+
+use routes::route;
+pub use routes::{discover, genre_list_body, page_body, real_poster, tutorial_movies};
 
 /// How long a kept-alive connection may sit idle before its thread ends.
 const IDLE: Duration = Duration::from_secs(5);
@@ -56,6 +66,12 @@ pub enum Fault {
     Truncated,
     /// A complete 200 response whose JSON body is cut off.
     Malformed,
+    /// A complete 200 response (Content-Length matching) of only the first bytes of the body.
+    CutBody(usize),
+    /// A 200 that announces a 10 GB body, sends a little of it and closes.
+    HugeLength,
+    /// A 200 without a Content-Length that streams `n` bytes of whitespace, then closes.
+    Endless(usize),
 }
 
 /// What the server serves and how it misbehaves.
@@ -68,6 +84,14 @@ pub struct MockConfig {
     pub not_images: HashSet<String>,
     /// Also inject `cycle[k % len]` into every `every`-th request (counted over all requests).
     pub every: Option<(usize, Vec<Fault>)>,
+    /// Answer every image request with this status (401, 403: the image host refusing).
+    pub deny_images: Option<u16>,
+    /// Serve a real w185 poster (16.8 KB, from fixtures/posters) for every image.
+    pub real_posters: bool,
+    /// Put this value in every results page's `total_pages`.
+    pub total_pages: Option<Value>,
+    /// Replace the `poster_path` of these movie ids in every response.
+    pub poster_paths: HashMap<u64, Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -95,21 +119,19 @@ pub struct MockServer {
     accept: Option<JoinHandle<()>>,
 }
 
-/// The bundled crawl as raw TMDB result objects.
-pub fn tutorial_movies() -> Vec<Value> {
-    let gz = cinegenre::dataset::bundled_bytes("paritoshgoyal_movies_for_posters.json.gz").unwrap();
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(gz).read_to_string(&mut text).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
 impl MockServer {
     pub fn start(config: MockConfig) -> MockServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
+        let mut movies = tutorial_movies();
+        for m in &mut movies {
+            if let Some(path) = m["id"].as_u64().and_then(|id| config.poster_paths.get(&id)) {
+                m["poster_path"] = path.clone();
+            }
+        }
         let state = Arc::new(State {
             config,
-            movies: tutorial_movies(),
+            movies,
             hits: Mutex::new(Vec::new()),
             served_faults: Mutex::new(HashMap::new()),
             injected: AtomicUsize::new(0),
@@ -176,19 +198,6 @@ impl Drop for MockServer {
             let _ = handle.join();
         }
     }
-}
-
-/// What discover returns for `genre` (and `year`) over all pages: most popular first.
-pub fn discover(movies: &[Value], genre: u32, year: Option<u16>) -> Vec<Value> {
-    let mut found: Vec<Value> = movies
-        .iter()
-        .filter(|m| m["genre_ids"].as_array().unwrap().iter().any(|g| g.as_u64() == Some(genre as u64)))
-        .filter(|m| year.is_none_or(|y| m["release_date"].as_str().unwrap_or("").starts_with(&y.to_string())))
-        .cloned()
-        .collect();
-    let pop = |m: &Value| m["popularity"].as_f64().unwrap_or(0.0);
-    found.sort_by(|a, b| pop(b).total_cmp(&pop(a)).then(a["id"].as_u64().cmp(&b["id"].as_u64())));
-    found
 }
 
 /// Serve requests on one connection until it closes, idles out, or a fault closes it.
@@ -266,6 +275,27 @@ fn serve(stream: TcpStream, state: &State) {
                 false
             }
             Some(Fault::Malformed) => respond(&mut out, 200, content_type, &body[..body.len() / 3], None),
+            Some(Fault::CutBody(n)) => respond(&mut out, 200, content_type, &body[..n.min(body.len())], None),
+            Some(Fault::HugeLength) => {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: 10000000000\r\n\r\n"
+                );
+                let _ = out.write_all(head.as_bytes()).and_then(|_| out.write_all(&body));
+                false
+            }
+            Some(Fault::Endless(n)) => {
+                let head =
+                    format!("HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nConnection: close\r\n\r\n");
+                let chunk = vec![b' '; 64 * 1024];
+                let mut sent = out.write_all(head.as_bytes()).map(|_| 0);
+                while let Ok(k) = sent {
+                    if k >= n {
+                        break;
+                    }
+                    sent = out.write_all(&chunk).map(|_| k + chunk.len());
+                }
+                false
+            }
         };
         if !keep {
             let _ = out.shutdown(std::net::Shutdown::Both);
@@ -283,75 +313,6 @@ fn next_fault(state: &State, key: &str, n: usize) -> Option<Fault> {
     }
     let (every, cycle) = state.config.every.as_ref()?;
     n.is_multiple_of(*every).then(|| cycle[(n / every) % cycle.len()].clone())
-}
-
-fn route(state: &State, path: &str, params: &[(String, String)]) -> (u16, &'static str, Vec<u8>) {
-    let get = |k: &str| params.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
-    let page_of = |all: Vec<Value>| {
-        let page: usize = get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-        let total_pages = all.len().div_ceil(PAGE).max(1);
-        let results: Vec<Value> = all.iter().skip((page - 1) * PAGE).take(PAGE).cloned().collect();
-        let body =
-            json!({"page": page, "results": results, "total_results": all.len(), "total_pages": total_pages});
-        (200, "application/json;charset=utf-8", body.to_string().into_bytes())
-    };
-    let not_found = || {
-        let body =
-            json!({"status_code": 34, "status_message": "The resource you requested could not be found."});
-        (404, "application/json", body.to_string().into_bytes())
-    };
-    if let Some(image) = path.strip_prefix("/t/p/") {
-        let file = image.split('/').nth(1).unwrap_or("");
-        if state.config.not_images.contains(file) {
-            return (200, "image/jpeg", b"<html><body>Service Unavailable</body></html>".to_vec());
-        }
-        return (200, "image/jpeg", poster_jpeg(file));
-    }
-    match path {
-        "/3/genre/movie/list" => {
-            let genres: Vec<Value> =
-                GENRES.iter().map(|(id, name)| json!({"id": id, "name": name})).collect();
-            (200, "application/json", json!({ "genres": genres }).to_string().into_bytes())
-        }
-        "/3/configuration" => {
-            let images = json!({"secure_base_url": format!("{}/", state.image_base), "poster_sizes": ["w92", "w185", "original"]});
-            (200, "application/json", json!({ "images": images }).to_string().into_bytes())
-        }
-        "/3/discover/movie" => {
-            let genre = get("with_genres").and_then(|g| g.parse().ok()).unwrap_or(0);
-            let year = get("primary_release_year").and_then(|y| y.parse().ok());
-            page_of(discover(&state.movies, genre, year))
-        }
-        "/3/movie/popular" => {
-            let mut all = state.movies.clone();
-            let pop = |m: &Value| m["popularity"].as_f64().unwrap_or(0.0);
-            all.sort_by(|a, b| pop(b).total_cmp(&pop(a)));
-            page_of(all)
-        }
-        "/3/search/movie" => {
-            let q = get("query").unwrap_or("").to_lowercase();
-            let all =
-                state.movies.iter().filter(|m| m["title"].as_str().unwrap_or("").to_lowercase().contains(&q));
-            page_of(all.cloned().collect())
-        }
-        _ => match path.strip_prefix("/3/movie/").and_then(|id| id.parse::<u64>().ok()) {
-            Some(id) => match state.movies.iter().find(|m| m["id"].as_u64() == Some(id)) {
-                Some(m) => (200, "application/json", m.to_string().into_bytes()),
-                None => not_found(),
-            },
-            None => not_found(),
-        },
-    }
-}
-
-/// A small deterministic JPEG for poster `file` (colour from the name).
-pub fn poster_jpeg(file: &str) -> Vec<u8> {
-    let h = file.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32));
-    let pixel = image::Rgb([h as u8, (h >> 8) as u8, (h >> 16) as u8]);
-    let img = image::RgbImage::from_pixel(6, 9, pixel);
-    let mut bytes = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Jpeg).unwrap();
-    bytes
 }
 
 fn respond(
