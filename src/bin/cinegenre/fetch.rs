@@ -35,7 +35,7 @@ pub struct FetchTmdbArgs {
     pub out: PathBuf,
     /// Discover pages (20 movies each) per genre, and per year with --years (1 to 500, TMDB's
     /// limit).
-    #[arg(long, default_value_t = 5, value_parser = in_range(1u32, 500))]
+    #[arg(long, default_value_t = 5)]
     pub pages: u32,
     /// `all`, or a comma-separated list of genre ids or names (28,Comedy).
     #[arg(long, default_value = "all")]
@@ -52,18 +52,21 @@ pub struct FetchTmdbArgs {
     /// Request limit as N/DURATION, never exceeded in any window.
     #[arg(long, default_value = "40/10s")]
     pub rate: tmdb::RateLimit,
-    /// Parallel workers sharing the rate limit (1 to 64).
-    #[arg(long, default_value_t = 8, value_parser = in_range(1usize, 64))]
+    /// Parallel workers sharing the rate limit (at least 1; more than 64 are capped at 64).
+    #[arg(long, default_value_t = 8)]
     pub threads: usize,
     /// Per-attempt timeout (30s, 500ms).
     #[arg(long, default_value = "30s")]
     pub timeout: String,
     /// Attempts per request before it is recorded as failed (1 to 100).
-    #[arg(long, default_value_t = 6, value_parser = in_range(1u32, 100))]
+    #[arg(long, default_value_t = 6)]
     pub attempts: u32,
     /// First backoff delay, doubled per retry (with jitter).
     #[arg(long, default_value = "500ms")]
     pub backoff: String,
+    /// The longest wait a server's Retry-After header can impose (default: the rate window).
+    #[arg(long)]
+    pub max_wait: Option<String>,
     /// TMDB v3 API key (default: $TMDB_API_KEY).
     #[arg(long)]
     pub api_key: Option<String>,
@@ -87,30 +90,10 @@ impl FetchTmdbArgs {
             tmdb::parse_duration(value)
                 .ok_or_else(|| Error::param(flag, format!("`{value}` is not a duration (30s, 500ms)")))
         };
-        let poster_size = match self.posters.as_str() {
-            "none" => None,
-            size if tmdb::POSTER_SIZES.contains(&size) => Some(size.to_string()),
-            other => {
-                let sizes = tmdb::POSTER_SIZES.join(", ");
-                return Err(Error::param("--posters", format!("`{other}` is not one of {sizes}, none")));
-            }
-        };
+        let poster_size = (self.posters != "none").then(|| self.posters.clone());
         let years = self.years.as_deref().map(tmdb::parse_years).transpose()?;
-        let credentials = tmdb::Credentials::resolve(self.api_key, self.bearer_token)?;
-        let config = tmdb::ClientConfig {
-            rate: self.rate,
-            retry: tmdb::RetryPolicy {
-                max_attempts: self.attempts,
-                base_delay: duration("--backoff", &self.backoff)?,
-                ..tmdb::RetryPolicy::default()
-            },
-            timeout: duration("--timeout", &self.timeout)?,
-            ..tmdb::ClientConfig::default()
-        }
-        .with_bases(self.api_base, self.image_base);
-        let cache = tmdb::Cache::open(&self.out.join("cache"))?;
-        let client = tmdb::Client::new(config, credentials, Some(cache))?;
-        let plan = tmdb::FetchPlan {
+        // Every flag is checked before the output folder is touched or a request goes out.
+        let mut plan = tmdb::FetchPlan {
             out_dir: self.out.clone(),
             pages: self.pages,
             genres: self.genres,
@@ -120,6 +103,26 @@ impl FetchTmdbArgs {
             threads: self.threads,
             quiet: self.quiet,
         };
+        for note in plan.validate()? {
+            cinegenre::progress::note(&format!("warning: {note}"));
+        }
+        let max_wait = self.max_wait.as_deref().map(|v| duration("--max-wait", v)).transpose()?;
+        let config = tmdb::ClientConfig {
+            rate: self.rate,
+            retry: tmdb::RetryPolicy {
+                max_attempts: self.attempts,
+                base_delay: duration("--backoff", &self.backoff)?,
+                max_wait,
+                ..tmdb::RetryPolicy::default()
+            },
+            timeout: duration("--timeout", &self.timeout)?,
+            ..tmdb::ClientConfig::default()
+        }
+        .with_bases(self.api_base, self.image_base);
+        config.validate()?;
+        let credentials = tmdb::Credentials::resolve(self.api_key, self.bearer_token)?;
+        let cache = tmdb::Cache::open(&self.out.join("cache"))?;
+        let client = tmdb::Client::new(config, credentials, Some(cache))?;
         let summary = context.step("fetch", || tmdb::fetch_dataset(&plan, &client))?;
         say!("{summary}");
         say!("wrote movies.jsonl and summary.json to {}", self.out.display());

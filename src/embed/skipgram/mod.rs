@@ -230,7 +230,8 @@ mod tests {
 
     #[test]
     fn rounds_are_deterministic_and_train_like_one_thread() {
-        let one = SkipGramParams { dim: 16, min_count: 1, epochs: 3, threads: 1, ..SkipGramParams::default() };
+        let one =
+            SkipGramParams { dim: 16, min_count: 1, epochs: 3, threads: 1, ..SkipGramParams::default() };
         let two = SkipGramParams { threads: 2, ..one };
         let (a, _) = train_skipgram(&docs(), &two, false).unwrap();
         let (b, _) = train_skipgram(&docs(), &two, false).unwrap();
@@ -242,8 +243,8 @@ mod tests {
             let d: f32 = x.iter().zip(y).map(|(a, b)| a * b).sum();
             d / (x.iter().map(|a| a * a).sum::<f32>().sqrt() * y.iter().map(|b| b * b).sum::<f32>().sqrt())
         };
-        let mean: f32 =
-            a.data().chunks(16).zip(s.data().chunks(16)).map(|(x, y)| cos(x, y)).sum::<f32>() / a.len() as f32;
+        let mean: f32 = a.data().chunks(16).zip(s.data().chunks(16)).map(|(x, y)| cos(x, y)).sum::<f32>()
+            / a.len() as f32;
         assert!(mean > 0.9, "mean cosine to sequential SGD {mean}");
     }
 

@@ -63,7 +63,13 @@ pub(super) struct Context<'a> {
 
 impl Context<'_> {
     /// Train one job of `epoch`; returns the words kept by sub-sampling.
-    fn train_job(&self, shared: &Shared, epoch: usize, &(doc0, word0, word1): &(usize, usize, usize), total: u64) -> u64 {
+    fn train_job(
+        &self,
+        shared: &Shared,
+        epoch: usize,
+        &(doc0, word0, word1): &(usize, usize, usize),
+        total: u64,
+    ) -> u64 {
         let p = self.params;
         let done = epoch as u64 * self.corpus.ids.len() as u64 + word0 as u64;
         let alpha = p.alpha - (p.alpha - p.min_alpha) * (done as f64 / total as f64) as f32;
@@ -97,7 +103,15 @@ impl Context<'_> {
     }
 
     /// gensim's `fast_sentence_sg_neg`: predict `word` from `context`.
-    fn pair(&self, shared: &Shared, word: usize, context: usize, alpha: f32, work: &mut [f32], next: &mut u64) {
+    fn pair(
+        &self,
+        shared: &Shared,
+        word: usize,
+        context: usize,
+        alpha: f32,
+        work: &mut [f32],
+        next: &mut u64,
+    ) {
         work.fill(0.0);
         let last = *self.cum_table.last().unwrap_or(&1) as u64;
         for d in 0..=self.params.negative {
@@ -202,7 +216,8 @@ pub(super) fn train_all(
         pool.install(|| all.par_iter().for_each(|job| run(&shared, job)));
         return Ok(effective.into_inner());
     }
-    let mut copies: Vec<(Vec<f32>, Vec<f32>)> = (0..threads).map(|_| (syn0.to_vec(), syn1.to_vec())).collect();
+    let mut copies: Vec<(Vec<f32>, Vec<f32>)> =
+        (0..threads).map(|_| (syn0.to_vec(), syn1.to_vec())).collect();
     for round in all.chunks(threads) {
         pool.install(|| {
             copies.par_iter_mut().zip(round).for_each(|((c0, c1), job)| {
