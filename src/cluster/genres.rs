@@ -45,6 +45,8 @@ pub struct GenreBiclusters {
     pub tutorial_agreement: f64,
     /// Genres placed by both partitions (what `tutorial_agreement` compares).
     pub compared_genres: usize,
+    /// Where the heatmaps were written (the run lists them among its outputs).
+    #[serde(skip)]
     pub heatmaps: Vec<PathBuf>,
     /// The heatmap as SVG markup, for pages that inline it.
     #[serde(skip)]

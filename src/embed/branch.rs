@@ -96,12 +96,13 @@ pub fn document_vectors(
     let (table, description): (WordVectors, String) = match source {
         VectorSource::Train(params) => {
             let (table, report) = train_skipgram(docs, params, progress)?;
+            // No rate here: the description goes into metrics.json, which must not change
+            // between two runs with the same seed.
             let what = format!(
-                "own skip-gram, {} words × {} dims, {} epochs ({:.0} words/s)",
+                "own skip-gram, {} words × {} dims, {} epochs",
                 table.len(),
                 table.dim(),
-                params.epochs,
-                report.words_per_second()
+                params.epochs
             );
             (table, what)
         }

@@ -146,6 +146,7 @@ pub fn demo_report() -> RunResults {
             },
         },
         outputs: Vec::new(),
+        out_dir: PathBuf::from("out"),
         biclusters: None,
         warnings: vec!["label <Sci-Fi> predicts a constant".into()],
         word_vectors: None,

@@ -46,8 +46,11 @@ pub struct RunResults {
     pub samples: Vec<Sample>,
     /// What data and weights the run used beyond the movies: (what, where from).
     pub inputs: Vec<(String, String)>,
-    /// Every file the run wrote.
+    /// Every file the run wrote, relative to its output folder.
     pub outputs: Vec<PathBuf>,
+    /// The output folder.
+    #[serde(skip)]
+    pub out_dir: PathBuf,
     /// Seconds per stage and the devices: `timings.json`, not `metrics.json`.
     #[serde(skip)]
     pub timings: Timings,

@@ -59,7 +59,8 @@ impl RunResults {
         }
         let _ = writeln!(
             s,
-            "wrote {}",
+            "wrote in {}: {}",
+            self.out_dir.display(),
             self.outputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         );
         s

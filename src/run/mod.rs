@@ -88,6 +88,7 @@ fn gather(
         samples,
         inputs: Vec::new(),
         outputs: heatmaps,
+        out_dir: run.layout.dir().to_path_buf(),
         timings: Default::default(),
     };
     let mut devices = Vec::new();
@@ -105,4 +106,49 @@ fn gather(
     }
     results.timings.environment = crate::results::Environment::detect(&devices);
     Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Same seed, same machine → the same bytes in metrics.json and in every model file.
+    #[test]
+    fn two_quick_runs_write_the_same_bytes() {
+        let dir = std::env::temp_dir().join(format!("cinegenre-reproducible-{}", std::process::id()));
+        let config = |name: &str| RunConfig {
+            out_dir: dir.join(name),
+            quick: true,
+            quiet: true,
+            poster_size: 32,
+            poster_limit: Some(16),
+            ..RunConfig::default()
+        };
+        let first = run(&config("a")).unwrap();
+        let compare = |other: &str| {
+            let mut compared = 0;
+            for name in &first.outputs {
+                if name.as_os_str() == crate::layout::TIMINGS || name.as_os_str() == crate::layout::REPORT {
+                    continue; // seconds differ between runs, and the report shows them
+                }
+                let a = std::fs::read(dir.join("a").join(name)).unwrap();
+                let b = std::fs::read(dir.join(other).join(name)).unwrap();
+                assert!(a == b, "{} differs between two runs with the same seed", name.display());
+                compared += 1;
+            }
+            assert!(compared >= 12, "only {compared} files compared");
+        };
+        // A fresh folder, then the first folder again (reusing its poster features).
+        run(&config("b")).unwrap();
+        compare("b");
+        std::fs::rename(dir.join("a"), dir.join("c")).unwrap();
+        std::fs::create_dir_all(dir.join("a")).unwrap();
+        for name in ["poster_features.npy", "poster_features.ids.json"] {
+            std::fs::copy(dir.join("c").join(name), dir.join("a").join(name)).unwrap();
+        }
+        let cached = run(&config("a")).unwrap();
+        assert!(cached.posters.as_ref().is_some_and(|p| p.features_cached));
+        compare("c");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

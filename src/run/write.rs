@@ -30,7 +30,12 @@ pub fn outputs(run: &RunData, results: &mut RunResults) -> Result<()> {
     results.outputs.extend(
         [layout::GENRES, layout::VOCABULARY, layout::METRICS, layout::TIMINGS, layout::REPORT].map(path),
     );
+    let dir = run.layout.dir();
+    for p in &mut results.outputs {
+        *p = p.strip_prefix(dir).map(Path::to_path_buf).unwrap_or_else(|_| p.clone());
+    }
     results.outputs.sort();
+    results.out_dir = dir.to_path_buf();
     write_json(&path(layout::METRICS), results)
 }
 

@@ -22,12 +22,12 @@
 //!
 //! Cost: one Gram matrix (`O(Σ nnz(col)²)`, `4n²` bytes) + the SMO fits.
 
-use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::matrix::CsrMatrix;
 use crate::ovr::{LabelModel, OneVsRest};
+use crate::progress::Counter;
 use crate::svm::binary::{BinarySvm, class_counts, fit_smo};
 use crate::svm::dcd::fit_dcd;
 use crate::svm::folds::stratified_kfold;
@@ -117,7 +117,7 @@ pub fn grid_search(x: &CsrMatrix, y: &[u8], names: &[String], config: &GridConfi
     }
     let fitted: Vec<usize> = (0..k).filter(|&l| folds[l].is_some()).collect();
     let n_fits = fitted.len() * (config.cv * config.grid.len() + 1);
-    let bar = progress(n_fits, config.quiet);
+    let bar = Counter::new("SVM fits", n_fits as u64, "fits", !config.quiet);
     let fitter = Fitter { kernel: &kernel, gram: gram.as_ref(), config };
 
     // Phase 1: every (label, fold) runs the whole grid.
@@ -180,7 +180,7 @@ pub fn grid_search(x: &CsrMatrix, y: &[u8], names: &[String], config: &GridConfi
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    bar.finish_and_clear();
+    bar.finish();
     Ok(SearchResult { labels, lazy_kernel, n_fits })
 }
 
@@ -211,7 +211,7 @@ impl Fitter<'_> {
         column: &[u8],
         fold_of: &[usize],
         f: usize,
-        bar: &ProgressBar,
+        bar: &Counter,
     ) -> Result<Vec<Option<f64>>> {
         let train: Vec<usize> = (0..column.len()).filter(|&i| fold_of[i] != f).collect();
         let test: Vec<usize> = (0..column.len()).filter(|&i| fold_of[i] == f).collect();
@@ -291,15 +291,4 @@ fn prefix(e: Error, label: &str) -> Error {
         Error::Param { name, message } => Error::Param { name, message: format!("label {label}: {message}") },
         other => other,
     }
-}
-
-fn progress(total: usize, quiet: bool) -> ProgressBar {
-    if quiet {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(total as u64);
-    if let Ok(style) = ProgressStyle::with_template("  SVM fits {bar:30} {pos}/{len} [{elapsed}<{eta}]") {
-        bar.set_style(style);
-    }
-    bar
 }

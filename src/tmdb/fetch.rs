@@ -25,10 +25,9 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use indicatif::{ProgressBar, ProgressStyle};
-
 use crate::dataset::{self, Movie};
 use crate::error::{Error, Result};
+use crate::progress::Counter;
 use crate::tmdb::client::{Client, Failure};
 use crate::tmdb::endpoints::Request;
 use crate::tmdb::plan::{FetchPlan, GenreChoice};
@@ -204,7 +203,7 @@ fn run_parallel<T: Sync, R: Send>(
     items: &[T],
     work: impl Fn(&T) -> Result<R> + Sync,
 ) -> Result<Vec<R>> {
-    let bar = progress(plan, label, items.len());
+    let bar = Counter::new(label, items.len() as u64, "requests", !plan.quiet);
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
@@ -227,27 +226,19 @@ fn run_parallel<T: Sync, R: Send>(
             });
         }
     });
-    bar.finish_and_clear();
+    bar.finish();
     if let Some(e) = error.into_inner().unwrap() {
         return Err(e);
     }
     if !plan.quiet {
-        eprintln!("{label}: {} done in {:.1} s", items.len(), bar.elapsed().as_secs_f64());
+        crate::progress::note(&format!(
+            "{label}: {} done in {:.1} s",
+            items.len(),
+            bar.elapsed().as_secs_f64()
+        ));
     }
     Ok(slots
         .into_iter()
         .map(|s| s.into_inner().unwrap().expect("every slot is filled without an error"))
         .collect())
-}
-
-fn progress(plan: &FetchPlan, label: &str, len: usize) -> ProgressBar {
-    if plan.quiet {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(len as u64).with_prefix(label.to_string());
-    let style = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {per_sec} ETA {eta}")
-        .expect("valid template")
-        .progress_chars("=> ");
-    bar.set_style(style);
-    bar
 }

@@ -135,6 +135,9 @@ pub struct PosterSummary {
     pub posters_found: usize,
     pub posters_used: usize,
     pub skipped: Vec<String>,
+    /// Whether an earlier run's features were reused (not in metrics.json: it changes between
+    /// two otherwise identical runs).
+    #[serde(skip)]
     pub features_cached: bool,
     pub feature_dim: usize,
     pub train_rows: usize,
