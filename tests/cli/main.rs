@@ -4,7 +4,8 @@
 //! name the files as the user typed them). The bad-input tests check that a failing command exits
 //! non-zero, says `error:` and names the file with the line or field (or the flag), leaves no
 //! output (and no temporary file) behind and, for a flag, fails before any work. The tests of
-//! `classify`, progress and the bundled posters share one quick run ([`shared_run`]).
+//! `classify`, progress, `run --timings` and the bundled posters share one quick run
+//! ([`SharedRun`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -215,9 +216,21 @@ pub struct SharedRun {
     pub outcome: Outcome,
 }
 
-pub fn shared_run() -> &'static SharedRun {
-    static RUN: OnceLock<SharedRun> = OnceLock::new();
-    RUN.get_or_init(|| {
+impl SharedRun {
+    /// The run, started by the first test that asks and required to have succeeded.
+    pub fn get() -> &'static SharedRun {
+        static RUN: OnceLock<SharedRun> = OnceLock::new();
+        let run = RUN.get_or_init(SharedRun::start);
+        assert!(run.outcome.success, "the shared run failed:\n{}{}", run.outcome.stdout, run.outcome.stderr);
+        run
+    }
+
+    /// Run `cinegenre args…` in the run's scratch folder (the run's output is `out`).
+    pub fn cinegenre(&self, args: &[&str]) -> Outcome {
+        self.scratch.cinegenre(args)
+    }
+
+    fn start() -> SharedRun {
         let scratch = Scratch::at(Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-shared-run"));
         let posters = scratch.path("posters");
         std::fs::create_dir_all(&posters).unwrap();
@@ -243,20 +256,6 @@ pub fn shared_run() -> &'static SharedRun {
             .stdin(Stdio::null());
         let outcome = run_command(command);
         SharedRun { out: scratch.path("out"), posters, outcome, scratch }
-    })
-}
-
-impl SharedRun {
-    /// The run, required to have succeeded.
-    pub fn get() -> &'static SharedRun {
-        let run = shared_run();
-        assert!(run.outcome.success, "the shared run failed:\n{}{}", run.outcome.stdout, run.outcome.stderr);
-        run
-    }
-
-    /// Run `cinegenre args…` in the run's scratch folder (the run's output is `out`).
-    pub fn cinegenre(&self, args: &[&str]) -> Outcome {
-        self.scratch.cinegenre(args)
     }
 }
 
