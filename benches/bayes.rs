@@ -10,22 +10,14 @@
 use std::hint::black_box;
 
 use cinegenre::bayes::{BinaryNb, NbParams};
-use cinegenre::dataset::{Bundled, GenreMap, load_bundled, tutorial_clean};
-use cinegenre::labels::binarize;
 use cinegenre::ovr::OneVsRest;
-use cinegenre::text::{CountVectorizer, CountVectorizerParams, DocFreq};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 fn bench_bayes(c: &mut Criterion) {
-    let (movies, _) = load_bundled(Bundled::All).expect("bundled data");
-    let docs: Vec<String> = movies.iter().map(|m| tutorial_clean(&m.overview)).collect();
-    let params = CountVectorizerParams {
-        min_df: DocFreq::Fraction(0.005),
-        max_df: DocFreq::Fraction(0.95),
-        lowercase: true,
-    };
-    let x = CountVectorizer::new(params).fit_transform(&docs).expect("vectorize");
-    let y = binarize(&movies, Some(GenreMap::tmdb_2017().ids())).expect("labels").labels;
+    let (x, y) = common::corpus::bundled_counts(None);
     let nb = NbParams::default();
 
     let mut group = c.benchmark_group("naive_bayes");

@@ -10,29 +10,21 @@
 
 use std::hint::black_box;
 
-use cinegenre::dataset::{Bundled, GenreMap, load_bundled, tutorial_clean};
-use cinegenre::labels::binarize;
 use cinegenre::svm::binary::fit_smo;
 use cinegenre::svm::dcd::fit_dcd;
 use cinegenre::svm::{Gram, GridConfig, LinearKernel, SvmParams, grid_search};
-use cinegenre::text::{CountVectorizer, CountVectorizerParams, DocFreq, TfidfParams, TfidfTransformer};
+use cinegenre::text::{TfidfParams, TfidfTransformer};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 /// Movies in the benchmarked subset (the full grid search runs minutes; see the script).
 const ROWS: usize = 2000;
 
 fn bench_svm(c: &mut Criterion) {
-    let (mut movies, _) = load_bundled(Bundled::All).expect("bundled data");
-    movies.truncate(ROWS);
-    let docs: Vec<String> = movies.iter().map(|m| tutorial_clean(&m.overview)).collect();
-    let params = CountVectorizerParams {
-        min_df: DocFreq::Fraction(0.005),
-        max_df: DocFreq::Fraction(0.95),
-        lowercase: true,
-    };
-    let counts = CountVectorizer::new(params).fit_transform(&docs).expect("vectorize");
+    let (counts, labels) = common::corpus::bundled_counts(Some(ROWS));
     let x = TfidfTransformer::new(TfidfParams::default()).fit_transform(&counts).expect("tf-idf");
-    let labels = binarize(&movies, Some(GenreMap::tmdb_2017().ids())).expect("labels").labels;
     let names: Vec<String> = (0..labels.n_cols()).map(|k| format!("genre {k}")).collect();
     let kernel = LinearKernel::new(&x).expect("kernel");
     let gram = Gram::from_kernel(&kernel);

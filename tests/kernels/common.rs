@@ -1,11 +1,13 @@
 //! Shared helpers: the backends to check, NaN-poisoned outputs, relative-error assertions.
 
 use cinegenre::backend::Backend;
-use cinegenre::gpu::{GpuContext, REQUIRE_GPU_ENV};
+use cinegenre::gpu::GpuContext;
 
-/// Relative error allowed for f32 results against the f64-accumulating reference:
-/// ‖out − ref‖ / ‖ref‖ ≤ 1e-5 (f32 rounding of sums of ≤ a few thousand terms stays ~1e-6).
-pub const F32_REL: f64 = 1e-5;
+/// The tolerances, fixtures and GPU-or-skip rule every test binary shares.
+#[path = "../common/mod.rs"]
+mod shared;
+
+pub use shared::tolerance::{F32_REL, rel_error};
 
 /// Every fast backend to compare with [`Backend::Scalar`]. Without an adapter the GPU is
 /// skipped with a printed reason — or the test fails when `CINEGENRE_REQUIRE_GPU=1` (CI).
@@ -14,22 +16,9 @@ pub fn fast_backends() -> Vec<Backend> {
         Backend::available().into_iter().filter(|b| !matches!(b, Backend::Scalar)).collect();
     if !all.iter().any(Backend::is_gpu) {
         let why = GpuContext::get().err().map(|e| e.to_string()).unwrap_or_default();
-        if GpuContext::required() {
-            panic!("{REQUIRE_GPU_ENV}=1 but there is no GPU: {why}");
-        }
-        eprintln!("skipping GPU checks: {why}");
+        shared::gpu::skip_gpu(&why);
     }
     all
-}
-
-/// ‖got − want‖ / ‖want‖ in f64: the error measure of the method.
-pub fn rel_error(got: &[f32], want: &[f32]) -> f64 {
-    let (mut d2, mut r2) = (0.0f64, 0.0f64);
-    for (&x, &y) in got.iter().zip(want) {
-        d2 += (f64::from(x) - f64::from(y)).powi(2);
-        r2 += f64::from(y).powi(2);
-    }
-    (d2 / r2).sqrt()
 }
 
 /// A buffer of NaNs: any element a kernel forgets to write fails the comparison.

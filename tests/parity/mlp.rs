@@ -9,24 +9,17 @@ use cinegenre::mlp::{Dense, Mlp, Optimizer, OptimizerKind, Output};
 use cinegenre::simd::SimdLevel;
 use serde_json::Value;
 
+use crate::common::tolerance::{F32_REL, rel_error};
 use crate::fixtures::{load, vec_of};
 
-/// ‖got − want‖/‖want‖ for f32 training state: both sides are f32 with different summation
-/// orders (≈ 1e-7 per op), amplified a little by 6 steps; 1e-5 is the method's bound.
-const MLP_REL: f64 = 1e-5;
-
-fn rel_err(got: &[f32], want: &[f32]) -> f64 {
-    let d: f64 = got.iter().zip(want).map(|(g, w)| (f64::from(*g) - f64::from(*w)).powi(2)).sum();
-    let r: f64 = want.iter().map(|w| f64::from(*w).powi(2)).sum();
-    (d / r.max(1e-300)).sqrt()
-}
-
+/// ‖got − want‖/‖want‖ of f32 training state within [`F32_REL`]: both sides are f32 with
+/// different summation orders (≈ 1e-7 per op), amplified a little by 6 steps.
 fn check(label: &str, got: &[f32], want: &[f32]) {
     assert_eq!(got.len(), want.len(), "{label}: length");
-    let e = rel_err(got, want);
+    let e = rel_error(got, want);
     eprintln!("{label}: relative error {e:.2e}");
     assert!(
-        e <= MLP_REL,
+        e <= F32_REL,
         "{label}: relative error {e:.3e}; first got {:?}, want {:?}",
         &got[..3.min(got.len())],
         &want[..3.min(want.len())]
@@ -86,7 +79,7 @@ fn first_batch_loss_and_gradients() {
         let (stats, grads) = gradients(&model(&f), &backend, &x, &t, m).unwrap();
         let loss = f["first_batch"]["loss"].as_f64().unwrap();
         assert!(
-            (stats.loss - loss).abs() <= MLP_REL * loss,
+            (stats.loss - loss).abs() <= F32_REL * loss,
             "{}: loss {} vs {loss}",
             backend.name(),
             stats.loss
@@ -112,7 +105,7 @@ fn rmsprop_steps_cpu() {
             for (i, (x, t, m)) in batches(&f).iter().enumerate() {
                 let stats = step(&mut mlp, &mut opt, &backend, x, t, *m, &mut grads).unwrap();
                 assert!(
-                    (stats.loss - losses[i]).abs() <= MLP_REL * losses[i],
+                    (stats.loss - losses[i]).abs() <= F32_REL * losses[i],
                     "{key} step {i}: loss {} vs {}",
                     stats.loss,
                     losses[i]
@@ -138,7 +131,7 @@ fn rmsprop_steps_gpu() {
         for (i, (x, t, m)) in batches(&f).iter().enumerate() {
             let stats = trainer.step(x, t, *m).unwrap();
             assert!(
-                (stats.loss - losses[i]).abs() <= MLP_REL * losses[i],
+                (stats.loss - losses[i]).abs() <= F32_REL * losses[i],
                 "gpu {key} step {i}: loss {} vs {}",
                 stats.loss,
                 losses[i]

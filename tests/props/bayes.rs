@@ -5,9 +5,7 @@ use cinegenre::matrix::CsrMatrix;
 use cinegenre::ovr::OneVsRest;
 use proptest::prelude::*;
 
-/// Rows of a posterior must sum to 1: `exp` of log-probabilities normalised by log-sum-exp, so
-/// a few ulps per class.
-const PROBABILITY_SUM_TOL: f64 = 1e-12;
+use crate::common::tolerance::F64_ROUNDING;
 
 /// `(n, V)` counts and a class per row (`K` classes).
 fn counts_and_classes() -> impl Strategy<Value = (usize, usize, Vec<f64>, Vec<u32>, usize)> {
@@ -27,7 +25,8 @@ proptest! {
         let proba = nb.predict_proba(&x).unwrap();
         for (i, row) in proba.rows().enumerate() {
             let total: f64 = row.iter().sum();
-            prop_assert!((total - 1.0).abs() <= PROBABILITY_SUM_TOL, "row {}: sum {}", i, total);
+            // `exp` of log-probabilities normalised by log-sum-exp: a few ulps per class.
+            prop_assert!((total - 1.0).abs() <= F64_ROUNDING, "row {}: sum {}", i, total);
             prop_assert!(row.iter().all(|p| (0.0..=1.0).contains(p)));
         }
         // The most probable class is the prediction.

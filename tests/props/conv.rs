@@ -2,36 +2,16 @@
 //! equals the CPU, within f32 rounding.
 
 use cinegenre::backend::{Backend, Par};
-use cinegenre::gpu::{GpuContext, REQUIRE_GPU_ENV};
 use cinegenre::kernels::conv::{self, Shape};
 use cinegenre::simd::SimdLevel;
 use proptest::prelude::*;
 
-/// f32 sums of at most 9·c ≤ 216 products of values in [−1, 1] against an f64-accumulated
-/// reference: the rounding error is ~1e-6 relative; 1e-5 of ‖ref‖ leaves a margin.
-const CONV_REL: f64 = 1e-5;
+use crate::common::gpu::gpu_or_skip;
+use crate::common::tolerance::{F32_REL, rel_error};
 
 /// Every SIMD level this CPU has, on all cores.
 fn simd_backends() -> Vec<Backend> {
     SimdLevel::supported().into_iter().map(|simd| Backend::Cpu { simd, par: Par::Rayon }).collect()
-}
-
-/// The GPU, or `None` (a failure when `CINEGENRE_REQUIRE_GPU=1`).
-fn gpu() -> Option<Backend> {
-    match Backend::gpu() {
-        Ok(gpu) => Some(gpu),
-        Err(e) if GpuContext::required() => panic!("{REQUIRE_GPU_ENV}=1 but there is no GPU: {e}"),
-        Err(_) => None,
-    }
-}
-
-fn rel_err(got: &[f32], want: &[f32]) -> f64 {
-    let (mut d2, mut r2) = (0.0f64, 0.0f64);
-    for (&g, &w) in got.iter().zip(want) {
-        d2 += (f64::from(g) - f64::from(w)).powi(2);
-        r2 += f64::from(w).powi(2);
-    }
-    if r2 > 0.0 { (d2 / r2).sqrt() } else { d2.sqrt() }
 }
 
 /// A shape, its output channels and values in [−1, 1) for x, kernel and bias.
@@ -52,16 +32,17 @@ proptest! {
         let mut want = vec![f32::NAN; out_len];
         conv::conv3x3_relu(&Backend::Scalar, s, &x, &kernel, &bias, o, &mut want).unwrap();
         let mut cpu = vec![f32::NAN; out_len];
+        // f32 sums of at most 9·c ≤ 216 products of values in [−1, 1]: within F32_REL.
         for backend in simd_backends() {
             conv::conv3x3_relu(&backend, s, &x, &kernel, &bias, o, &mut cpu).unwrap();
-            let err = rel_err(&cpu, &want);
-            prop_assert!(err <= CONV_REL, "{} {s:?} → {o}: relative error {err:.2e}", backend.name());
+            let err = rel_error(&cpu, &want);
+            prop_assert!(err <= F32_REL, "{} {s:?} → {o}: relative error {err:.2e}", backend.name());
         }
-        if let Some(gpu) = gpu() {
+        if let Some(gpu) = gpu_or_skip() {
             let mut got = vec![f32::NAN; out_len];
             conv::conv3x3_relu(&gpu, s, &x, &kernel, &bias, o, &mut got).unwrap();
-            let err = rel_err(&got, &cpu);
-            prop_assert!(err <= CONV_REL, "gpu vs cpu {s:?} → {o}: relative error {err:.2e}");
+            let err = rel_error(&got, &cpu);
+            prop_assert!(err <= F32_REL, "gpu vs cpu {s:?} → {o}: relative error {err:.2e}");
         }
     }
 
@@ -69,7 +50,7 @@ proptest! {
     fn pool_is_exact_everywhere((s, _, x, _, _) in case()) {
         let mut want = vec![f32::NAN; s.n * (s.h / 2) * (s.w / 2) * s.c];
         conv::maxpool2x2(&Backend::Scalar, s, &x, &mut want).unwrap();
-        for backend in simd_backends().into_iter().chain(gpu()) {
+        for backend in simd_backends().into_iter().chain(gpu_or_skip()) {
             let mut got = vec![f32::NAN; want.len()];
             conv::maxpool2x2(&backend, s, &x, &mut got).unwrap();
             prop_assert_eq!(&got, &want, "{}", backend.name());

@@ -6,8 +6,7 @@ use cinegenre::text::{
 };
 use proptest::prelude::*;
 
-/// Unit-norm rows after L2 normalization: a handful of roundings per entry.
-const UNIT_NORM_TOL: f64 = 1e-12;
+use crate::common::tolerance::F64_ROUNDING;
 
 /// Characters that exercise every tokenizer/lowercasing pitfall, plus plain separators.
 const POOL: &[char] = &[
@@ -56,7 +55,7 @@ proptest! {
         for (i, (_, vals)) in y.rows().enumerate() {
             if vals.is_empty() { continue; }
             let norm = vals.iter().map(|v| v * v).sum::<f64>().sqrt();
-            prop_assert!((norm - 1.0).abs() <= UNIT_NORM_TOL, "row {} norm {}", i, norm);
+            prop_assert!((norm - 1.0).abs() <= F64_ROUNDING, "row {} norm {}", i, norm);
         }
     }
 
