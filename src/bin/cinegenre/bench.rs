@@ -15,6 +15,7 @@ use crate::common::{Context, DeviceArg, describe_backend, in_range, say};
 #[derive(Args)]
 #[command(args_conflicts_with_subcommands = true)]
 #[command(
+    allow_negative_numbers = true,
     after_help = "Example:\n  cinegenre bench --quick                       # the suite, small sizes\n  \
                         cinegenre bench gemm --sizes 512,1024 --every-device"
 )]
@@ -102,7 +103,10 @@ impl TimedDevices {
 
 /// Square SGEMM GFLOP/s per size for the scalar reference, SIMD (1 thread and all) and GPU.
 #[derive(Args)]
-#[command(after_help = "Example:\n  cinegenre bench gemm --sizes 512,1024,2048 --dtype f32,bf16-amx")]
+#[command(
+    allow_negative_numbers = true,
+    after_help = "Example:\n  cinegenre bench gemm --sizes 512,1024,2048 --dtype f32,bf16-amx"
+)]
 pub struct BenchGemmArgs {
     /// Matrix sizes (n for n×n×n, each 1 to 16384).
     #[arg(long, value_delimiter = ',', default_values_t = [512usize, 1024, 2048], value_parser = in_range(1usize, 16384))]
@@ -146,6 +150,7 @@ impl BenchGemmArgs {
 /// Seconds per training epoch of an MLP on random data (default: the tutorial poster model).
 #[derive(Args)]
 #[command(
+    allow_negative_numbers = true,
     after_help = "Example:\n  cinegenre bench mlp --sizes 300,300,20 --rows 8000 --batch 500 --device gpu"
 )]
 pub struct BenchMlpArgs {
@@ -180,7 +185,10 @@ impl BenchMlpArgs {
 
 /// VGG forward pass: images/s and GFLOP/s (random weights) at each batch size, per device.
 #[derive(Args)]
-#[command(after_help = "Example:\n  cinegenre bench vgg --batch 1,8 --layers --precision f32,bf16")]
+#[command(
+    allow_negative_numbers = true,
+    after_help = "Example:\n  cinegenre bench vgg --batch 1,8 --layers --precision f32,bf16"
+)]
 pub struct BenchVggArgs {
     /// Batch sizes (images per forward pass, each 1 to 256).
     #[arg(long, value_delimiter = ',', default_values_t = [1usize, 8], value_parser = in_range(1usize, 256))]

@@ -12,8 +12,11 @@ use crate::common::{Context, in_range, say};
 
 /// Genres of a new movie from every model `run` saved in a folder, best first.
 #[derive(Args)]
-#[command(after_help = "Example:\n  cinegenre classify --models out --title \"Alien\" \\\n    \
-                        --overview \"The crew of a space tug meets a deadly creature.\" --explain 3")]
+#[command(
+    allow_negative_numbers = true,
+    after_help = "Example:\n  cinegenre classify --models out --title \"Alien\" \\\n    \
+                        --overview \"The crew of a space tug meets a deadly creature.\" --explain 3"
+)]
 pub struct ClassifyArgs {
     /// Folder written by `cinegenre run --out`.
     #[arg(long)]

@@ -13,6 +13,7 @@ use crate::common::{Context, in_range, say};
 /// a `.genres.json` sidecar naming the rows and columns.
 #[derive(Args)]
 #[command(
+    allow_negative_numbers = true,
     after_help = "Example:\n  cinegenre cooccur --out C.npy                      # the tutorial's top-1000 movies\n  \
                         cinegenre cooccur --input movies.jsonl --out C.npy"
 )]
@@ -70,6 +71,7 @@ impl CooccurArgs {
 /// optionally a heatmap before and after reordering by bicluster.
 #[derive(Args)]
 #[command(
+    allow_negative_numbers = true,
     after_help = "Example:\n  cinegenre cocluster --x C.npy --clusters 5 --out biclusters.json --heatmap C.png"
 )]
 pub struct CoclusterArgs {

@@ -14,6 +14,7 @@ use crate::common::{BundledArg, Context, say};
 /// de-duplicate by id, drop empty overviews, write normalised JSON lines.
 #[derive(Args)]
 #[command(
+    allow_negative_numbers = true,
     after_help = "Example:\n  cinegenre dataset --out movies.jsonl                 # the bundled data\n  \
                         cinegenre dataset --input tmdb_5000_movies.csv --out movies.jsonl"
 )]
@@ -48,7 +49,10 @@ impl DatasetArgs {
 /// Write the multi-label indicator matrix (one column per genre id, ascending) as .npy, with a
 /// `.genres.json` sidecar naming the columns.
 #[derive(Args)]
-#[command(after_help = "Example:\n  cinegenre labels --input movies.jsonl --out Y.npy   # + Y.genres.json")]
+#[command(
+    allow_negative_numbers = true,
+    after_help = "Example:\n  cinegenre labels --input movies.jsonl --out Y.npy   # + Y.genres.json"
+)]
 pub struct LabelsArgs {
     /// Movie file (movies.jsonl or any format `dataset` reads).
     #[arg(long, alias = "data")]

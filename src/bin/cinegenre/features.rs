@@ -30,6 +30,7 @@ impl FeaturesCommand {
 /// an interrupted extraction continues where it stopped.
 #[derive(Args)]
 #[command(
+    allow_negative_numbers = true,
     after_help = "Example:\n  cinegenre features vgg16 --images posters/ --weights vgg16.safetensors --out F.npy"
 )]
 pub struct FeaturesVggArgs {

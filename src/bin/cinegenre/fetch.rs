@@ -26,6 +26,7 @@ impl FetchCommand {
 /// Writes DIR/movies.jsonl, DIR/posters/<id>.jpg, DIR/summary.json (and DIR/cache/).
 #[derive(Args)]
 #[command(
+    allow_negative_numbers = true,
     after_help = "Example:\n  TMDB_API_KEY=… cinegenre fetch tmdb --out crawl --pages 5 --years 2000-2017\n  \
                         cinegenre run --input crawl        # the run then uses crawl/posters too"
 )]

@@ -14,8 +14,11 @@ use crate::common::{Context, DeviceArg, in_range, say};
 
 /// Apply a saved model (naive Bayes, SVM or MLP, told apart by the file) to features X.
 #[derive(Args)]
-#[command(after_help = "Example:\n  cinegenre predict --model nb.safetensors --x X.mtx --out P.npy\n  \
-                        cinegenre predict --model mlp.safetensors --x E.npy --out P.npy --top 3")]
+#[command(
+    allow_negative_numbers = true,
+    after_help = "Example:\n  cinegenre predict --model nb.safetensors --x X.mtx --out P.npy\n  \
+                        cinegenre predict --model mlp.safetensors --x E.npy --out P.npy --top 3"
+)]
 pub struct PredictArgs {
     /// A model written by `train` or `run`.
     #[arg(long)]
@@ -64,7 +67,10 @@ impl PredictArgs {
 
 /// Compare predicted and true labels: classification report and per-movie precision/recall.
 #[derive(Args)]
-#[command(after_help = "Example:\n  cinegenre evaluate --y-true Y.npy --y-pred P.npy --digits 4")]
+#[command(
+    allow_negative_numbers = true,
+    after_help = "Example:\n  cinegenre evaluate --y-true Y.npy --y-pred P.npy --digits 4"
+)]
 pub struct EvaluateArgs {
     /// True labels (.npy indicator matrix).
     #[arg(long)]

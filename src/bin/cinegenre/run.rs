@@ -23,8 +23,11 @@ use crate::common::{BundledArg, Context, DeviceArg, OutputArg, in_range, say};
 /// bytes for the same seed), OUT/timings.json, every model, the vocabulary, the heatmaps and
 /// OUT/report.html (one self-contained page).
 #[derive(Args)]
-#[command(after_help = "Example:\n  cinegenre run --quick --out out && open out/report.html\n  \
-                        cinegenre run --vgg-weights vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5")]
+#[command(
+    allow_negative_numbers = true,
+    after_help = "Example:\n  cinegenre run --quick --out out && open out/report.html\n  \
+                        cinegenre run --vgg-weights vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
+)]
 pub struct RunArgs {
     /// Movie files or `fetch tmdb` folders to use instead of the bundled data (any format
     /// `dataset` reads).

@@ -45,7 +45,10 @@ fn read_xy(x: &Path, y: &Path, context: &Context) -> Result<(Features, LabelFile
 
 /// One-vs-rest multinomial naive Bayes on counts.
 #[derive(Args)]
-#[command(after_help = "Example:\n  cinegenre train nb --x X.mtx --y Y.npy --model nb.safetensors")]
+#[command(
+    allow_negative_numbers = true,
+    after_help = "Example:\n  cinegenre train nb --x X.mtx --y Y.npy --model nb.safetensors"
+)]
 pub struct TrainNbArgs {
     /// Features: non-negative counts, Matrix Market (.mtx) or numpy (.npy).
     #[arg(long)]
@@ -91,6 +94,7 @@ impl TrainNbArgs {
 /// One-vs-rest linear SVM, C chosen per label by stratified k-fold grid search (micro-F1).
 #[derive(Args)]
 #[command(
+    allow_negative_numbers = true,
     after_help = "Example:\n  cinegenre train svm --x X_tfidf.mtx --y Y.npy --model svm.safetensors\n  \
                         cinegenre train svm --x X_tfidf.mtx --y Y.npy --solver dcd --c 1 --model svm.safetensors"
 )]
@@ -221,6 +225,7 @@ pub enum OptimizerArg {
 /// A multi-layer perceptron (Keras 2.0 semantics) on dense features.
 #[derive(Args)]
 #[command(
+    allow_negative_numbers = true,
     after_help = "Example:\n  cinegenre train mlp --x E.npy --y Y.npy --layers 300 --model mlp.safetensors --device gpu"
 )]
 pub struct TrainMlpArgs {

@@ -12,9 +12,12 @@ use crate::common::{CleanArg, Context, say};
 /// Turn documents into a count or TF-IDF matrix (Matrix Market), bit-equal to scikit-learn's
 /// CountVectorizer / TfidfTransformer.
 #[derive(Args)]
-#[command(after_help = "Example:\n  cinegenre vectorize --input movies.jsonl --min-df 0.005 --max-df 0.95 \
+#[command(
+    allow_negative_numbers = true,
+    after_help = "Example:\n  cinegenre vectorize --input movies.jsonl --min-df 0.005 --max-df 0.95 \
                         --out X.mtx --vocab vocab.json\n  \
-                        cinegenre vectorize --input movies.jsonl --tfidf --out X_tfidf.mtx")]
+                        cinegenre vectorize --input movies.jsonl --tfidf --out X_tfidf.mtx"
+)]
 pub struct VectorizeArgs {
     /// Documents: .txt (one per line), .csv (a named column), .jsonl (a named field), or a movie file.
     #[arg(long, alias = "data")]

@@ -73,6 +73,7 @@ impl VectorFileArgs {
 /// document with a known content word.
 #[derive(Args)]
 #[command(
+    allow_negative_numbers = true,
     after_help = "Example:\n  cinegenre embed --vectors vectors.bin --input movies.jsonl --out E.npy --kept kept.json"
 )]
 pub struct EmbedArgs {
@@ -151,7 +152,10 @@ impl VectorsCommand {
 
 /// Train skip-gram vectors with negative sampling on documents (default: all bundled overviews).
 #[derive(Args)]
-#[command(after_help = "Example:\n  cinegenre vectors train --out vectors.bin --dim 100 --epochs 10")]
+#[command(
+    allow_negative_numbers = true,
+    after_help = "Example:\n  cinegenre vectors train --out vectors.bin --dim 100 --epochs 10"
+)]
 pub struct VectorsTrainArgs {
     /// Documents (as for `vectorize`); without it, every bundled overview.
     #[arg(long, alias = "data")]
@@ -232,7 +236,10 @@ impl VectorsTrainArgs {
 
 /// Print the nearest words of WORD by cosine similarity.
 #[derive(Args)]
-#[command(after_help = "Example:\n  cinegenre vectors neighbors murder --vectors vectors.bin --top 5")]
+#[command(
+    allow_negative_numbers = true,
+    after_help = "Example:\n  cinegenre vectors neighbors murder --vectors vectors.bin --top 5"
+)]
 pub struct VectorsNeighborsArgs {
     /// The word (exact, case-sensitive).
     pub word: String,
@@ -256,8 +263,11 @@ impl VectorsNeighborsArgs {
 
 /// Rewrite a vector file in another format, optionally keeping only the words a corpus needs.
 #[derive(Args)]
-#[command(after_help = "Example:\n  cinegenre vectors convert --vectors GoogleNews-vectors-negative300.bin \
-                        --vocab-from movies.jsonl --out news.bin")]
+#[command(
+    allow_negative_numbers = true,
+    after_help = "Example:\n  cinegenre vectors convert --vectors GoogleNews-vectors-negative300.bin \
+                        --vocab-from movies.jsonl --out news.bin"
+)]
 pub struct VectorsConvertArgs {
     #[command(flatten)]
     pub file: VectorFileArgs,
