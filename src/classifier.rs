@@ -9,6 +9,7 @@ use crate::bayes::{NB_KIND, NbModel};
 use crate::error::{Error, Result};
 use crate::matrix::{CsrMatrix, DenseMatrix};
 use crate::model_file::ModelFile;
+use crate::svm::kernel::check_finite;
 use crate::svm::{SVM_KIND, SvmModel};
 
 /// A trained model of one of the kinds cinegenre writes.
@@ -73,7 +74,10 @@ impl Classifier {
         matches!(self, Classifier::Svm(_))
     }
 
+    /// `x` must have the model's columns and only finite values: a NaN or infinite feature
+    /// would make that row's scores NaN (SVM) or meaningless (naive Bayes).
     fn check_columns(&self, x: &CsrMatrix) -> Result<()> {
+        check_finite(x)?;
         if x.n_cols() != self.n_features() {
             return Err(Error::Shape(format!(
                 "X has {} feature columns but the model was trained on {}",
