@@ -41,6 +41,7 @@ use crate::embed::WordVectors;
 use crate::embed::format::{ReadOptions, ReadReport, check_header, decode_word, parse_header, show_bytes};
 use crate::error::{Error, Result};
 use crate::io::write_atomic;
+use crate::mlp::all_finite;
 
 /// Longest word accepted (bytes): far beyond any real vocabulary, short enough to catch a
 /// file that is not word2vec binary.
@@ -192,7 +193,9 @@ pub(crate) fn read_binary(
             for (v, b) in vector.iter_mut().zip(w.available()[..vector_bytes].chunks_exact(4)) {
                 *v = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
             }
-            if let Some(j) = vector.iter().position(|v| !v.is_finite()) {
+            if !all_finite(&vector)
+                && let Some(j) = vector.iter().position(|v| !v.is_finite())
+            {
                 return Err(record(format!(
                     "component {} of the vector of `{word}` is {}: word vectors must be finite",
                     j + 1,

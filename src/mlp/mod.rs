@@ -141,7 +141,7 @@ impl Mlp {
 /// its row and column (0-based) under `what`: one such input makes its row's outputs NaN.
 /// O(values), a small fraction of any layer's product.
 pub fn check_finite_rows(values: &[f32], n_cols: usize, what: &str) -> Result<()> {
-    if values.iter().all(|v| v.is_finite()) {
+    if all_finite(values) {
         return Ok(());
     }
     let k = values.iter().position(|v| !v.is_finite()).unwrap_or(0);
@@ -150,6 +150,14 @@ pub fn check_finite_rows(values: &[f32], n_cols: usize, what: &str) -> Result<()
         what,
         format!("row {}, column {} holds {}: values must be finite numbers", k / n, k % n, values[k]),
     ))
+}
+
+/// Whether every value is finite: the largest magnitude's bit pattern is below infinity's.
+/// Written as a max over bit patterns, with no early exit, so it vectorises (several times
+/// faster than `iter().all(is_finite)`).
+pub fn all_finite(values: &[f32]) -> bool {
+    const INF: u32 = 0x7f80_0000;
+    values.iter().fold(0u32, |m, v| m.max(v.to_bits() & 0x7fff_ffff)) < INF
 }
 
 /// Row-wise softmax, max-subtracted for stability.
