@@ -164,3 +164,31 @@ fn safetensors_header_with_giant_length_or_offsets_is_refused() {
     let e = refused("offsets.safetensors", &bytes, model);
     assert!(e.contains("not a cinegenre model file"), "{e}");
 }
+
+#[test]
+fn png_bomb_declaring_100000_by_100000_pixels_is_refused() {
+    let _serial = serial();
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        out.extend(kind);
+        out.extend(data);
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        out.extend(crc.sum().to_be_bytes());
+        out
+    };
+    let mut ihdr = 100_000u32.to_be_bytes().to_vec();
+    ihdr.extend(100_000u32.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]); // 8-bit RGB
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(&vec![0u8; 1 << 20]).unwrap(); // a megabyte of zero rows: compresses to ~1 KiB
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &ihdr));
+    png.extend(chunk(b"IDAT", &z.finish().unwrap()));
+    png.extend(chunk(b"IEND", &[]));
+    let e = refused("bomb.png", &png, |p| {
+        cinegenre::vgg::preprocess::decode_rgb(p).map(drop).map_err(|e| e.to_string())
+    });
+    assert!(e.contains("cannot decode the image"), "{e}");
+}
