@@ -46,13 +46,27 @@ pub fn measure<R>(f: impl FnOnce() -> R) -> (R, usize) {
     (out, peak)
 }
 
+/// The most a reader may allocate: `per_byte` · input bytes + `fixed`.
+#[derive(Debug, Clone, Copy)]
+pub struct Bound {
+    pub per_byte: usize,
+    pub fixed: usize,
+}
+
+impl Bound {
+    /// `per_byte` · input + [`CONSTANT`].
+    pub const fn input(per_byte: usize) -> Bound {
+        Bound { per_byte, fixed: CONSTANT }
+    }
+}
+
 /// Write `bytes` to `path`, run `read` on it, and check: it returns within [`SLOW`], an error
-/// names the file, and the allocation peak is at most `per_byte · len + CONSTANT`.
+/// names the file, and the allocation peak is within `bound`.
 pub fn check_reader<T: Debug, E: std::fmt::Display>(
     label: &str,
     path: &Path,
     bytes: &[u8],
-    per_byte: usize,
+    bound: Bound,
     read: impl FnOnce(&Path) -> Result<T, E>,
 ) -> Result<(), TestCaseError> {
     std::fs::write(path, bytes).unwrap();
@@ -68,7 +82,7 @@ pub fn check_reader<T: Debug, E: std::fmt::Display>(
             peak as f64 / bytes.len().max(1) as f64
         );
     }
-    let bound = per_byte * bytes.len() + CONSTANT;
+    let bound = bound.per_byte * bytes.len() + bound.fixed;
     prop_assert!(peak <= bound, "{label}: {} bytes peaked at {peak} bytes (bound {bound})", bytes.len());
     if let Err(e) = &result {
         let message = e.to_string();

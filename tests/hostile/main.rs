@@ -40,31 +40,29 @@ fn grew(bytes: usize) {
     PEAK.fetch_max(now, Ordering::Relaxed);
 }
 
+/// Refuse a request above [`HARD_CAP`], else make it with `make` and count it.
+fn counted(layout: Layout, make: impl FnOnce() -> *mut u8) -> *mut u8 {
+    if layout.size() > HARD_CAP {
+        return std::ptr::null_mut();
+    }
+    let p = make();
+    if !p.is_null() {
+        grew(layout.size());
+    }
+    p
+}
+
 // SAFETY: every call is forwarded to `System` with the caller's layout and pointer unchanged;
 // the counters are plain atomics and never touch the memory.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if layout.size() > HARD_CAP {
-            return std::ptr::null_mut();
-        }
         // SAFETY: forwarded unchanged (see the impl).
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
+        counted(layout, || unsafe { System.alloc(layout) })
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if layout.size() > HARD_CAP {
-            return std::ptr::null_mut();
-        }
         // SAFETY: forwarded unchanged (see the impl).
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
+        counted(layout, || unsafe { System.alloc_zeroed(layout) })
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {

@@ -17,30 +17,31 @@ use cinegenre::labels::{LabelFile, LabelMatrix};
 use cinegenre::matrix::CsrMatrix;
 use cinegenre::mlp::file::read_features;
 use cinegenre::vgg::arch::Entry;
-use cinegenre::vgg::preprocess::decode_rgb;
+use cinegenre::vgg::preprocess::{MAX_DECODE_BYTES, decode_rgb};
 use cinegenre::vgg::{Architecture, VggWeights};
 use proptest::prelude::*;
 
-use crate::common::{apply, check_reader, fixture, mutations, scratch, serial};
+use crate::common::{Bound, CONSTANT, apply, check_reader, fixture, mutations, scratch, serial};
 
 /// Matrix Market: the text (1×), its lines and parsed entries (≈ 16 bytes per 4-byte entry
 /// line), triplets and CSR (≈ 20), and up to 8 row pointers of 8 bytes per byte of file.
-const MTX_PER_BYTE: usize = 160;
+const MTX: Bound = Bound::input(160);
 /// `.npy`: the file, the decoded values (at most 8 bytes per input byte for `|b1` → i64 in
 /// labels), a Fortran-order copy.
-const NPY_PER_BYTE: usize = 32;
+const NPY: Bound = Bound::input(32);
 /// word2vec: the buffer grows to at most twice what arrived; stored words and vectors, the
 /// word index (a hash map entry per ≥ 6-byte record).
-const W2V_PER_BYTE: usize = 32;
+const W2V: Bound = Bound::input(32);
 /// safetensors and HDF5 weight files: the file once, the decoded tensors once (f32 → f32, or
 /// f32 → OIHW copy), the parsed header.
-const WEIGHTS_PER_BYTE: usize = 8;
-/// Images: the format's own limits bound decoding (512 MiB by default in the image crate);
-/// a mutated fixture's header can declare up to 65535² pixels, refused by those limits. The
-/// measured peak of a valid 185×278 JPEG is about 40× its size (RGB8 of a compressed file).
-const IMAGE_PER_BYTE: usize = 256;
+const WEIGHTS: Bound = Bound::input(8);
+/// Images are bounded by the decoder's limit, not by the file: a one-byte change to a 16 KB
+/// JPEG's frame header declares a large image that decodes to 30 MB of grey (found by this
+/// test). `decode_rgb` refuses any decode above `MAX_DECODE_BYTES`; the RGB8 copy made after
+/// decoding is at most as large again.
+const IMAGE: Bound = Bound { per_byte: 64, fixed: 2 * MAX_DECODE_BYTES as usize + CONSTANT };
 /// JSON Lines: the text, serde's values and the movies (≈ 10× for short lines).
-const JSONL_PER_BYTE: usize = 32;
+const JSONL: Bound = Bound::input(32);
 
 /// Cases per reader: enough to cross every header field, small enough for CI's 2 cores.
 const CASES: u32 = 256;
@@ -106,7 +107,7 @@ fn png_bytes() -> &'static [u8] {
     })
 }
 
-const MTX: &[&str] = &[
+const MTX_FILES: &[&str] = &[
     "io/mtx/square_general.mtx",
     "io/mtx/pattern_symmetric.mtx",
     "io/mtx/skew_symmetric_3x3.mtx",
@@ -114,7 +115,7 @@ const MTX: &[&str] = &[
     "io/mtx/special_values.mtx",
     "io/mtx/awkward_reals.mtx.gz",
 ];
-const NPY: &[&str] = &[
+const NPY_FILES: &[&str] = &[
     "io/npy/f64_2d.npy",
     "io/npy/f64_fortran_2x3.npy",
     "io/npy/f64_v3.npy",
@@ -122,38 +123,38 @@ const NPY: &[&str] = &[
     "io/npy/u8_indicator_2d.npy",
     "io/npy/bool_2d.npy",
 ];
-const W2V: &[&str] =
+const W2V_FILES: &[&str] =
     &["word2vec/vectors.bin", "word2vec/c_tool.bin", "word2vec/vectors.txt", "word2vec/glove.txt"];
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(CASES))]
 
     #[test]
-    fn mutated_mtx_files_read_or_fail_cleanly(name in one_of(MTX), m in mutations()) {
+    fn mutated_mtx_files_read_or_fail_cleanly(name in one_of(MTX_FILES), m in mutations()) {
         let _serial = serial();
         let bytes = apply(&read(name), &m);
         let file = if name.ends_with(".gz") { "x.mtx.gz" } else { "x.mtx" };
-        check_reader(name, &target("mtx", file), &bytes, MTX_PER_BYTE, read_mtx)?;
+        check_reader(name, &target("mtx", file), &bytes, MTX, read_mtx)?;
     }
 
     #[test]
     fn mutated_npy_files_read_or_fail_cleanly_as_arrays_labels_and_features(
-        name in one_of(NPY), m in mutations()
+        name in one_of(NPY_FILES), m in mutations()
     ) {
         let _serial = serial();
         let bytes = apply(&read(name), &m);
-        check_reader(name, &target("npy", "a.npy"), &bytes, NPY_PER_BYTE, read_npy)?;
-        check_reader(name, &target("npy", "y.npy"), &bytes, NPY_PER_BYTE, LabelFile::read)?;
-        check_reader(name, &target("npy", "x.npy"), &bytes, NPY_PER_BYTE, read_features)?;
+        check_reader(name, &target("npy", "a.npy"), &bytes, NPY, read_npy)?;
+        check_reader(name, &target("npy", "y.npy"), &bytes, NPY, LabelFile::read)?;
+        check_reader(name, &target("npy", "x.npy"), &bytes, NPY, read_features)?;
     }
 
     #[test]
-    fn mutated_word2vec_files_read_or_fail_cleanly(name in one_of(W2V), m in mutations()) {
+    fn mutated_word2vec_files_read_or_fail_cleanly(name in one_of(W2V_FILES), m in mutations()) {
         let _serial = serial();
         let bytes = apply(&read(name), &m);
         let format = if name.ends_with(".bin") { Format::Binary } else { Format::Text };
         let file = Path::new(name).file_name().unwrap().to_string_lossy().into_owned();
-        check_reader(name, &target("w2v", &file), &bytes, W2V_PER_BYTE, |p| {
+        check_reader(name, &target("w2v", &file), &bytes, W2V, |p| {
             read_vectors(p, Some(format), &ReadOptions::default())
         })?;
     }
@@ -162,7 +163,7 @@ proptest! {
     fn mutated_model_files_load_or_fail_cleanly(m in mutations()) {
         let _serial = serial();
         let bytes = apply(model_bytes(), &m);
-        check_reader("nb model", &target("model", "m.safetensors"), &bytes, WEIGHTS_PER_BYTE, Classifier::load)?;
+        check_reader("nb model", &target("model", "m.safetensors"), &bytes, WEIGHTS, Classifier::load)?;
     }
 
     #[test]
@@ -172,7 +173,7 @@ proptest! {
     ) {
         let _serial = serial();
         let bytes = apply(&read(name), &m);
-        check_reader(name, &target("vgg", "w.safetensors"), &bytes, WEIGHTS_PER_BYTE, |p| {
+        check_reader(name, &target("vgg", "w.safetensors"), &bytes, WEIGHTS, |p| {
             VggWeights::load(p, Architecture::vgg16().narrowed(16))
         })?;
     }
@@ -186,7 +187,7 @@ proptest! {
             ("vgg/narrow_keras.h5", Architecture::vgg16().narrowed(16))
         };
         let bytes = apply(&read(name), &m);
-        check_reader(name, &target("vgg", "w.h5"), &bytes, WEIGHTS_PER_BYTE, |p| VggWeights::load(p, arch))?;
+        check_reader(name, &target("vgg", "w.h5"), &bytes, WEIGHTS, |p| VggWeights::load(p, arch))?;
     }
 
     #[test]
@@ -198,13 +199,13 @@ proptest! {
             ("generated png", png_bytes().to_vec())
         };
         let file = if jpeg { "p.jpg" } else { "p.png" };
-        check_reader(name, &target("img", file), &apply(&bytes, &m), IMAGE_PER_BYTE, decode_rgb)?;
+        check_reader(name, &target("img", file), &apply(&bytes, &m), IMAGE, decode_rgb)?;
     }
 
     #[test]
     fn mutated_jsonl_files_read_or_fail_cleanly(m in mutations()) {
         let _serial = serial();
         let bytes = apply(jsonl_bytes(), &m);
-        check_reader("movies.jsonl", &target("jsonl", "m.jsonl"), &bytes, JSONL_PER_BYTE, read_jsonl)?;
+        check_reader("movies.jsonl", &target("jsonl", "m.jsonl"), &bytes, JSONL, read_jsonl)?;
     }
 }

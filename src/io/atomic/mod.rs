@@ -75,7 +75,7 @@ impl Staged {
     }
 
     /// The file `fill` writes into: the temp file, or the target itself.
-    fn destination(&self) -> &Path {
+    pub(crate) fn destination(&self) -> &Path {
         self.temp.as_deref().unwrap_or(&self.target)
     }
 
@@ -173,14 +173,16 @@ pub(crate) fn remove_stale_temps(target: &Path) {
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> PathBuf {
+    /// A fresh folder for one test (also used by `set`'s tests).
+    pub(super) fn scratch(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("cinegenre-atomic-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         dir
     }
 
-    fn names(dir: &Path) -> Vec<String> {
+    /// The sorted file names in `dir`.
+    pub(super) fn names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -97,11 +97,21 @@ impl OutputSet {
     where
         F: FnOnce(&mut BufWriter<File>) -> Result<()>,
     {
-        let part = self.parts.iter_mut().find(|p| p.staged.target() == target).ok_or_else(|| {
-            Error::io(target, io::Error::other("is not one of the outputs declared for this command"))
-        })?;
+        let part = self.part(target)?;
         part.written = false;
         part.staged.fill(fill)?;
+        part.written = true;
+        Ok(())
+    }
+
+    /// Write the part for `target` with a writer that takes a path (`write_npy`, `write_mtx`,
+    /// a heatmap writer, …): `write` is given the temp file's path (the target itself for a
+    /// device). Errors that name the temp file are made to name `target`.
+    pub fn write_path(&mut self, target: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+        let part = self.part(target)?;
+        part.written = false;
+        let destination = part.staged.destination().to_path_buf();
+        write(&destination).map_err(|e| renamed(e, &destination, target))?;
         part.written = true;
         Ok(())
     }
@@ -121,6 +131,12 @@ impl OutputSet {
         Ok(())
     }
 
+    fn part(&mut self, target: &Path) -> Result<&mut Part> {
+        self.parts.iter_mut().find(|p| p.staged.target() == target).ok_or_else(|| {
+            Error::io(target, io::Error::other("is not one of the outputs declared for this command"))
+        })
+    }
+
     /// The declared outputs, in order.
     pub fn paths(&self) -> impl Iterator<Item = &Path> {
         self.parts.iter().map(|p| p.staged.target())
@@ -132,6 +148,19 @@ impl Drop for OutputSet {
         if !self.committed {
             self.parts.iter().for_each(|p| p.staged.discard());
         }
+    }
+}
+
+/// `e` naming `to` where it named the file `from` (a temp file standing in for its target).
+fn renamed(e: Error, from: &Path, to: &Path) -> Error {
+    let swap = |path: PathBuf| if path == from { to.to_path_buf() } else { path };
+    match e {
+        Error::Io { path, source } => Error::Io { path: swap(path), source },
+        Error::Parse { path, line, field, message } => {
+            Error::Parse { path: swap(path), line, field, message }
+        }
+        Error::Model { path, message } => Error::Model { path: swap(path), message },
+        other => other,
     }
 }
 
@@ -182,22 +211,7 @@ mod tests {
     use std::io::Write;
 
     use super::*;
-
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("cinegenre-set-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
-    fn listing(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        v.sort();
-        v
-    }
+    use crate::io::atomic::tests::{names as listing, scratch};
 
     fn text(path: &Path, content: &'static str) -> impl FnOnce(&mut BufWriter<File>) -> Result<()> {
         let path = path.to_path_buf();
@@ -206,7 +220,7 @@ mod tests {
 
     #[test]
     fn every_part_appears_only_at_commit() {
-        let dir = scratch("commit");
+        let dir = scratch("set-commit");
         let (a, b) = (dir.join("a.txt"), dir.join("b.txt"));
         fs::write(&b, "old").unwrap();
         let mut set = OutputSet::new(&[&a, &b], &[]).unwrap();
@@ -224,7 +238,7 @@ mod tests {
 
     #[test]
     fn a_failing_part_leaves_no_file_behind() {
-        let dir = scratch("fail");
+        let dir = scratch("set-fail");
         let (a, b) = (dir.join("a.txt"), dir.join("b.txt"));
         let result = (|| {
             let mut set = OutputSet::new(&[&a, &b], &[])?;
@@ -247,8 +261,23 @@ mod tests {
     }
 
     #[test]
+    fn path_writers_fill_their_part_and_errors_name_the_target() {
+        let dir = scratch("set-path");
+        let (x, y) = (dir.join("x.npy"), dir.join("y.npy"));
+        let mut set = OutputSet::new(&[&x, &y], &[]).unwrap();
+        set.write_path(&x, |p| crate::io::write_npy(p, &[2], &[1.0f64, 2.0])).unwrap();
+        let err =
+            set.write_path(&y, |p| Err(Error::io(p, io::Error::other("disk full")))).unwrap_err().to_string();
+        assert_eq!(err, format!("{}: disk full", y.display()));
+        set.write_path(&y, |p| crate::io::write_npy(p, &[1], &[3u8])).unwrap();
+        set.commit().unwrap();
+        assert_eq!(crate::io::read_npy(&x).unwrap().shape, [2]);
+        assert_eq!(listing(&dir), ["x.npy", "y.npy"]);
+    }
+
+    #[test]
     fn bad_paths_are_refused_before_any_work() {
-        let dir = scratch("check");
+        let dir = scratch("set-check");
         let (a, input) = (dir.join("a.txt"), dir.join("in.mtx"));
         fs::write(&input, "x").unwrap();
         let err = |outs: &[&Path], ins: &[&Path]| OutputSet::new(outs, ins).unwrap_err().to_string();
