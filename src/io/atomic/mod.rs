@@ -2,17 +2,18 @@
 //!
 //! ```text
 //! target            dir/NAME
-//! temporary         dir/.NAME.tmp-PID         (same folder: the rename stays on one file system)
+//! temporary         dir/.NAME.tmp-PID         (same folder: the rename stays on one file system;
+//!                                             an OutputSet part: dir/.NAME.tmp-PID.EXT)
 //! write_atomic      remove stale dir/.NAME.tmp-<dead pid> → fill temp → flush → fsync → rename
 //! on any error      the temp file is removed; the previous NAME (or no file) stays in place
 //! ```
 //!
 //! A reader never sees a half-written output, and a failed or interrupted command leaves the
 //! previous file (or no file) in place. A process killed between creating and renaming its temp
-//! file leaves `.NAME.tmp-PID` behind; the next write of the same output removes it — only files
-//! of exactly that pattern, only when `/proc` exists and says process PID is gone (a PID of
-//! another PID namespace sharing the folder would look gone: such setups should not share
-//! output folders).
+//! file leaves `.NAME.tmp-PID` (or `.NAME.tmp-PID.EXT`) behind; the next write of the same
+//! output removes it — only files of exactly that pattern, only when `/proc` exists and says
+//! process PID is gone (a PID of another PID namespace sharing the folder would look gone: such
+//! setups should not share output folders).
 //!
 //! A target that exists and is not a regular file — `/dev/null`, `/dev/stdout`, `/dev/full`, a
 //! FIFO — is written in place: a rename would replace the device node itself (as root, in
@@ -114,6 +115,18 @@ impl Staged {
         }
     }
 
+    /// Give the temp file the target's extension too (`.NAME.tmp-PID.EXT`), for writers that
+    /// choose the format from the name they are given (heatmaps: `.png` or `.svg`).
+    pub(crate) fn keep_extension(mut self) -> Staged {
+        if let (Some(temp), Some(ext)) = (&self.temp, self.target.extension()) {
+            let mut name = temp.as_os_str().to_os_string();
+            name.push(".");
+            name.push(ext);
+            self.temp = Some(PathBuf::from(name));
+        }
+        self
+    }
+
     pub(crate) fn target(&self) -> &Path {
         &self.target
     }
@@ -139,7 +152,8 @@ pub(crate) fn temp_sibling(path: &Path) -> PathBuf {
     }
 }
 
-/// Remove `dir/.NAME.tmp-PID` files of `target` whose process PID no longer exists.
+/// Remove `dir/.NAME.tmp-PID` (and `dir/.NAME.tmp-PID.EXT`, [`OutputSet`]'s form) files of
+/// `target` whose process PID no longer exists.
 ///
 /// Best effort: a folder that cannot be listed, or a system without `/proc`, removes nothing.
 pub(crate) fn remove_stale_temps(target: &Path) {
@@ -155,9 +169,11 @@ pub(crate) fn remove_stale_temps(target: &Path) {
     };
     let Ok(entries) = fs::read_dir(dir) else { return };
     let me = std::process::id();
+    let suffix = target.extension().and_then(|e| e.to_str()).map(|e| format!(".{e}"));
     for entry in entries.flatten() {
         let file_name = entry.file_name();
         let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
+        let pid = suffix.as_deref().and_then(|s| pid.strip_suffix(s)).unwrap_or(pid);
         let Some(pid) = pid.bytes().all(|b| b.is_ascii_digit()).then(|| pid.parse::<u32>().ok()).flatten()
         else {
             continue;
@@ -220,10 +236,12 @@ mod tests {
             format!(".out.txt.tmp-{live}x"),
             format!(".other.txt.tmp-{dead}"),
             format!(".out.txt.tmp-{dead}.bak"),
+            format!(".out.txt.tmp-{dead}.txt.txt"),
             "out.txt.tmp-1".to_string(),
             ".out.txt.tmp-".to_string(),
         ];
-        for name in keep.iter().chain([&format!(".out.txt.tmp-{dead}")]) {
+        for name in keep.iter().chain([&format!(".out.txt.tmp-{dead}"), &format!(".out.txt.tmp-{dead}.txt")])
+        {
             fs::write(dir.join(name), b"x").unwrap();
         }
         // A live process's temp (PID 1 always exists) is kept.

@@ -78,7 +78,7 @@ impl OutputSet {
                 return Err(Error::io(output, io::Error::other(format!("is the same file as {clash}"))));
             }
             seen.insert(id, output);
-            let staged = Staged::new(output)?;
+            let staged = Staged::new(output)?.keep_extension();
             // Creating the temp file now proves the folder writable before any work is done.
             if staged.temp.is_some() {
                 let created = staged.create().map(drop);
@@ -265,7 +265,12 @@ mod tests {
         let dir = scratch("set-path");
         let (x, y) = (dir.join("x.npy"), dir.join("y.npy"));
         let mut set = OutputSet::new(&[&x, &y], &[]).unwrap();
-        set.write_path(&x, |p| crate::io::write_npy(p, &[2], &[1.0f64, 2.0])).unwrap();
+        // Writers that choose the format from the extension see the target's.
+        set.write_path(&x, |p| {
+            assert_eq!(p.extension().and_then(|e| e.to_str()), Some("npy"), "{}", p.display());
+            crate::io::write_npy(p, &[2], &[1.0f64, 2.0])
+        })
+        .unwrap();
         let err =
             set.write_path(&y, |p| Err(Error::io(p, io::Error::other("disk full")))).unwrap_err().to_string();
         assert_eq!(err, format!("{}: disk full", y.display()));
