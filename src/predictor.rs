@@ -186,7 +186,7 @@ impl Predictor {
 
     /// Per-label scores `(n, K)`, row-major; `path` names the features in errors.
     pub fn scores(&self, x: &Features, path: &Path, backend: &Backend) -> Result<DenseMatrix> {
-        self.check_columns(x)?;
+        self.check_columns(x, path)?;
         let (n, k) = (x.shape().0, self.labels().len());
         match self {
             Predictor::NaiveBayes(m) => m.ovr.scores(&x.to_sparse()),
@@ -206,7 +206,7 @@ impl Predictor {
         backend: &Backend,
         top: Option<usize>,
     ) -> Result<Vec<u8>> {
-        self.check_columns(x)?;
+        self.check_columns(x, path)?;
         let k = self.labels().len();
         match (self, top) {
             (_, Some(top)) => crate::metrics::top_k_indicator(self.scores(x, path, backend)?.data(), k, top),
@@ -223,7 +223,18 @@ impl Predictor {
         matches!(self, Predictor::Svm(_))
     }
 
-    fn check_columns(&self, x: &Features) -> Result<()> {
+    /// `x` must have the model's columns and only finite values (checked again here for
+    /// features built in memory; [`Features::read`] names the file).
+    fn check_columns(&self, x: &Features, path: &Path) -> Result<()> {
+        let finite = match x {
+            Features::Sparse(m) => crate::svm::kernel::check_finite(m),
+            Features::Dense(v, _, d) => crate::mlp::check_finite_rows(v, *d, "X"),
+        };
+        // Name the file the poisoned cell came from, not the parameter.
+        finite.map_err(|e| match e {
+            Error::Param { message, .. } => Error::parse(path, None, message),
+            other => other,
+        })?;
         let d = x.shape().1;
         if d != self.n_features() {
             return Err(Error::Shape(format!(

@@ -18,7 +18,8 @@
 //! added; `logsumexp` follows scipy's form `max + log1p(Σ_{c ≠ argmax} exp(jll_c − max))`. On
 //! sparse input the results agree with scikit-learn to a few ulps (the only differences are the
 //! platform's `ln`, `exp` and `log1p`); the tutorial fed *dense* counts, where BLAS picks the
-//! summation order. Deviation: `α < 0` and negative counts are errors, as in scikit-learn.
+//! summation order. Deviation: `α < 0`, negative counts and NaN or infinite counts are errors
+//! (scikit-learn's "negative values" and "Input X contains NaN"), the latter naming the cell.
 //!
 //! Cost: fit `O(nnz(X) + K·V)`, predict `O(nnz(X)·K)`, memory `K·V` floats.
 //!
@@ -34,6 +35,7 @@
 
 use crate::error::{Error, Result};
 use crate::matrix::{CsrMatrix, DenseMatrix, pairwise_sum};
+use crate::svm::kernel::check_finite;
 
 /// Hyper-parameters of [`MultinomialNb`] (scikit-learn's defaults).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -75,7 +77,11 @@ impl MultinomialNb {
         if let Some(&c) = y.iter().find(|&&c| c as usize >= n_classes) {
             return Err(Error::Shape(format!("class index {c} is out of range for {n_classes} classes")));
         }
-        if x.data().iter().any(|&v| v < 0.0) {
+        // One pass for both checks; the first bad value decides the message.
+        if let Some(&v) = x.data().iter().find(|&&v| !(v >= 0.0 && v.is_finite())) {
+            if !v.is_finite() {
+                check_finite(x)?; // names the row and column
+            }
             return Err(Error::param("X", "negative values in data passed to MultinomialNB (input X)"));
         }
         let n_features = x.n_cols();
@@ -251,6 +257,15 @@ mod tests {
         let x = CsrMatrix::from_dense(1, 1, &[1.0]);
         let bad = NbParams { alpha: -0.5, fit_prior: true };
         assert!(MultinomialNb::fit(&bad, &x, &[0], 1).is_err());
+    }
+
+    #[test]
+    fn non_finite_counts_are_named_as_such() {
+        for (bad, name) in [(f64::NAN, "NaN"), (f64::INFINITY, "inf"), (f64::NEG_INFINITY, "-inf")] {
+            let x = CsrMatrix::from_dense(2, 2, &[1.0, 0.0, 0.0, bad]);
+            let e = MultinomialNb::fit(&NbParams::default(), &x, &[0, 1], 2).unwrap_err().to_string();
+            assert!(e.contains(&format!("row 1, column 1 holds {name}")) && !e.contains("negative"), "{e}");
+        }
     }
 
     #[test]

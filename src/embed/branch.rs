@@ -95,7 +95,7 @@ pub fn document_vectors(
 ) -> Result<DocumentVectors> {
     let (table, description): (WordVectors, String) = match source {
         VectorSource::Train(params) => {
-            let (table, report) = train_skipgram(docs, params, progress)?;
+            let (table, _report) = train_skipgram(docs, params, progress)?;
             // No rate here: the description goes into metrics.json, which must not change
             // between two runs with the same seed.
             let what = format!(

@@ -6,6 +6,13 @@
 //! | [`Format::Text`] (word2vec text) | `"<n> <dim>\n"` | `word v1 … vdim\n` |
 //! | [`Format::Text`] (GloVe) | none (detected) | `word v1 … vdim\n` |
 //!
+//! Hostile input: a header is checked against the file before anything is allocated from it
+//! (dimension at most [`MAX_DIM`]; `n` records of that dimension must fit in the file when its
+//! length is known; for gzip input buffers grow only as bytes arrive). A kept vector with a
+//! NaN or infinite component (or a text value beyond float32's range) is an error naming the
+//! file, the word and its line or record: such a vector would poison every mean it enters.
+//! Words that are not kept are not decoded and not checked.
+//!
 //! Reading streams the file through a fixed buffer; with [`ReadOptions::keep`] only the listed
 //! words are stored, so memory is proportional to the kept vocabulary, never to the file
 //! (the 3.6 GB GoogleNews file filtered to a corpus of 20,000 words needs ~24 MB). There is
@@ -105,14 +112,14 @@ pub fn read_vectors(
         Some(f) => f,
         None => {
             let mut head = Vec::with_capacity(8192);
-            open(path)?.take(8192).read_to_end(&mut head).map_err(|e| Error::io(path, e))?;
+            open(path)?.0.take(8192).read_to_end(&mut head).map_err(|e| Error::io(path, e))?;
             Format::sniff(&head)
         }
     };
-    let source = open(path)?;
+    let (source, len) = open(path)?;
     match format {
-        Format::Binary => word2vec::read_binary(path, source, options),
-        Format::Text => text_format::read_text(path, source, options),
+        Format::Binary => word2vec::read_binary(path, source, len, options),
+        Format::Text => text_format::read_text(path, source, len, options),
     }
 }
 
@@ -124,15 +131,56 @@ pub fn write_vectors(path: &Path, vectors: &WordVectors, format: Format) -> Resu
     }
 }
 
-/// The file's bytes, gunzipped when the name ends in `.gz`.
-pub(crate) fn open(path: &Path) -> Result<Box<dyn Read>> {
+/// The file's bytes, gunzipped when the name ends in `.gz`, and their length when it is known
+/// before reading (a regular, uncompressed file).
+pub(crate) fn open(path: &Path) -> Result<(Box<dyn Read>, Option<u64>)> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     if path.to_string_lossy().ends_with(".gz") {
-        Ok(Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, file))))
+        Ok((Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, file))), None))
     } else {
-        Ok(Box::new(file))
+        let len = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+        Ok((Box::new(file), len))
     }
 }
+
+/// Check a header `"<n> <dim>"` against the file before anything is allocated from it.
+///
+/// `dim` must be 1..=[`MAX_DIM`]; when the file's length is known, the `records` records to be
+/// read, each at least `min_record(dim)` bytes (`min_record` counts one record's separator),
+/// must fit in the `rest` bytes after the header line. For a stream of unknown length (gzip)
+/// only the dimension bound applies, and the readers grow their buffers as bytes arrive.
+pub(crate) fn check_header(
+    path: &Path,
+    header: &[u8],
+    (n, dim, records): (usize, usize, usize),
+    min_record: fn(usize) -> u128,
+    rest: Option<u64>,
+) -> Result<()> {
+    let err = |why: String| {
+        Err(Error::parse(path, Some(1), format!("the header `{}` announces {why}", show_bytes(header))))
+    };
+    if dim == 0 {
+        return err("vectors of dimension 0".into());
+    }
+    if dim > MAX_DIM {
+        return err(format!("vectors of dimension {dim}, more than the {MAX_DIM} this reader accepts"));
+    }
+    if let Some(rest) = rest {
+        let need = records as u128 * min_record(dim);
+        // The last record may lack its separator.
+        if need > u128::from(rest) + 1 {
+            return err(format!(
+                "{n} words of dimension {dim}, but {records} such records need at least {need} bytes \
+                 and the file holds {rest} after the header: the file is truncated or the header is wrong"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The widest vectors a header may announce: far beyond any real embedding (GoogleNews has
+/// 300), and a hard bound (4 MiB) on one vector buffer when the file's length is unknown.
+pub const MAX_DIM: usize = 1 << 20;
 
 /// Decode a word under `policy`; `Err(())` for invalid UTF-8 under [`Utf8Errors::Strict`].
 pub(crate) fn decode_word(bytes: &[u8], policy: Utf8Errors) -> std::result::Result<String, ()> {

@@ -32,7 +32,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 
 use crate::embed::WordVectors;
-use crate::embed::format::{ReadOptions, ReadReport, decode_word, parse_header, show_bytes};
+use crate::embed::format::{
+    MAX_DIM, ReadOptions, ReadReport, check_header, decode_word, parse_header, show_bytes,
+};
 use crate::embed::word2vec::check_writable;
 use crate::error::{Error, Result};
 use crate::io::write_atomic;
@@ -41,6 +43,7 @@ use crate::io::write_atomic;
 pub(crate) fn read_text(
     path: &Path,
     source: impl Read,
+    len: Option<u64>,
     options: &ReadOptions,
 ) -> Result<(WordVectors, ReadReport)> {
     let mut reader = BufReader::with_capacity(1 << 20, source);
@@ -57,10 +60,13 @@ pub(crate) fn read_text(
     line_no += 1;
     let mut report = ReadReport::default();
     let (announced, dim, mut pending) = match parse_header(&line) {
-        Some((_, 0)) => {
-            return Err(Error::parse(path, Some(1), "the header announces vectors of dimension 0"));
+        Some((n, dim)) => {
+            // A row is at least a 1-byte word, `dim` × " v" and a line break.
+            let records = options.limit.map_or(n, |l| l.min(n));
+            let rest = len.map(|l| l.saturating_sub(line.len() as u64));
+            check_header(path, rstrip(&line), (n, dim, records), |d| 2 * d as u128 + 2, rest)?;
+            (Some(n), dim, false)
         }
-        Some((n, dim)) => (Some(n), dim, false),
         None => {
             report.headerless = true;
             let values = rstrip(&line).split(|&b| b == b' ').count() - 1;
@@ -79,8 +85,16 @@ pub(crate) fn read_text(
         (Some(n), None) => Some(n),
         (None, l) => l,
     };
+    if dim > MAX_DIM {
+        return Err(Error::parse(
+            path,
+            Some(1),
+            format!("the first row has {dim} values, more than the {MAX_DIM} this reader accepts"),
+        ));
+    }
     let mut table = WordVectors::new(dim)?;
-    let mut vector = vec![0f32; dim];
+    // Allocated at the first kept row, whose length vouches for `dim`.
+    let mut vector = Vec::new();
     while limit.is_none_or(|l| report.records < l) {
         if !pending {
             if !next_line(&mut line)? {
@@ -119,10 +133,18 @@ pub(crate) fn read_text(
             )));
         }
         if options.keeps(&word) {
+            vector.resize(dim, 0.0);
             for (j, (v, text)) in vector.iter_mut().zip(parts).enumerate() {
                 *v = parse_value(text).ok_or_else(|| {
                     at(format!("value {} of `{word}`, `{}`, is not a number", j + 1, show_bytes(text)))
                 })?;
+                if !v.is_finite() {
+                    return Err(at(format!(
+                        "value {} of `{word}`, `{}`, is not a finite float32: word vectors must be finite",
+                        j + 1,
+                        show_bytes(text)
+                    )));
+                }
             }
             if !table.push(word, &vector)? {
                 report.duplicates += 1;
@@ -313,7 +335,13 @@ mod read_tests {
 
     #[test]
     fn bad_text_files_name_the_line() {
-        assert!(error("short.txt", "3 2\na 1 2\nb 3 4\n").contains(":4: the header announces 3 words"));
+        let e = error("short.txt", "3 2\nalpha 1.5 2.5\nbeta 3.5 4.5\n");
+        assert!(e.contains(":4: the header announces 3 words but the file ends after 2"), "{e}");
+        let e = error("header.txt", "3 2\na 1 2\nb 3 4\n");
+        assert!(
+            e.contains(":1: the header `3 2` announces 3 words of dimension 2, but 3 such records"),
+            "{e}"
+        );
         assert!(error("long.txt", "1 2\na 1 2\nb 3 4\n").contains(":3: the header announces 1 words"));
         let e = error("dim.txt", "2 2\na 1 2\nb 3 4 5\n");
         assert!(e.contains(":3: `b` has 3 values, expected 2"), "{e}");

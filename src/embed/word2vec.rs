@@ -38,9 +38,10 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use crate::embed::WordVectors;
-use crate::embed::format::{ReadOptions, ReadReport, decode_word, parse_header, show_bytes};
+use crate::embed::format::{ReadOptions, ReadReport, check_header, decode_word, parse_header, show_bytes};
 use crate::error::{Error, Result};
 use crate::io::write_atomic;
+use crate::mlp::all_finite;
 
 /// Longest word accepted (bytes): far beyond any real vocabulary, short enough to catch a
 /// file that is not word2vec binary.
@@ -82,10 +83,13 @@ impl<R: Read> Window<R> {
         self.offset += self.start as u64;
         self.end -= self.start;
         self.start = 0;
-        if self.buf.len() < n {
-            self.buf.resize(n.next_power_of_two(), 0);
-        }
         while self.end < n {
+            if self.end == self.buf.len() {
+                // Grow only as bytes arrive: a record size read from a header never reserves
+                // more than twice what the stream has actually delivered.
+                let grown = self.buf.len().saturating_mul(2).min(n.next_power_of_two()).max(self.end + 1);
+                self.buf.resize(grown, 0);
+            }
             match self.inner.read(&mut self.buf[self.end..]) {
                 Ok(0) => {
                     self.eof = true;
@@ -108,6 +112,7 @@ impl<R: Read> Window<R> {
 pub(crate) fn read_binary(
     path: &Path,
     source: impl Read,
+    len: Option<u64>,
     options: &ReadOptions,
 ) -> Result<(WordVectors, ReadReport)> {
     let io = |e| Error::io(path, e);
@@ -127,15 +132,16 @@ pub(crate) fn read_binary(
             ),
         )
     })?;
-    if dim == 0 {
-        return Err(Error::parse(path, Some(1), "the header announces vectors of dimension 0"));
-    }
-    w.consume(header_end + 1);
     let records = options.limit.map_or(n, |l| l.min(n));
+    // A record is at least a 1-byte word, a space and the vector.
+    let rest = len.map(|l| l.saturating_sub(header_end as u64 + 1));
+    check_header(path, &w.available()[..header_end], (n, dim, records), |d| 4 * d as u128 + 2, rest)?;
+    w.consume(header_end + 1);
     let vector_bytes = dim * 4;
     let mut table = WordVectors::new(dim)?;
     let mut report = ReadReport::default();
-    let mut vector = vec![0f32; dim];
+    // Allocated once the first vector's bytes have arrived.
+    let mut vector = Vec::new();
     for k in 0..records {
         let at = w.position();
         let record = |message: String| {
@@ -183,8 +189,18 @@ pub(crate) fn read_binary(
             )));
         }
         if options.keeps(&word) {
+            vector.resize(dim, 0.0);
             for (v, b) in vector.iter_mut().zip(w.available()[..vector_bytes].chunks_exact(4)) {
                 *v = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+            }
+            if !all_finite(&vector)
+                && let Some(j) = vector.iter().position(|v| !v.is_finite())
+            {
+                return Err(record(format!(
+                    "component {} of the vector of `{word}` is {}: word vectors must be finite",
+                    j + 1,
+                    vector[j]
+                )));
             }
             if !table.push(word, &vector)? {
                 report.duplicates += 1;
@@ -284,11 +300,13 @@ mod tests {
 
     #[test]
     fn truncated_files_and_count_mismatches_name_the_record() {
+        // Words longer than one byte: the file holds more than the header's minimum, so the
+        // cut is found while reading, at its record.
         let mut two = b"2 2\n".to_vec();
-        two.extend(record("a", &[1.0, 2.0]));
-        two.extend(record("b", &[3.0, 4.0]));
+        two.extend(record("kingdom", &[1.0, 2.0]));
+        two.extend(record("queendom", &[3.0, 4.0]));
         let e = error("cut.bin", &two[..two.len() - 3]);
-        assert!(e.contains("record 2 of 2") && e.contains("truncated"), "{e}");
+        assert!(e.contains("record 2 of 2 (byte 20)") && e.contains("truncated"), "{e}");
         let mut more = two.clone();
         more[0] = b'1';
         let e = error("more.bin", &more);
@@ -296,6 +314,10 @@ mod tests {
         let mut fewer = two.clone();
         fewer[0] = b'3';
         assert!(error("fewer.bin", &fewer).contains("record 3 of 3"));
+        // A count the file cannot hold is refused from the header, before reading on.
+        fewer[0] = b'4';
+        let e = error("short.bin", &fewer);
+        assert!(e.contains(":1: the header `4 2` announces 4 words of dimension 2, but 4 such records need at least 40 bytes and the file holds 33"), "{e}");
     }
 
     #[test]

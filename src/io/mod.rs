@@ -6,6 +6,6 @@ pub mod hdf5;
 mod mtx;
 mod npy;
 
-pub use atomic::write_atomic;
+pub use atomic::{OutputSet, write_atomic};
 pub use mtx::{read_mtx, write_mtx};
 pub use npy::{NpyArray, NpyData, NpyElement, npy_header, read_npy, write_npy};

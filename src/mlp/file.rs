@@ -124,8 +124,18 @@ pub fn read_features(path: &Path) -> Result<(Vec<f32>, usize, usize)> {
         crate::io::NpyData::I64(v) => v.into_iter().map(|x| x as f32).collect(),
         crate::io::NpyData::U8(v) => v.into_iter().map(f32::from).collect(),
     };
+    let cols = array.shape[1].max(1);
     if let Some(i) = values.iter().position(|x| !x.is_finite()) {
-        return Err(Error::parse(path, None, format!("value {i} is not finite")));
+        return Err(Error::parse(
+            path,
+            None,
+            format!(
+                "row {}, column {} holds {}: features must be finite numbers",
+                i / cols,
+                i % cols,
+                values[i]
+            ),
+        ));
     }
     Ok((values, array.shape[0], array.shape[1]))
 }

@@ -133,8 +133,9 @@ impl Mlp {
         Ok(acts)
     }
 
-    /// Output probabilities (m, n_out).
+    /// Output probabilities (m, n_out); `x` must be finite (see [`check_finite_rows`]).
     pub fn predict_proba(&self, backend: &Backend, x: &[f32], m: usize) -> Result<Vec<f32>> {
+        check_finite_rows(x, self.n_inputs(), "X")?;
         let mut z = self.forward(backend, x, m)?.pop().unwrap_or_default();
         self.probabilities(backend, &mut z)?;
         Ok(z)
@@ -158,6 +159,29 @@ impl Mlp {
             }
         }
     }
+}
+
+/// Refuse a NaN or infinite value of the row-major matrix `values` (`n_cols` per row), naming
+/// its row and column (0-based) under `what`: one such input makes its row's outputs NaN.
+/// O(values), a small fraction of any layer's product.
+pub fn check_finite_rows(values: &[f32], n_cols: usize, what: &str) -> Result<()> {
+    if all_finite(values) {
+        return Ok(());
+    }
+    let k = values.iter().position(|v| !v.is_finite()).unwrap_or(0);
+    let n = n_cols.max(1);
+    Err(Error::param(
+        what,
+        format!("row {}, column {} holds {}: values must be finite numbers", k / n, k % n, values[k]),
+    ))
+}
+
+/// Whether every value is finite: the largest magnitude's bit pattern is below infinity's.
+/// Written as a max over bit patterns, with no early exit, so it vectorises (several times
+/// faster than `iter().all(is_finite)`).
+pub fn all_finite(values: &[f32]) -> bool {
+    const INF: u32 = 0x7f80_0000;
+    values.iter().fold(0u32, |m, v| m.max(v.to_bits() & 0x7fff_ffff)) < INF
 }
 
 /// Row-wise softmax, max-subtracted for stability.

@@ -3,6 +3,11 @@
 //! and report the mean loss and binary accuracy over the epoch (weighted by batch size) on a
 //! progress bar. With a validation split the last rows are held out (as Keras does, before
 //! shuffling) and early stopping watches the validation loss.
+//!
+//! Non-finite input is refused before the first step (X and Y must be finite), and a loss that
+//! stops being a finite number (a learning rate like 1e308 makes the weights overflow) ends the
+//! run with an error naming the epoch and batch: [`fit`] returns no model, so its callers write
+//! none. Both checks are O(values) once, plus one comparison per batch.
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -91,6 +96,8 @@ pub fn fit(
     if !(0.0..1.0).contains(&params.validation_split) {
         return Err(Error::param("validation-split", "must be in [0, 1)"));
     }
+    super::check_finite_rows(x, n_in, "X")?;
+    super::check_finite_rows(y, n_out, "Y")?;
     let n_val = (n as f64 * params.validation_split).round() as usize;
     let n_train = n - n_val;
     let mut engine = match backend {
@@ -114,7 +121,7 @@ pub fn fit(
         }
         let bar = progress(params, n_train.div_ceil(params.batch), epoch);
         let (mut loss, mut acc) = (0.0, 0.0);
-        for rows in order.chunks(params.batch) {
+        for (batch, rows) in order.chunks(params.batch).enumerate() {
             xb.clear();
             yb.clear();
             for &r in rows {
@@ -127,6 +134,11 @@ pub fn fit(
                 }
                 Engine::Device(trainer) => trainer.step(&xb, &yb, rows.len())?,
             };
+            if !stats.loss.is_finite() {
+                bar.finish_and_clear();
+                let at = format!("epoch {}/{}, batch {}", epoch + 1, params.epochs, batch + 1);
+                return Err(diverged(format!("the loss became {} at {at}", stats.loss), params));
+            }
             loss += stats.loss * rows.len() as f64;
             acc += stats.accuracy * rows.len() as f64;
             bar.inc(1);
@@ -135,6 +147,11 @@ pub fn fit(
         bar.finish_and_clear();
         if let Engine::Device(trainer) = &engine {
             trainer.download_into(&mut model)?;
+        }
+        let weights_finite = |l: &super::Dense| l.w.iter().chain(&l.b).all(|v| v.is_finite());
+        if let Some(l) = model.layers.iter().position(|l| !weights_finite(l)) {
+            let at = format!("epoch {}/{}", epoch + 1, params.epochs);
+            return Err(diverged(format!("the weights of layer {l} stopped being finite at {at}"), params));
         }
         let (val_loss, val_accuracy) = if n_val > 0 {
             let p = model.predict_proba(backend, &x[n_train * n_in..], n_val)?;
@@ -166,6 +183,19 @@ pub fn fit(
         }
     }
     Ok((model, history))
+}
+
+/// The error of a run whose loss or weights stopped being numbers (`what` says which, where):
+/// no model comes out of it.
+fn diverged(what: String, params: &TrainParams) -> Error {
+    Error::param(
+        "learning rate",
+        format!(
+            "training diverged: {what}; no model was written. Lower the learning rate (now {}) or \
+             check the inputs",
+            params.optimizer.lr_at(0)
+        ),
+    )
 }
 
 /// `loss 0.2431 - acc 0.9012 [- val_loss … - val_acc …] (1.2 s)`, Keras' epoch line.

@@ -16,7 +16,7 @@
 //!
 //! Reference implementations: Keras 2.0 `load_weights` (h5), torchvision `vgg.py` state-dict
 //! names, `safetensors` (Hugging Face) for the container. Deviation: dtypes other than F32 are
-//! refused rather than cast. Cost: the file is read into memory once (59 MB for VGG16) and
+//! refused rather than cast, and so are NaN or infinite parameters. Cost: the file is read into memory once (59 MB for VGG16) and
 //! every parameter is copied once (OIHW → HWIO is one pass).
 //!
 //! ```
@@ -46,7 +46,26 @@ pub(crate) fn load(path: &Path, arch: Architecture) -> Result<VggWeights> {
         safetensors(path, &bytes, arch)?
     };
     weights.check()?;
+    check_finite(path, &weights)?;
     Ok(weights)
+}
+
+/// Every parameter must be a finite number: one NaN would make every feature NaN.
+fn check_finite(path: &Path, weights: &VggWeights) -> Result<()> {
+    for conv in &weights.convs {
+        for (what, values) in [("kernel", &conv.kernel), ("bias", &conv.bias)] {
+            if let Some(k) = values.iter().position(|v| !v.is_finite()) {
+                return Err(Error::model(
+                    path,
+                    format!(
+                        "layer `{}`: {what} value {k} is {}: weights must be finite",
+                        conv.name, values[k]
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn weights(path: &Path, arch: Architecture, convs: Vec<ConvWeights>, origin: WeightOrigin) -> VggWeights {
@@ -152,12 +171,15 @@ fn keras_h5(file: &hdf5::File, arch: Architecture) -> Result<VggWeights> {
             "has no `layer_names` attribute: not a Keras weight file (save_weights or model.save)",
         )
     })?;
-    // Layers with weights, in file order, as Keras' load_weights_from_hdf5_group.
+    // Layers with weights, in file order, as Keras' load_weights_from_hdf5_group (one walk of
+    // the root group for all the lookups: a hostile file may list many layers).
+    let members = root.member_map()?;
     let mut with_weights = Vec::new();
     for layer in &layer_names {
-        let group = root.member(layer)?.ok_or_else(|| {
+        let addr = members.get(layer).ok_or_else(|| {
             Error::model(path, format!("layer `{layer}` is listed in layer_names but has no group"))
         })?;
+        let group = root.load_member(layer, *addr)?;
         let names = group
             .attribute_strings("weight_names")?
             .ok_or_else(|| Error::model(path, format!("layer `{layer}` has no `weight_names` attribute")))?;

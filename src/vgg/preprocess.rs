@@ -26,6 +26,9 @@
 //! torchvision's usual resize-256 + centre-crop-224 is not done: every mode resizes the whole
 //! poster to 224×224 as the tutorial did.
 //!
+//! Hostile input: decoding stops at [`MAX_SIDE`] pixels a side and [`MAX_DECODE_BYTES`] of
+//! allocation (an "image bomb" declaring 10⁵ × 10⁵ pixels is an error before any pixel).
+//!
 //! Cost: decoding dominates (≈1 ms for a 185×278 JPEG); resize and normalise are O(h·w).
 //!
 //! ```
@@ -159,11 +162,27 @@ impl Preprocess {
     }
 }
 
-/// Decode a JPEG or PNG file to 8-bit RGB.
+/// The widest or tallest image decoded: posters are a few thousand pixels a side.
+pub const MAX_SIDE: u32 = 16_384;
+/// The most one decode may allocate. A few hundred bytes of JPEG can declare a 65535² frame;
+/// the image crate's default (512 MiB) times the images decoded in parallel is gigabytes, so
+/// the limit is tighter: 128 MiB holds a 6000 × 7000 RGB8 poster.
+pub const MAX_DECODE_BYTES: u64 = 128 << 20;
+
+/// Decode a JPEG or PNG file to 8-bit RGB, within [`MAX_SIDE`] and [`MAX_DECODE_BYTES`].
 pub fn decode_rgb(path: &Path) -> Result<RgbImage> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let img = image::load_from_memory(&bytes)
-        .map_err(|e| Error::parse(path, None, format!("cannot decode the image: {e}")))?;
+    let decode_error =
+        |e: &dyn std::fmt::Display| Error::parse(path, None, format!("cannot decode the image: {e}"));
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
+        .with_guessed_format()
+        .map_err(|e| decode_error(&e))?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|e| decode_error(&e))?;
     if img.width() == 0 || img.height() == 0 {
         return Err(Error::parse(path, None, "the image has no pixels"));
     }

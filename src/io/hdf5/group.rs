@@ -2,7 +2,7 @@
 //! 1B symbol table nodes `SNOD`, 1C symbol table entries, 1D local heap for the names) and
 //! new-style compact groups (link messages 0x0006, hard links only).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::File;
 use super::cursor::Cursor;
@@ -21,8 +21,9 @@ impl<'f> Object<'f> {
             let btree = c.defined_address()?;
             let heap = local_heap(self.file, c.defined_address()?)?;
             let mut out = Vec::new();
-            walk(self.file, btree, heap, 0, &mut HashSet::new(), &mut out)
-                .map_err(|e| e.in_field(self.path().to_string()))?;
+            // Valid names are distinct strings of the heap: together they fit in it.
+            let mut walker = Walk { file: self.file, heap, seen: HashSet::new(), name_budget: heap.1 };
+            walker.node(btree, 0, &mut out).map_err(|e| e.in_field(self.path().to_string()))?;
             return Ok(out);
         }
         if let Some(info) = self.message(LINK_INFO) {
@@ -63,10 +64,19 @@ impl<'f> Object<'f> {
             let Some((_, addr)) = group.members()?.into_iter().find(|(name, _)| name == part) else {
                 return Ok(None);
             };
-            let child = format!("{}/{part}", group.path().trim_end_matches('/'));
-            here = Some(Object::load(self.file, addr, child)?);
+            here = Some(group.load_member(part, addr)?);
         }
         Ok(here)
+    }
+
+    /// The members by name, from one walk of the group: for many lookups in one group.
+    pub fn member_map(&self) -> Result<HashMap<String, usize>> {
+        Ok(self.members()?.into_iter().collect())
+    }
+
+    /// Load the direct member `name` whose header is at `addr` (from [`Object::members`]).
+    pub fn load_member(&self, name: &str, addr: usize) -> Result<Object<'f>> {
+        Object::load(self.file, addr, format!("{}/{name}", self.path().trim_end_matches('/')))
     }
 }
 
@@ -92,58 +102,74 @@ fn heap_name(file: &File, (start, size): (usize, usize), offset: usize) -> Resul
     Ok(String::from_utf8_lossy(&tail[..end]).into_owned())
 }
 
-/// Collect the entries below the group B-tree node at `addr`.
-fn walk(
-    file: &File,
-    addr: usize,
+/// A walk of one group's B-tree: the nodes seen (a corrupt tree cannot loop or multiply
+/// entries) and the heap bytes its names may still take.
+struct Walk<'a> {
+    file: &'a File,
     heap: (usize, usize),
-    depth: usize,
-    seen: &mut HashSet<usize>,
-    out: &mut Vec<(String, usize)>,
-) -> Result<()> {
-    if depth > MAX_DEPTH || !seen.insert(addr) {
-        return Err(file.error(format!("corrupt: the group B-tree loops back to byte {addr}")));
-    }
-    let mut c = Cursor::at(file, addr, "group B-tree node");
-    c.expect(b"TREE")?;
-    let (node_type, level, entries) = (c.u8()?, c.u8()?, c.u16()? as usize);
-    if node_type != 0 {
-        return Err(
-            file.error(format!("corrupt: B-tree node at byte {addr} has type {node_type}, not a group node"))
-        );
-    }
-    c.address()?; // left sibling
-    c.address()?; // right sibling
-    let mut children = Vec::with_capacity(entries.min(1024));
-    for _ in 0..entries {
-        c.length()?; // key: heap offset of the largest name to the left
-        children.push(c.defined_address()?);
-    }
-    for child in children {
-        if level > 0 {
-            walk(file, child, heap, depth + 1, seen, out)?;
-        } else {
-            // Each node once: a corrupt tree cannot multiply entries.
-            if !seen.insert(child) {
-                return Err(file.error(format!("corrupt: symbol table node at byte {child} is listed twice")));
-            }
-            symbol_node(file, child, heap, out)?;
-        }
-    }
-    Ok(())
+    seen: HashSet<usize>,
+    name_budget: usize,
 }
 
-/// Read one symbol table node (`SNOD`) into `out`.
-fn symbol_node(file: &File, addr: usize, heap: (usize, usize), out: &mut Vec<(String, usize)>) -> Result<()> {
-    let mut c = Cursor::at(file, addr, "symbol table node");
-    c.expect(b"SNOD")?;
-    c.skip(2)?; // version, reserved
-    let count = c.u16()? as usize;
-    for _ in 0..count {
-        let name = c.uint(file.offset_size)? as usize;
-        let header = c.defined_address()?;
-        c.skip(4 + 4 + 16)?; // cache type, reserved, scratch pad
-        out.push((heap_name(file, heap, name)?, header));
+impl Walk<'_> {
+    /// Collect the entries below the group B-tree node at `addr`.
+    fn node(&mut self, addr: usize, depth: usize, out: &mut Vec<(String, usize)>) -> Result<()> {
+        let file = self.file;
+        if depth > MAX_DEPTH || !self.seen.insert(addr) {
+            return Err(file.error(format!("corrupt: the group B-tree loops back to byte {addr}")));
+        }
+        let mut c = Cursor::at(file, addr, "group B-tree node");
+        c.expect(b"TREE")?;
+        let (node_type, level, entries) = (c.u8()?, c.u8()?, c.u16()? as usize);
+        if node_type != 0 {
+            return Err(file.error(format!(
+                "corrupt: B-tree node at byte {addr} has type {node_type}, not a group node"
+            )));
+        }
+        c.address()?; // left sibling
+        c.address()?; // right sibling
+        let mut children = Vec::with_capacity(entries.min(1024));
+        for _ in 0..entries {
+            c.length()?; // key: heap offset of the largest name to the left
+            children.push(c.defined_address()?);
+        }
+        for child in children {
+            if level > 0 {
+                self.node(child, depth + 1, out)?;
+            } else {
+                // Each node once: a corrupt tree cannot multiply entries.
+                if !self.seen.insert(child) {
+                    return Err(
+                        file.error(format!("corrupt: symbol table node at byte {child} is listed twice"))
+                    );
+                }
+                self.symbol_node(child, out)?;
+            }
+        }
+        Ok(())
     }
-    Ok(())
+
+    /// Read one symbol table node (`SNOD`) into `out`.
+    fn symbol_node(&mut self, addr: usize, out: &mut Vec<(String, usize)>) -> Result<()> {
+        let file = self.file;
+        let mut c = Cursor::at(file, addr, "symbol table node");
+        c.expect(b"SNOD")?;
+        c.skip(2)?; // version, reserved
+        let count = c.u16()? as usize;
+        for _ in 0..count {
+            let name = c.uint(file.offset_size)? as usize;
+            let header = c.defined_address()?;
+            c.skip(4 + 4 + 16)?; // cache type, reserved, scratch pad
+            let name = heap_name(file, self.heap, name)?;
+            self.name_budget = self.name_budget.checked_sub(name.len() + 1).ok_or_else(|| {
+                file.error(format!(
+                    "corrupt: the names of the group's members overlap (more name bytes than its local \
+                     heap of {} bytes holds)",
+                    self.heap.1
+                ))
+            })?;
+            out.push((name, header));
+        }
+        Ok(())
+    }
 }

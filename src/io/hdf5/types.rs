@@ -1,6 +1,8 @@
 //! Datatypes, dataspaces and the decoding of attribute and dataset values (spec Level 2A2
 //! messages 0x0001 and 0x0003; Level 1E global heap for variable-length strings).
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
 
 use super::File;
@@ -117,6 +119,10 @@ pub(crate) fn element_count(file: &File, dims: &Option<Vec<usize>>) -> Result<us
 }
 
 /// Decode `count` string elements of type `dt` stored at `pos`.
+///
+/// Bounded by the file: fixed-length elements must lie inside it, and variable-length ones
+/// may not add up to more bytes than the file holds (valid elements are distinct heap
+/// objects); each global heap collection is indexed once, however many elements use it.
 pub(crate) fn strings(file: &File, dt: &Datatype, count: usize, pos: usize) -> Result<Vec<String>> {
     let size = dt.size();
     if size == 0 {
@@ -124,38 +130,56 @@ pub(crate) fn strings(file: &File, dt: &Datatype, count: usize, pos: usize) -> R
     }
     let total = count.checked_mul(size).ok_or_else(|| file.error("corrupt: string array too large"))?;
     Cursor::at(file, pos, "string values").skip(total)?; // all elements are inside the file
-    (0..count)
-        .map(|k| {
-            let mut c = Cursor::at(file, pos + k * size, "string value");
-            match *dt {
-                Datatype::FixedString { space_pad, .. } => {
-                    let element = c.bytes(size)?;
-                    let end = element.iter().position(|&b| b == 0).unwrap_or(element.len());
-                    let text = String::from_utf8_lossy(&element[..end]);
-                    Ok(if space_pad { text.trim_end_matches(' ').to_string() } else { text.into_owned() })
-                }
-                Datatype::VarString { .. } => {
-                    let len = c.u32()? as usize;
-                    let collection = c.address()?;
-                    let index = c.u32()?;
-                    match collection {
-                        None if len == 0 => Ok(String::new()),
-                        None => Err(file.error("corrupt: a variable-length string has no heap collection")),
-                        Some(addr) => {
-                            let bytes = global_heap_object(file, addr, index)?;
-                            let bytes = bytes.get(..len).unwrap_or(bytes);
-                            Ok(String::from_utf8_lossy(bytes).into_owned())
-                        }
+    let mut collections: HashMap<usize, HashMap<u32, &[u8]>> = HashMap::new();
+    let mut budget = file.data.len();
+    let mut out = Vec::with_capacity(count);
+    for k in 0..count {
+        let mut c = Cursor::at(file, pos + k * size, "string value");
+        let text = match *dt {
+            Datatype::FixedString { space_pad, .. } => {
+                let element = c.bytes(size)?;
+                let end = element.iter().position(|&b| b == 0).unwrap_or(element.len());
+                let text = String::from_utf8_lossy(&element[..end]);
+                if space_pad { text.trim_end_matches(' ').to_string() } else { text.into_owned() }
+            }
+            Datatype::VarString { .. } => {
+                let len = c.u32()? as usize;
+                let collection = c.address()?;
+                let index = c.u32()?;
+                match collection {
+                    None if len == 0 => String::new(),
+                    None => {
+                        return Err(file.error("corrupt: a variable-length string has no heap collection"));
+                    }
+                    Some(addr) => {
+                        let objects = match collections.entry(addr) {
+                            Entry::Occupied(e) => e.into_mut(),
+                            Entry::Vacant(e) => e.insert(global_heap(file, addr)?),
+                        };
+                        let bytes = objects.get(&index).copied().ok_or_else(|| {
+                            file.error(format!(
+                                "corrupt: global heap collection at byte {addr} has no object {index}"
+                            ))
+                        })?;
+                        let bytes = bytes.get(..len).unwrap_or(bytes);
+                        budget = budget.checked_sub(bytes.len()).ok_or_else(|| {
+                            file.error(
+                                "corrupt: the variable-length strings add up to more bytes than the file",
+                            )
+                        })?;
+                        String::from_utf8_lossy(bytes).into_owned()
                     }
                 }
-                _ => Err(file.error(format!("expected strings, found {dt}"))),
             }
-        })
-        .collect()
+            _ => return Err(file.error(format!("expected strings, found {dt}"))),
+        };
+        out.push(text);
+    }
+    Ok(out)
 }
 
-/// The bytes of object `index` in the global heap collection at `addr` (spec Level 1E).
-fn global_heap_object(file: &File, addr: usize, index: u32) -> Result<&[u8]> {
+/// The objects of the global heap collection at `addr` (spec Level 1E), by index.
+fn global_heap(file: &File, addr: usize) -> Result<HashMap<u32, &[u8]>> {
     let mut c = Cursor::at(file, addr, "global heap collection");
     c.expect(b"GCOL")?;
     c.skip(4)?; // version, reserved
@@ -163,6 +187,7 @@ fn global_heap_object(file: &File, addr: usize, index: u32) -> Result<&[u8]> {
     let end = addr.checked_add(size).filter(|&e| e <= file.data.len()).ok_or_else(|| {
         file.error(format!("truncated or corrupt: global heap collection at byte {addr} runs past the end"))
     })?;
+    let mut objects = HashMap::new();
     while c.pos + 8 + file.length_size <= end {
         let id = c.u16()?;
         c.skip(6)?; // reference count, reserved
@@ -172,10 +197,8 @@ fn global_heap_object(file: &File, addr: usize, index: u32) -> Result<&[u8]> {
         }
         let start = c.pos;
         let object = c.bytes(len)?;
-        if id as u32 == index {
-            return Ok(object);
-        }
+        objects.entry(u32::from(id)).or_insert(object);
         c.pos = start + len.div_ceil(8) * 8;
     }
-    Err(file.error(format!("corrupt: global heap collection at byte {addr} has no object {index}")))
+    Ok(objects)
 }

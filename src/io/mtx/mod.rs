@@ -35,6 +35,12 @@
 //! Reference: scipy 1.17.1 `scipy/io/_fast_matrix_market/__init__.py` and `_mmio.py`; the format
 //! is NIST's, <https://math.nist.gov/MatrixMarket/formats.html>.
 //!
+//! A corrupt or hostile size line is refused before anything is allocated from it: rows and
+//! columns may each be at most max(2²⁰, 8 · file bytes) — a short file may still declare a
+//! large, mostly empty matrix, but not 4·10⁹ rows of row pointers (32 GB) — and the declared
+//! entries (or array values) must fit in the bytes after the size line (4 bytes per entry,
+//! 2 per array value, at least). For gzip input the limits apply to the decompressed text.
+//!
 //! Cost: reading O(file + nnz + rows) time and memory; writing O(nnz) plus, for square matrices
 //! under 100 rows, a sort of the entries for the symmetry test.
 //!
@@ -63,6 +69,12 @@ use crate::error::{Error, Result};
 use crate::matrix::CsrMatrix;
 
 pub use write::write_mtx;
+
+/// Rows or columns any file may declare (8 MiB of row pointers), however short it is.
+const DIM_FLOOR: usize = 1 << 20;
+/// Rows or columns per byte of file beyond [`DIM_FLOOR`]: a CSR matrix costs 8 bytes per row,
+/// so the row pointers stay within 64 bytes per byte of input.
+const DIM_PER_BYTE: usize = 8;
 
 /// The value type of the entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +122,7 @@ pub fn read_mtx(path: &Path) -> Result<CsrMatrix> {
         let message = format!("{n_rows} x {n_cols} does not fit 32-bit row and column indices");
         return Err(Error::parse(path, Some(size_no), message).in_field("size"));
     }
+    check_sizes(path, size_no, &sizes, text.len(), rest_bytes(text, size_line))?;
     if symmetry != Symmetry::General && n_rows != n_cols {
         return Err(Error::parse(
             path,
@@ -149,6 +162,48 @@ pub fn read_mtx(path: &Path) -> Result<CsrMatrix> {
         triplets.extend(mirrors);
     }
     Ok(csr_from_triplets(n_rows, n_cols, &triplets))
+}
+
+/// Rows and columns a file of `len` bytes may declare: [`DIM_FLOOR`], or [`DIM_PER_BYTE`] per
+/// byte when that is more.
+fn dim_bound(len: usize) -> usize {
+    DIM_FLOOR.max(len.saturating_mul(DIM_PER_BYTE))
+}
+
+/// Bytes of `text` after `line` (a slice of it).
+fn rest_bytes(text: &str, line: &str) -> usize {
+    let end = line.as_ptr() as usize - text.as_ptr() as usize + line.len();
+    text.len().saturating_sub(end)
+}
+
+/// The size line against the file (see the module docs): before anything is allocated from it.
+fn check_sizes(path: &Path, line_no: usize, sizes: &[usize], len: usize, rest: usize) -> Result<()> {
+    let err = |message: String| Err(Error::parse(path, Some(line_no), message).in_field("size"));
+    let bound = dim_bound(len);
+    for (what, &n) in ["rows", "columns"].iter().zip(sizes) {
+        if n > bound {
+            return err(format!(
+                "the size line declares {n} {what}, more than a file of {len} bytes may declare \
+                 (at most {bound}): the header is corrupt"
+            ));
+        }
+    }
+    // An entry is at least "i j" (3 bytes) plus a line break; an array value one digit plus one.
+    let (declared, what, most) = match sizes {
+        [_, _, nnz] => (Some(*nnz), "entries", rest / 4 + 1),
+        [r, c] => (r.checked_mul(*c), "values", rest / 2 + 1),
+        _ => return Ok(()),
+    };
+    match declared {
+        Some(n) if n <= most => Ok(()),
+        declared => {
+            let n = declared.map_or_else(|| format!("{} x {}", sizes[0], sizes[1]), |n| n.to_string());
+            err(format!(
+                "the size line declares {n} {what} but the {rest} bytes after it hold at most {most}: \
+                 the file is truncated or the header is wrong"
+            ))
+        }
+    }
 }
 
 /// `%%MatrixMarket matrix <format> <field> <symmetry>` → (is array, field, symmetry).

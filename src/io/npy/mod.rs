@@ -23,6 +23,9 @@
 //! Reference: numpy 2.4.6 `numpy/lib/_format_impl.py` (`_write_array_header`, `_wrap_header`,
 //! `_read_array_header`), <https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html>.
 //!
+//! Hostile input: the data length must equal `Π shape · item size` (checked for overflow)
+//! before anything is decoded, and an empty array may not declare a dimension above 2²⁰.
+//!
 //! Cost: one pass over the file; memory = the data once (plus the raw bytes while reading).
 //!
 //! ```
@@ -49,6 +52,11 @@ use crate::error::{Error, Result};
 use crate::io::write_atomic;
 
 use header::{ByteOrder, Header, Kind};
+
+/// The largest dimension an array without elements may declare. A non-empty array's
+/// dimensions are bounded by its data; an empty one's are not, and callers size per-column
+/// tables (label names, feature counts) from them.
+const MAX_EMPTY_DIM: usize = 1 << 20;
 
 /// The elements of an `.npy` array, widened to the four types cinegenre computes with.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,6 +126,20 @@ pub fn read_npy(path: &Path) -> Result<NpyArray> {
     let (header, offset) = Header::parse(&bytes, path)?;
     let body = &bytes[offset..];
     let count = header.element_count(path)?;
+    if count == 0
+        && let Some(&d) = header.shape.iter().find(|&&d| d > MAX_EMPTY_DIM)
+    {
+        return Err(Error::parse(
+            path,
+            None,
+            format!(
+                "shape {:?} holds no element but declares a dimension of {d} (at most {MAX_EMPTY_DIM} for \
+                 an empty array): the header is corrupt",
+                header.shape
+            ),
+        )
+        .in_field("shape"));
+    }
     let needed = count.checked_mul(header.item_size).ok_or_else(|| {
         Error::parse(path, None, format!("shape {:?} is too large to address", header.shape))
             .in_field("shape")

@@ -4,14 +4,18 @@
 //!
 //! ```text
 //! inputs   DIR/*.{jpg,jpeg,png} sorted by name, or a list file (one path per line)
-//! batch    decode + preprocess b images in parallel; unreadable ones → warning, skipped
+//! check    OUT and IDS are validated and their temp files created before any image is read
+//! batch    stamp (size, mtime), then decode + preprocess b images in parallel; unreadable
+//!          ones and non-regular files (FIFOs, sockets, folders: never opened) → warning, skipped
 //!          forward (b, 224, 224, 3) → (b, 7, 7, 512) → flatten (NHWC or NCHW) → b rows of 25,088
 //! append   rows to OUT.partial (raw little-endian f32), then OUT.partial.json (the checkpoint:
-//!          inputs done, kept ids/paths, skipped files), both synced, after every batch
-//! finish   OUT = npy header (rows, dim) + OUT.partial (temp + rename); IDS = the index; the
-//!          partial files are removed
-//! resume   a checkpoint made with the same weights, recipe and leading inputs is continued:
-//!          OUT.partial is cut back to the rows the checkpoint vouches for, done inputs skipped
+//!          inputs done, kept ids/paths/stamps, skipped files), both synced, after every batch
+//! finish   OUT = npy header (rows, dim) + OUT.partial and IDS = the index, renamed together;
+//!          the partial files are removed
+//! resume   a checkpoint made with the same weights and recipe is continued from the longest
+//!          prefix of the inputs it consumed whose files still have their recorded size and
+//!          modification time: OUT.partial is cut back to those rows; a replaced image and
+//!          everything after it is extracted again
 //! ```
 //! Memory is bounded by one batch: its inputs and two activations of the widest layer
 //! (b·224·224·64 floats each, 12.8 MB per image), whatever the number of images.
@@ -20,19 +24,22 @@
 //! `model.predict` → `np_features` rows); the ids make row order explicit where the tutorial
 //! relied on list order. Cost: the network's 30.7 GFLOP per 224×224 image dominates.
 
+mod index;
+
 use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::FlattenOrder;
 use super::network::Vgg;
 use super::preprocess::Preprocess;
 use crate::error::{Error, Result};
-use crate::io::{npy_header, write_atomic};
+use crate::io::{OutputSet, npy_header};
+
+pub use index::{FeatureIndex, FileStamp, Skipped};
 
 /// One image to extract: its id (the file stem, a TMDB id for the bundled posters) and path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,14 +57,23 @@ impl ImageInput {
 
 /// The images of a folder (`.jpg`, `.jpeg`, `.png`, sorted by file name) or of a list file
 /// (one path per line, relative to the list's folder; blank lines and `#` comments ignored).
+///
+/// In a folder, an entry with an image name that is not a regular file (or a link to one) —
+/// a FIFO, a socket, a device, a folder — is skipped with a warning on standard error, never
+/// opened: reading a FIFO would wait for a writer forever. Entries of a list file are checked
+/// the same way when they are read ([`extract_features`] skips them).
 pub fn list_images(source: &Path) -> Result<Vec<ImageInput>> {
     if source.is_dir() {
         let mut paths = Vec::new();
         for entry in fs::read_dir(source).map_err(|e| Error::io(source, e))? {
             let path = entry.map_err(|e| Error::io(source, e))?.path();
             let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
-            if matches!(ext.as_deref(), Some("jpg" | "jpeg" | "png")) {
-                paths.push(path);
+            if !matches!(ext.as_deref(), Some("jpg" | "jpeg" | "png")) {
+                continue;
+            }
+            match regular_file(&path) {
+                Ok(()) => paths.push(path),
+                Err(e) => eprintln!("warning: skipping {e}"),
             }
         }
         paths.sort();
@@ -84,106 +100,20 @@ pub struct ExtractConfig {
     pub progress: bool,
 }
 
-/// An image that could not be read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Skipped {
-    pub path: PathBuf,
-    pub error: String,
+/// `Ok` when `path` is a regular file (links followed), else an error naming it and what it is.
+pub fn regular_file(path: &Path) -> Result<()> {
+    let meta = fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.is_file() {
+        return Ok(());
+    }
+    let what = if meta.is_dir() { "a folder" } else { "not a regular file (a FIFO, socket or device)" };
+    Err(Error::io(path, io::Error::new(io::ErrorKind::InvalidInput, format!("is {what}, not an image"))))
 }
 
-/// What the rows of a feature file are: written beside it (`--ids`) and, while extracting, as
-/// the checkpoint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FeatureIndex {
-    pub format_version: u32,
-    /// Where the weights came from (a file, or `random weights (seed s)`).
-    pub weights: String,
-    pub arch: String,
-    pub input_hw: (usize, usize),
-    pub resize: String,
-    pub normalization: String,
-    pub flatten: String,
-    /// Arithmetic of the convolutions (`f32` or `bf16`); files written before it was recorded
-    /// were all f32.
-    #[serde(default = "f32_name")]
-    pub precision: String,
-    /// Numbers per row.
-    pub dim: usize,
-    /// Inputs consumed (kept + skipped).
-    pub done: usize,
-    /// Row r is image `ids[r]` read from `paths[r]`.
-    pub ids: Vec<String>,
-    pub paths: Vec<PathBuf>,
-    pub skipped: Vec<Skipped>,
-}
-
-const FORMAT_VERSION: u32 = 1;
-
-fn f32_name() -> String {
-    "f32".into()
-}
-
-impl FeatureIndex {
-    /// An empty index for `vgg` run with `config`.
-    pub fn new(vgg: &Vgg, config: &ExtractConfig) -> FeatureIndex {
-        let (h, w, c) = vgg.output_shape(config.preprocess.size);
-        FeatureIndex {
-            format_version: FORMAT_VERSION,
-            weights: vgg.weights.source.clone(),
-            arch: vgg.weights.arch.name.clone(),
-            input_hw: config.preprocess.size,
-            resize: config.preprocess.resize.name().into(),
-            normalization: config.preprocess.normalization.name().into(),
-            flatten: format!("{:?}", config.flatten).to_ascii_lowercase(),
-            precision: vgg.precision().to_string(),
-            dim: h * w * c,
-            done: 0,
-            ids: Vec::new(),
-            paths: Vec::new(),
-            skipped: Vec::new(),
-        }
-    }
-
-    /// Read an index (or checkpoint) JSON file.
-    pub fn read(path: &Path) -> Result<FeatureIndex> {
-        let text = fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        serde_json::from_str(&text).map_err(|e| Error::parse(path, Some(e.line()), e.to_string()))
-    }
-
-    pub fn write(&self, path: &Path) -> Result<()> {
-        write_atomic(path, |w| {
-            serde_json::to_writer_pretty(&mut *w, self).map_err(|e| Error::io(path, e.into()))?;
-            w.write_all(b"\n").map_err(|e| Error::io(path, e))
-        })
-    }
-
-    /// Same network, weights and recipe as `other`.
-    pub fn same_recipe(&self, other: &FeatureIndex) -> bool {
-        (self.format_version, &self.weights, &self.arch, self.input_hw, &self.resize)
-            == (other.format_version, &other.weights, &other.arch, other.input_hw, &other.resize)
-            && (&self.normalization, &self.flatten, &self.precision, self.dim)
-                == (&other.normalization, &other.flatten, &other.precision, other.dim)
-    }
-
-    /// The `done` inputs this index consumed are the first `done` of `inputs`, in order.
-    pub fn covers_prefix_of(&self, inputs: &[ImageInput]) -> bool {
-        if self.done > inputs.len() || self.ids.len() != self.paths.len() {
-            return false;
-        }
-        let (mut kept, mut skipped) = (self.paths.iter().peekable(), self.skipped.iter().peekable());
-        let ok = inputs[..self.done].iter().all(|input| {
-            if kept.peek().is_some_and(|p| **p == input.path) {
-                kept.next();
-                true
-            } else if skipped.peek().is_some_and(|s| s.path == input.path) {
-                skipped.next();
-                true
-            } else {
-                false
-            }
-        });
-        ok && kept.next().is_none() && skipped.next().is_none()
-    }
+/// Stamp, check and decode one input: (the file as it was before reading, the pixels).
+fn load(preprocess: &Preprocess, path: &Path) -> (Option<FileStamp>, Result<Vec<f32>>) {
+    let stamp = FileStamp::of(path);
+    (stamp, regular_file(path).and_then(|()| preprocess.load(path)))
 }
 
 /// `OUT.partial` and `OUT.partial.json`.
@@ -194,6 +124,10 @@ pub fn partial_paths(out: &Path) -> (PathBuf, PathBuf) {
 
 /// Extract features of every readable image of `inputs` into `out` (float32 `.npy`, one row per
 /// kept image) and its index into `ids_out`, continuing a matching checkpoint if one exists.
+///
+/// Both outputs are checked before the first image is read ([`OutputSet`]) and appear together
+/// at the end. A checkpoint is continued from the longest prefix of `inputs` whose files are
+/// unchanged since they were read ([`FeatureIndex::unchanged_prefix`]).
 pub fn extract_features(
     vgg: &Vgg,
     inputs: &[ImageInput],
@@ -201,12 +135,13 @@ pub fn extract_features(
     out: &Path,
     ids_out: &Path,
 ) -> Result<FeatureIndex> {
+    let mut outputs = OutputSet::new(&[out, ids_out], &[])?;
     let (partial, checkpoint) = partial_paths(out);
     let fresh = FeatureIndex::new(vgg, config);
     let dim = fresh.dim;
     let row_bytes = (dim * 4) as u64;
     let mut state = match FeatureIndex::read(&checkpoint) {
-        Ok(old) if old.same_recipe(&fresh) && old.covers_prefix_of(inputs) && partial.exists() => old,
+        Ok(old) if old.same_recipe(&fresh) && partial.exists() => old.unchanged_prefix(inputs),
         _ => fresh,
     };
     let rows_file = OpenOptions::new()
@@ -231,19 +166,19 @@ pub fn extract_features(
     let out_shape = vgg.output_shape((h, w));
     let mut row = vec![0.0f32; dim];
     for chunk in inputs[state.done..].chunks(config.batch.max(1)) {
-        let decoded: Vec<Result<Vec<f32>>> =
-            chunk.par_iter().map(|input| config.preprocess.load(&input.path)).collect();
+        let decoded: Vec<(Option<FileStamp>, Result<Vec<f32>>)> =
+            chunk.par_iter().map(|input| load(&config.preprocess, &input.path)).collect();
         let mut x = Vec::with_capacity(chunk.len() * h * w * 3);
         let mut kept = Vec::new();
-        for (input, result) in chunk.iter().zip(decoded) {
+        for (input, (stamp, result)) in chunk.iter().zip(decoded) {
             match result {
                 Ok(pixels) => {
                     x.extend_from_slice(&pixels);
-                    kept.push(input);
+                    kept.push((input, stamp));
                 }
                 Err(e) => {
                     bar.suspend(|| eprintln!("warning: skipping {}: {e}", input.path.display()));
-                    state.skipped.push(Skipped { path: input.path.clone(), error: e.to_string() });
+                    state.skipped.push(Skipped { path: input.path.clone(), error: e.to_string(), stamp });
                 }
             }
         }
@@ -256,9 +191,8 @@ pub fn extract_features(
             }
             rows_file.write_all(&bytes).map_err(|e| Error::io(&partial, e))?;
             rows_file.sync_data().map_err(|e| Error::io(&partial, e))?;
-            for input in kept {
-                state.ids.push(input.id.clone());
-                state.paths.push(input.path.clone());
+            for (input, stamp) in kept {
+                state.push_kept(input, stamp);
             }
         }
         state.done += chunk.len();
@@ -280,16 +214,17 @@ pub fn extract_features(
             ))
         )));
     }
-    finish(out, &partial, state.ids.len(), dim)?;
-    state.write(ids_out)?;
+    finish(&mut outputs, out, &partial, state.ids.len(), dim)?;
+    outputs.write(ids_out, |w| state.write_to(ids_out, w))?;
+    outputs.commit()?;
     let _ = fs::remove_file(&partial);
     let _ = fs::remove_file(&checkpoint);
     Ok(state)
 }
 
-/// OUT = npy header + the raw rows, atomically.
-fn finish(out: &Path, partial: &Path, rows: usize, dim: usize) -> Result<()> {
-    write_atomic(out, |w| {
+/// OUT = npy header + the raw rows, into its part of `outputs`.
+fn finish(outputs: &mut OutputSet, out: &Path, partial: &Path, rows: usize, dim: usize) -> Result<()> {
+    outputs.write(out, |w| {
         w.write_all(&npy_header::<f32>(&[rows, dim])).map_err(|e| Error::io(out, e))?;
         let mut src = File::open(partial).map_err(|e| Error::io(partial, e))?;
         let mut buf = vec![0u8; 1 << 20];
