@@ -133,15 +133,20 @@ pub fn read_names(path: &Path, shape: (usize, usize)) -> Result<Vec<String>> {
 }
 
 /// Write a co-occurrence matrix as `.npy` (float64) and its `.genres.json` sidecar naming the
-/// rows/columns (names from `map`, `genre <id>` for ids it lacks), each atomically.
+/// rows/columns (names from `map`, `genre <id>` for ids it lacks), both or neither
+/// ([`crate::io::OutputSet`]).
 pub fn write_cooccurrence(
     path: &Path,
     c: &crate::cluster::Cooccurrence,
     map: &crate::dataset::GenreMap,
 ) -> Result<()> {
+    let sidecar = crate::labels::sidecar_path(path);
+    let mut outputs = crate::io::OutputSet::new(&[path, &sidecar], &[])?;
     let g = c.ids.len();
-    crate::io::write_npy(path, &[g, g], c.counts.data())?;
+    outputs.write_path(path, |p| crate::io::write_npy(p, &[g, g], c.counts.data()))?;
     let pairs =
         c.ids.iter().map(|&id| (id, map.name(id).map_or_else(|| format!("genre {id}"), str::to_string)));
-    crate::dataset::GenreMap::from_pairs(pairs)?.write_json(&crate::labels::sidecar_path(path))
+    let names = crate::dataset::GenreMap::from_pairs(pairs)?;
+    outputs.write_path(&sidecar, |p| names.write_json(p))?;
+    outputs.commit()
 }

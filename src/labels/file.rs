@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::dataset::{GenreMap, Movie};
 use crate::error::{Error, Result};
-use crate::io::{NpyData, read_npy, write_npy};
+use crate::io::{NpyData, OutputSet, read_npy, write_npy};
 use crate::labels::{LabelMatrix, binarize};
 
 /// A label matrix with one name per column.
@@ -36,12 +36,16 @@ impl LabelFile {
         Ok(LabelFile { labels: binarized.labels, names, unknown: binarized.unknown })
     }
 
-    /// Write `path` (.npy) and its sidecar, each atomically.
+    /// Write `path` (.npy) and its sidecar, both or neither ([`OutputSet`]).
     pub fn write(&self, path: &Path) -> Result<()> {
+        let sidecar = sidecar_path(path);
+        let mut outputs = OutputSet::new(&[path, &sidecar], &[])?;
         let shape = [self.labels.n_rows(), self.labels.n_cols()];
-        write_npy(path, &shape, self.labels.as_slice())?;
+        outputs.write_path(path, |p| write_npy(p, &shape, self.labels.as_slice()))?;
         let pairs = self.labels.genre_ids().iter().copied().zip(self.names.iter().cloned());
-        GenreMap::from_pairs(pairs)?.write_json(&sidecar_path(path))
+        let map = GenreMap::from_pairs(pairs)?;
+        outputs.write_path(&sidecar, |p| map.write_json(p))?;
+        outputs.commit()
     }
 
     /// Read `path` and, if present, its sidecar.

@@ -9,14 +9,13 @@
 //! run with an error naming the epoch and batch: [`fit`] returns no model, so its callers write
 //! none. Both checks are O(values) once, plus one comparison per batch.
 
-use indicatif::{ProgressBar, ProgressStyle};
-
 use super::backprop::{self, BatchStats};
 use super::gpu::GpuTrainer;
 use super::loss::{bce_clipped, binary_accuracy};
 use super::{Mlp, Optimizer, OptimizerKind};
 use crate::backend::Backend;
 use crate::error::{Error, Result};
+use crate::progress::Counter;
 use crate::rng::Mt19937;
 
 /// How to train.
@@ -135,16 +134,16 @@ pub fn fit(
                 Engine::Device(trainer) => trainer.step(&xb, &yb, rows.len())?,
             };
             if !stats.loss.is_finite() {
-                bar.finish_and_clear();
+                bar.finish();
                 let at = format!("epoch {}/{}, batch {}", epoch + 1, params.epochs, batch + 1);
                 return Err(diverged(format!("the loss became {} at {at}", stats.loss), params));
             }
             loss += stats.loss * rows.len() as f64;
             acc += stats.accuracy * rows.len() as f64;
+            bar.message(&format!("loss {:.4} acc {:.4}", loss / n_train as f64, acc / n_train as f64));
             bar.inc(1);
-            bar.set_message(format!("loss {:.4} acc {:.4}", loss / n_train as f64, acc / n_train as f64));
         }
-        bar.finish_and_clear();
+        bar.finish();
         if let Engine::Device(trainer) = &engine {
             trainer.download_into(&mut model)?;
         }
@@ -208,15 +207,7 @@ pub fn describe(s: &EpochStats) -> String {
     line
 }
 
-fn progress(params: &TrainParams, batches: usize, epoch: usize) -> ProgressBar {
-    if params.quiet {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(batches as u64);
-    bar.set_style(
-        ProgressStyle::with_template("epoch {prefix} [{bar:30}] {pos}/{len} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar.set_prefix(format!("{}/{}", epoch + 1, params.epochs));
-    bar
+fn progress(params: &TrainParams, batches: usize, epoch: usize) -> Counter {
+    let label = format!("epoch {}/{}", epoch + 1, params.epochs);
+    Counter::new(&label, batches as u64, "batches", !params.quiet)
 }

@@ -66,3 +66,34 @@ fn cocluster_rejects_bad_matrices_and_names() {
         &["names.json", "names 2", "(4, 4)"],
     );
 }
+
+#[test]
+fn commands_with_several_outputs_check_them_all_first_and_write_all_or_none() {
+    let s = Scratch::new("outputs");
+    write_npy(&s.path("ok.npy"), &[4, 4], &[1.0f64, 2.0, 0.5, 1.0].repeat(4)).unwrap();
+    let cocluster = |heatmap: &'static str| {
+        ["cocluster", "--x", "ok.npy", "--clusters", "2", "--out", "labels.json", "--heatmap", heatmap]
+    };
+    // A heatmap in a missing folder or with an unknown extension is refused before any work,
+    // and labels.json does not appear.
+    s.fails(&cocluster("missing/h.png"), "labels.json", &["missing/h.png"]);
+    s.fails(&cocluster("h.gif"), "labels.json", &["h.gif", ".png or .svg"]);
+    s.fails(
+        &["cocluster", "--x", "ok.npy", "--clusters", "2", "--out", "same.svg", "--heatmap", "same.svg"],
+        "same.svg",
+        &["same.svg", "same file"],
+    );
+    s.write("movies.csv", "title,overview\nA,a quiet boat\nB,a loud train\n");
+    s.fails(
+        &["vectorize", "--input", "movies.csv", "--out", "X.mtx", "--vocab", "nowhere/vocab.json"],
+        "X.mtx",
+        &["nowhere/vocab.json"],
+    );
+    s.write("movies.jsonl", crate::small_movies(4));
+    s.fails(
+        &["labels", "--input", "movies.jsonl", "--out", "missing/Y.npy"],
+        "Y.genres.json",
+        &["missing/Y.npy"],
+    );
+    s.fails(&["cooccur", "--out", "missing/C.npy"], "C.genres.json", &["missing/C.npy"]);
+}

@@ -7,7 +7,7 @@ use clap::Args;
 use cinegenre::dataset::{self, GenreMap};
 use cinegenre::{Result, cluster, labels};
 
-use crate::common::{Context, in_range, say};
+use crate::common::{Context, check_outputs, declare_outputs, in_range, say};
 
 /// Count how often two genres share a movie (the tutorial's list2pairs / visGrid), as .npy with
 /// a `.genres.json` sidecar naming the rows and columns.
@@ -32,6 +32,8 @@ pub struct CooccurArgs {
 
 impl CooccurArgs {
     pub fn run(self, context: &Context) -> Result<()> {
+        let inputs: Vec<&std::path::Path> = self.input.iter().map(PathBuf::as_path).collect();
+        check_outputs(&[&self.out, &labels::sidecar_path(&self.out)], &inputs)?;
         let (movies, source, map) = context.step("read", || {
             let (movies, source) = match &self.input {
                 Some(path) => {
@@ -104,6 +106,10 @@ pub struct CoclusterArgs {
 
 impl CoclusterArgs {
     pub fn run(self, context: &Context) -> Result<()> {
+        if let Some(path) = &self.heatmap {
+            cluster::heatmap::check_extension(path)?;
+        }
+        let outputs = declare_outputs(&[Some(&self.out), self.heatmap.as_deref()], &[&self.x])?;
         let (x, names) = context.step("read", || {
             let x = cluster::read_matrix(&self.x)?;
             let (m, n) = x.input().shape();
@@ -125,19 +131,19 @@ impl CoclusterArgs {
         })?;
         let named = names.as_deref().map(|v| (v, v));
         context.step("write", || {
-            cluster::LabelsJson::new(&fit, self.clusters, named).write(&self.out)?;
-            match &self.heatmap {
-                Some(path) => {
-                    let title = format!("{} ({m} x {n}), {} biclusters", self.x.display(), self.clusters);
-                    let spec = cluster::heatmap::HeatmapSpec {
-                        title: &title,
-                        row_names: names.as_deref(),
-                        column_names: names.as_deref(),
-                    };
-                    cluster::heatmap::write_heatmap(path, x.input(), &fit, &spec)
-                }
-                None => Ok(()),
+            let mut outputs = outputs;
+            outputs
+                .write_path(&self.out, |p| cluster::LabelsJson::new(&fit, self.clusters, named).write(p))?;
+            if let Some(path) = &self.heatmap {
+                let title = format!("{} ({m} x {n}), {} biclusters", self.x.display(), self.clusters);
+                let spec = cluster::heatmap::HeatmapSpec {
+                    title: &title,
+                    row_names: names.as_deref(),
+                    column_names: names.as_deref(),
+                };
+                outputs.write_path(path, |p| cluster::heatmap::write_heatmap(p, x.input(), &fit, &spec))?;
             }
+            outputs.commit()
         })?;
         say!("co-clustered a {m}×{n} matrix into {} biclusters → {}", self.clusters, self.out.display());
         if let Some(names) = &names {

@@ -3,6 +3,7 @@
 
 use std::fmt::Display;
 use std::io::Write as _;
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Instant;
 
@@ -10,6 +11,21 @@ use clap::{Args, ValueEnum};
 
 use cinegenre::Result;
 use cinegenre::backend::{Backend, Device};
+use cinegenre::io::OutputSet;
+
+/// Declare a command's outputs — the required one and the optional ones it was given — before
+/// any work: every path is checked against the others and the inputs, and none of them appears
+/// unless all are written ([`OutputSet`]).
+pub fn declare_outputs(outputs: &[Option<&Path>], inputs: &[&Path]) -> Result<OutputSet> {
+    let paths: Vec<&Path> = outputs.iter().flatten().copied().collect();
+    OutputSet::new(&paths, inputs)
+}
+
+/// Check outputs the library writes together later (a matrix and its `.genres.json` sidecar)
+/// before any work, leaving nothing behind.
+pub fn check_outputs(outputs: &[&Path], inputs: &[&Path]) -> Result<()> {
+    OutputSet::new(outputs, inputs).map(drop)
+}
 
 /// What a command gets besides its own flags.
 pub struct Context {

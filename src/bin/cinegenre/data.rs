@@ -8,7 +8,7 @@ use cinegenre::Result;
 use cinegenre::dataset::{self, GenreMap};
 use cinegenre::labels::LabelFile;
 
-use crate::common::{BundledArg, Context, say};
+use crate::common::{BundledArg, Context, check_outputs, say};
 
 /// Load movie files (TMDB 5000 CSV, The Movies Dataset CSV, TMDB API JSON, movies.jsonl),
 /// de-duplicate by id, drop empty overviews, write normalised JSON lines.
@@ -68,6 +68,8 @@ pub struct LabelsArgs {
 
 impl LabelsArgs {
     pub fn run(self, context: &Context) -> Result<()> {
+        let sidecar = cinegenre::labels::sidecar_path(&self.out);
+        check_outputs(&[&self.out, &sidecar], &[&self.input])?;
         let (movies, map) = context.step("read", || {
             let (movies, _) = dataset::load_prepared(std::slice::from_ref(&self.input))?;
             let map = self.genres.as_deref().map(GenreMap::from_json_file).transpose()?;

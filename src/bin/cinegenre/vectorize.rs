@@ -7,7 +7,7 @@ use clap::Args;
 use cinegenre::text::{self, DocFreq, VectorizeOptions};
 use cinegenre::{Result, io};
 
-use crate::common::{CleanArg, Context, say};
+use crate::common::{CleanArg, Context, declare_outputs, say};
 
 /// Turn documents into a count or TF-IDF matrix (Matrix Market), bit-equal to scikit-learn's
 /// CountVectorizer / TfidfTransformer.
@@ -58,15 +58,17 @@ impl VectorizeArgs {
             sublinear_tf: self.sublinear_tf,
             cleaning: self.clean.into(),
         };
+        let outputs = declare_outputs(&[Some(&self.out), self.vocab.as_deref()], &[&self.input])?;
         let docs =
             context.step("read", || text::read_documents(&self.input, &options.column, options.cleaning))?;
         let features = context.step("vectorize", || text::vectorize_documents(&docs, &options))?;
         context.step("write", || {
-            io::write_mtx(&self.out, &features.matrix)?;
-            match &self.vocab {
-                Some(vocab) => features.vocabulary.write_json(vocab),
-                None => Ok(()),
+            let mut outputs = outputs;
+            outputs.write_path(&self.out, |p| io::write_mtx(p, &features.matrix))?;
+            if let Some(vocab) = &self.vocab {
+                outputs.write_path(vocab, |p| features.vocabulary.write_json(p))?;
             }
+            outputs.commit()
         })?;
         let (rows, cols) = features.matrix.shape();
         say!("wrote a {rows}×{cols} matrix ({} non-zeros) to {}", features.matrix.nnz(), self.out.display());

@@ -9,7 +9,7 @@ use cinegenre::dataset::{self, Bundled};
 use cinegenre::text::{self, Cleaning};
 use cinegenre::{Result, embed};
 
-use crate::common::{CleanArg, Context, in_range, non_negative, say};
+use crate::common::{CleanArg, Context, declare_outputs, in_range, non_negative, say};
 
 /// A word-vector file format.
 #[derive(Clone, Copy, ValueEnum)]
@@ -98,6 +98,8 @@ pub struct EmbedArgs {
 
 impl EmbedArgs {
     pub fn run(self, context: &Context) -> Result<()> {
+        let inputs = [self.input.as_path(), self.file.vectors.as_path()];
+        let outputs = declare_outputs(&[Some(&self.out), self.kept.as_deref()], &inputs)?;
         let docs =
             context.step("read", || text::read_documents(&self.input, &self.column, self.clean.into()))?;
         let utf8_errors = self.file.options(None).utf8_errors;
@@ -105,11 +107,12 @@ impl EmbedArgs {
         let (means, report) =
             context.step("embed", || embed::embed_documents(&docs, &self.file.vectors, &options))?;
         context.step("write", || {
-            embed::write_means(&self.out, &means)?;
-            match &self.kept {
-                Some(kept) => embed::write_kept(kept, &means, docs.len()),
-                None => Ok(()),
+            let mut outputs = outputs;
+            outputs.write_path(&self.out, |p| embed::write_means(p, &means))?;
+            if let Some(kept) = &self.kept {
+                outputs.write_path(kept, |p| embed::write_kept(p, &means, docs.len()))?;
             }
+            outputs.commit()
         })?;
         say!(
             "read {} word-vector records; wrote {}×{} mean vectors to {}",

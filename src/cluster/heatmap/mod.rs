@@ -58,11 +58,17 @@ pub fn figure(x: Input<'_>, fit: &Cocluster, spec: &HeatmapSpec<'_>) -> Result<F
 
 /// Write the figure to `path`: PNG for `.png`, SVG for `.svg` (atomically).
 pub fn write_heatmap(path: &Path, x: Input<'_>, fit: &Cocluster, spec: &HeatmapSpec<'_>) -> Result<()> {
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let svg = check_extension(path)?;
     let fig = figure(x, fit, spec)?;
+    if svg { svg::write_svg(path, &fig) } else { raster::write_png(path, &fig) }
+}
+
+/// Check that `path` ends in `.png` or `.svg` (any case), before any work; `true` for SVG.
+pub fn check_extension(path: &Path) -> Result<bool> {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     match ext.as_deref() {
-        Some("png") => raster::write_png(path, &fig),
-        Some("svg") => svg::write_svg(path, &fig),
+        Some("png") => Ok(false),
+        Some("svg") => Ok(true),
         _ => Err(Error::param(
             "heatmap",
             format!("{}: the heatmap file must end in .png or .svg", path.display()),

@@ -30,7 +30,6 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use super::FlattenOrder;
@@ -38,6 +37,7 @@ use super::network::Vgg;
 use super::preprocess::Preprocess;
 use crate::error::{Error, Result};
 use crate::io::{OutputSet, npy_header};
+use crate::progress::Counter;
 
 pub use index::{FeatureIndex, FileStamp, Skipped};
 
@@ -161,7 +161,8 @@ pub fn extract_features(
     }
     let mut rows_file = OpenOptions::new().append(true).open(&partial).map_err(|e| Error::io(&partial, e))?;
 
-    let bar = progress_bar(inputs.len(), state.done, config.progress);
+    let bar = Counter::new("VGG features", inputs.len() as u64, "images", config.progress);
+    bar.resume_at(state.done as u64);
     let (h, w) = config.preprocess.size;
     let out_shape = vgg.output_shape((h, w));
     let mut row = vec![0.0f32; dim];
@@ -177,7 +178,7 @@ pub fn extract_features(
                     kept.push((input, stamp));
                 }
                 Err(e) => {
-                    bar.suspend(|| eprintln!("warning: skipping {}: {e}", input.path.display()));
+                    bar.println(&format!("warning: skipping {}: {e}", input.path.display()));
                     state.skipped.push(Skipped { path: input.path.clone(), error: e.to_string(), stamp });
                 }
             }
@@ -197,9 +198,9 @@ pub fn extract_features(
         }
         state.done += chunk.len();
         state.write(&checkpoint)?;
-        bar.set_position(state.done as u64);
+        bar.inc(chunk.len() as u64);
     }
-    bar.finish_and_clear();
+    bar.finish();
     drop(rows_file);
     if state.ids.is_empty() {
         let _ = fs::remove_file(&partial);
@@ -236,20 +237,6 @@ fn finish(outputs: &mut OutputSet, out: &Path, partial: &Path, rows: usize, dim:
             w.write_all(&buf[..n]).map_err(|e| Error::io(out, e))?;
         }
     })
-}
-
-fn progress_bar(total: usize, done: usize, show: bool) -> ProgressBar {
-    if !show {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(total as u64);
-    if let Ok(style) = ProgressStyle::with_template(
-        "  VGG features {bar:30} {pos}/{len} images [{elapsed}<{eta}, {per_sec}]",
-    ) {
-        bar.set_style(style);
-    }
-    bar.set_position(done as u64);
-    bar
 }
 
 #[cfg(test)]
