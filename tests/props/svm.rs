@@ -210,6 +210,8 @@ proptest! {
             };
             let (svm, alpha) = fit_dcd(&kernel, &rows, &y, &params, None).unwrap();
             prop_assert!(!svm.info.hit_max_iter);
+            // Deterministic: the same seed gives the same bytes.
+            prop_assert_eq!(&fit_dcd(&kernel, &rows, &y, &params, None).unwrap().0, &svm);
             let (w, objective, gap, in_box) = dcd_kkt(&x, d, &y, &alpha, c, loss);
             prop_assert!(in_box, "α leaves its box: {:?}", alpha);
             let scale = 1.0 + w.iter().fold(0.0f64, |m, v| m.max(v.abs()));
