@@ -95,7 +95,8 @@ pub struct SvmParams {
     pub class_weight: ClassWeight,
     /// Stopping tolerance (libsvm `eps`, liblinear `eps`).
     pub tol: f64,
-    /// libsvm's shrinking heuristic (SMO only).
+    /// Shrinking heuristic: libsvm's for SMO, liblinear's for DCD (which always shrinks in
+    /// liblinear; off reaches the same optimum, more slowly).
     pub shrinking: bool,
     /// Iteration cap (`None`: libsvm's "no limit"; liblinear's outer-iteration cap for DCD).
     pub max_iter: Option<usize>,

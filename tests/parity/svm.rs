@@ -205,3 +205,88 @@ fn tutorial_svm_matches_sklearn_on_real_overviews() {
         "tutorial",
     );
 }
+
+/// Shrinking on and off, tight tolerance, real data: dual objectives relative to `|D|`. Both
+/// stop at `max PG − min PG ≤ 1e-8`; on 1,559 normalised rows that leaves each within ~1e-10
+/// relative of the optimum (measured: 4e-15 apart).
+const SHRINK_OBJ_REL_TOL: f64 = 1e-9;
+
+/// `w` of the two runs relative to `max |w|`: `‖w − w*‖² ≤ 2 (D − D*)` bounds the distance by
+/// the square root of the objective gap above (measured: 1.1e-9).
+const SHRINK_W_REL_TOL: f64 = 1e-6;
+
+/// KKT slack at the end, recomputed from `w`: the stopping test is evaluated during the last pass
+/// while `w` moves, so the recomputed gap may exceed the tolerance by the later steps' effect
+/// (measured: 0.81 × the tolerance at most).
+const SHRINK_KKT_FACTOR: f64 = 10.0;
+
+/// liblinear's shrinking is a heuristic that must not move the optimum: on the tutorial's
+/// TF-IDF (1,559 overviews) and every genre, `LinearSVC`'s model (squared hinge, balanced, C = 1)
+/// with and without shrinking reaches the same dual objective and `w`, and both satisfy the KKT
+/// conditions recomputed from the returned model.
+#[test]
+fn dcd_shrinking_keeps_the_optimum_on_real_overviews() {
+    use cinegenre::text::{TfidfParams, TfidfTransformer};
+
+    let (counts, labels) = fixtures::tutorial_counts();
+    let x = TfidfTransformer::new(TfidfParams::default()).fit_transform(&counts).unwrap();
+    let kernel = LinearKernel::new(&x).unwrap();
+    let rows: Vec<usize> = (0..x.n_rows()).collect();
+    let tol = 1e-8;
+    let (mut worst_obj, mut worst_w, mut worst_gap, mut passes) = (0.0f64, 0.0f64, 0.0f64, [0usize; 2]);
+    for k in 0..labels.n_cols() {
+        let y = labels.column(k);
+        let present = y.iter().filter(|&&v| v == 1).count();
+        if present == 0 || present == y.len() {
+            continue;
+        }
+        let mut fits = Vec::new();
+        for (s, shrinking) in [true, false].into_iter().enumerate() {
+            let params = SvmParams { tol, shrinking, max_iter: Some(100_000), ..SvmParams::linear_svc() };
+            let (svm, alpha) = fit_dcd(&kernel, &rows, &y, &params, None).unwrap();
+            assert!(!svm.info.hit_max_iter, "label {k} shrinking {shrinking}: iteration cap");
+            passes[s] += svm.info.n_iter;
+            // KKT from the returned model: G_i = t_i f(x_i) − 1 + α_i / (2 C_i), α_i ≥ 0.
+            let decision = svm.decision(&x).unwrap();
+            let n = y.len() as f64;
+            let (mut pg_max, mut pg_min) = (f64::NEG_INFINITY, f64::INFINITY);
+            for ((&f, &v), &a) in decision.iter().zip(&y).zip(&alpha) {
+                let (t, c) = if v == 1 {
+                    (1.0, n / (2.0 * present as f64))
+                } else {
+                    (-1.0, n / (2.0 * (n - present as f64)))
+                };
+                let g = t * f - 1.0 + a / (2.0 * c);
+                let pg = if a == 0.0 { g.min(0.0) } else { g };
+                (pg_max, pg_min) = (pg_max.max(pg), pg_min.min(pg));
+            }
+            let gap = pg_max - pg_min;
+            assert!(
+                gap <= SHRINK_KKT_FACTOR * tol,
+                "label {k} shrinking {shrinking}: max PG − min PG = {gap:e}"
+            );
+            worst_gap = worst_gap.max(gap / tol);
+            fits.push(svm);
+        }
+        let (on, off) = (&fits[0], &fits[1]);
+        let obj_err = (on.info.objective - off.info.objective).abs() / off.info.objective.abs();
+        let got: Vec<f64> = on.coef.iter().copied().chain([on.intercept]).collect();
+        let want: Vec<f64> = off.coef.iter().copied().chain([off.intercept]).collect();
+        let scale = max_abs(&want);
+        assert_close(
+            &format!("label {k} dual objective"),
+            &[on.info.objective],
+            &[off.info.objective],
+            SHRINK_OBJ_REL_TOL,
+            1.0,
+        );
+        assert_close(&format!("label {k} w"), &got, &want, SHRINK_W_REL_TOL, scale);
+        worst_obj = worst_obj.max(obj_err);
+        worst_w = worst_w.max(got.iter().zip(&want).fold(0.0f64, |m, (a, b)| m.max((a - b).abs() / scale)));
+    }
+    eprintln!(
+        "DCD shrinking on/off: objective {worst_obj:e}, w {worst_w:e} × max|w|, KKT gap ≤ {worst_gap:.2} × tol, \
+         passes {} with shrinking vs {} without",
+        passes[0], passes[1]
+    );
+}

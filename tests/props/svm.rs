@@ -1,9 +1,10 @@
-//! Invariants of the SMO solver on random small problems.
+//! Invariants of the SMO and DCD solvers on random small problems.
 
 use cinegenre::matrix::CsrMatrix;
+use cinegenre::svm::dcd::fit_dcd;
 use cinegenre::svm::kernel::Rows;
 use cinegenre::svm::smo::{SmoOptions, SmoProblem, solve};
-use cinegenre::svm::{Gram, SvmParams, binary::fit_all_rows};
+use cinegenre::svm::{DcdLoss, Gram, LinearKernel, SvmParams, binary::fit_all_rows};
 use proptest::prelude::*;
 
 /// Rounding allowance of a per-step objective change: `Q` is f32 in the step (1e-7 relative)
@@ -131,5 +132,103 @@ proptest! {
         // Room for 3 rows: evictions happen on every problem here.
         let lazy = solve(make(Rows::Lazy(LazyRows::new(&kernel, 12 * n))), &options);
         prop_assert_eq!(full, lazy);
+    }
+}
+
+/// DCD's stopping tolerance in these checks: tight, so that the checks below measure the solver,
+/// not the stopping rule.
+const DCD_TOL: f64 = 1e-10;
+
+/// KKT slack of a DCD solution: the solver checks `max PG − min PG ≤ 1e-10` *during* its last
+/// pass, while `w` still moves; a later step `Δα_j ≤ |PG_j| / Q̄_jj` moves `G_i` by
+/// `Q̄_ij Δα_j`, and with ≤ 24 rows of `‖x̄‖² ≤ 21` that stays below ~5e-8.
+const DCD_KKT_SLACK: f64 = 1e-6;
+
+/// Shrinking on and off both stop within 1e-10 of the optimum's projected gradient: their dual
+/// objectives agree to ~1e-12 relative (measured) and `w` to ~1e-9 (`‖w − w*‖² ≤ 2(D − D*)`).
+const DCD_SHRINK_OBJ_REL: f64 = 1e-9;
+const DCD_SHRINK_W_REL: f64 = 1e-6;
+
+/// What a DCD α means, recomputed from the dense `x` (n × d): `(w̄, dual objective,
+/// max PG − min PG, whether 0 ≤ α ≤ U)`.
+fn dcd_kkt(
+    x: &[f64],
+    d: usize,
+    y: &[u8],
+    alpha: &[f64],
+    c: f64,
+    loss: DcdLoss,
+) -> (Vec<f64>, f64, f64, bool) {
+    let n = y.len();
+    let present = y.iter().filter(|&&v| v == 1).count();
+    let weight = |v: u8| n as f64 / (2.0 * if v == 1 { present } else { n - present } as f64);
+    let t = |i: usize| if y[i] == 1 { 1.0 } else { -1.0 };
+    let (diag, upper): (Vec<f64>, Vec<f64>) = (0..n)
+        .map(|i| match loss {
+            DcdLoss::Hinge => (0.0, c * weight(y[i])),
+            DcdLoss::SquaredHinge => (0.5 / (c * weight(y[i])), f64::INFINITY),
+        })
+        .unzip();
+    // x̄_i = (x_i, 1): the bias is the weight of a constant feature.
+    let xbar = |i: usize, k: usize| if k == d { 1.0 } else { x[i * d + k] };
+    let w: Vec<f64> = (0..=d).map(|k| (0..n).map(|i| alpha[i] * t(i) * xbar(i, k)).sum()).collect();
+    let (mut pg_max, mut pg_min) = (f64::NEG_INFINITY, f64::INFINITY);
+    for i in 0..n {
+        let g = t(i) * (0..=d).map(|k| w[k] * xbar(i, k)).sum::<f64>() - 1.0 + diag[i] * alpha[i];
+        let pg = if alpha[i] == 0.0 {
+            g.min(0.0)
+        } else if alpha[i] == upper[i] {
+            g.max(0.0)
+        } else {
+            g
+        };
+        pg_max = pg_max.max(pg);
+        pg_min = pg_min.min(pg);
+    }
+    let objective = 0.5 * w.iter().map(|v| v * v).sum::<f64>()
+        + (0..n).map(|i| alpha[i] * (0.5 * diag[i] * alpha[i] - 1.0)).sum::<f64>();
+    let in_box = alpha.iter().zip(&upper).all(|(&a, &u)| (0.0..=u).contains(&a));
+    (w, objective, pg_max - pg_min, in_box)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// DCD with and without liblinear's shrinking stops at a KKT point of the same dual: α in its
+    /// box, `w = Σ α_i y_i x̄_i`, `max PG − min PG` at the tolerance, the same objective and `w`.
+    #[test]
+    fn dcd_shrinking_on_and_off_reach_the_same_kkt_point(
+        (n, d, x, y, c) in problems(),
+        hinge in any::<bool>(),
+        seed in 0u64..4,
+    ) {
+        let loss = if hinge { DcdLoss::Hinge } else { DcdLoss::SquaredHinge };
+        let csr = CsrMatrix::from_dense(n, d, &x);
+        let kernel = LinearKernel::new(&csr).unwrap();
+        let rows: Vec<usize> = (0..n).collect();
+        let mut solutions = Vec::new();
+        for shrinking in [true, false] {
+            let params = SvmParams {
+                c, loss, shrinking, seed, tol: DCD_TOL, max_iter: Some(1_000_000), ..SvmParams::linear_svc()
+            };
+            let (svm, alpha) = fit_dcd(&kernel, &rows, &y, &params, None).unwrap();
+            prop_assert!(!svm.info.hit_max_iter);
+            // Deterministic: the same seed gives the same bytes.
+            prop_assert_eq!(&fit_dcd(&kernel, &rows, &y, &params, None).unwrap().0, &svm);
+            let (w, objective, gap, in_box) = dcd_kkt(&x, d, &y, &alpha, c, loss);
+            prop_assert!(in_box, "α leaves its box: {:?}", alpha);
+            let scale = 1.0 + w.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            let got: Vec<f64> = svm.coef.iter().copied().chain([svm.intercept]).collect();
+            for (k, (a, b)) in got.iter().zip(&w).enumerate() {
+                prop_assert!((a - b).abs() <= 1e-12 * scale * n as f64, "w[{}] = {} vs Σ α y x̄ = {}", k, a, b);
+            }
+            prop_assert!((svm.info.objective - objective).abs() <= 1e-12 * (1.0 + objective.abs()) * n as f64);
+            prop_assert!(gap <= DCD_TOL + DCD_KKT_SLACK, "shrinking {}: max PG − min PG = {}", shrinking, gap);
+            solutions.push((w, objective, scale));
+        }
+        let ((w_on, d_on, scale), (w_off, d_off, _)) = (&solutions[0], &solutions[1]);
+        prop_assert!((d_on - d_off).abs() <= DCD_SHRINK_OBJ_REL * (1.0 + d_on.abs()), "dual {} vs {}", d_on, d_off);
+        let w_err = w_on.iter().zip(w_off).fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+        prop_assert!(w_err <= DCD_SHRINK_W_REL * scale, "max |w_on − w_off| = {}", w_err);
     }
 }

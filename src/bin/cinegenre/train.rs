@@ -120,7 +120,7 @@ pub struct TrainSvmArgs {
     /// Stopping tolerance (default: 1e-3 for smo, 1e-4 for dcd, as scikit-learn).
     #[arg(long, value_parser = positive(1.0f64))]
     pub tol: Option<f64>,
-    /// Turn libsvm's shrinking heuristic off.
+    /// Turn the shrinking heuristic off (libsvm's for smo, liblinear's for dcd).
     #[arg(long)]
     pub no_shrinking: bool,
     /// Start each C from the previous C's solution (faster; same optimum, different path).
