@@ -3,6 +3,7 @@
 
 use cinegenre::backend::Backend;
 use cinegenre::kernels::conv::{self, Shape};
+use cinegenre::kernels::gemm::Precision;
 use cinegenre::vgg::{Architecture, VggWeights, network::Vgg};
 
 use crate::common::{F32_REL, assert_rel_close, fast_backends, poisoned, values};
@@ -23,16 +24,21 @@ fn check_conv(s: Shape, out_ch: usize, backends: &[Backend]) {
         conv::conv3x3_relu(backend, s, &x, &kernel, &bias, out_ch, &mut got).unwrap();
         assert_rel_close(&format!("conv {} {s:?} → {out_ch}", backend.name()), &got, &want, F32_REL);
         // The network's path: the same GEMM with the kernel packed once beforehand.
-        if let Backend::Cpu { simd, par } = backend {
-            let packed = conv::simd::pack_kernel(*simd, &kernel, s.c, out_ch);
-            let mut got = poisoned(want.len());
-            conv::simd::conv3x3_relu_packed(*simd, *par, s, &x, &packed, &bias, &mut got);
-            assert_rel_close(
-                &format!("packed conv {} {s:?} → {out_ch}", backend.name()),
-                &got,
-                &want,
-                F32_REL,
-            );
+        let packed = conv::pack_kernel(backend, Precision::F32, &kernel, s.c, out_ch).unwrap();
+        let mut got = poisoned(want.len());
+        conv::conv3x3_relu_packed(backend, s, &x, &packed, &bias, &mut got).unwrap();
+        assert_rel_close(&format!("packed conv {} {s:?} → {out_ch}", backend.name()), &got, &want, F32_REL);
+        // bf16 on the CPU's bf16 unit against the scalar bf16 reference (same rounded operands).
+        if let Backend::Cpu { .. } = backend {
+            let Ok(packed) = conv::pack_kernel(backend, Precision::Bf16, &kernel, s.c, out_ch) else {
+                continue;
+            };
+            let reference =
+                conv::pack_kernel(&Backend::Scalar, Precision::Bf16, &kernel, s.c, out_ch).unwrap();
+            let (mut got, mut want) = (poisoned(want.len()), poisoned(want.len()));
+            conv::conv3x3_relu_packed(backend, s, &x, &packed, &bias, &mut got).unwrap();
+            conv::conv3x3_relu_packed(&Backend::Scalar, s, &x, &reference, &bias, &mut want).unwrap();
+            assert_rel_close(&format!("bf16 conv {} {s:?} → {out_ch}", backend.name()), &got, &want, F32_REL);
         }
     }
 }

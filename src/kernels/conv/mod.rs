@@ -13,10 +13,14 @@
 //! and the HWIO kernel read as a (9c, o) matrix K, `Y = relu(A·K + b)` — row-major (m, o) is
 //! exactly NHWC.
 //!
-//! Variants: [`scalar`] is the 7-loop reference (f64 sums); [`simd`] runs the packed SIMD GEMM
-//! ([`crate::kernels::gemm`]) on A without writing it out — the GEMM packs its panels straight
-//! from x — with a bias + ReLU epilogue in registers, and a network packs each kernel once
-//! ([`simd::pack_kernel`]); [`gpu`] is an implicit GEMM in WGSL (`shaders/conv.wgsl`: the GEMM
+//! Entry points: [`conv3x3_relu`] (f32, kernel as stored), and for a network that runs each
+//! layer many times [`pack_kernel`]`(backend, precision, …)` once then [`conv3x3_relu_packed`]
+//! (f32 or bf16, [`Precision`]); [`maxpool2x2`].
+//!
+//! Variants: [`scalar`] is the 7-loop reference (f64 sums); [`simd`] runs the packed GEMM
+//! ([`crate::kernels::gemm::gemm_packed`]) on A without writing it out — the GEMM packs its
+//! panels straight from x — with a bias + ReLU epilogue in registers, on the f32 micro-kernel
+//! or the bf16 units; [`gpu`] is an implicit GEMM in WGSL (`shaders/conv.wgsl`: the GEMM
 //! shader's tiles, gathering A from x on the fly) and a one-thread-per-output pool.
 //!
 //! Cost: 2·n·H·W·9c·o flops per conv (VGG16 at 224²: 30.7 GFLOP per image); the pool reads
@@ -47,42 +51,35 @@
 
 pub mod gpu;
 pub mod scalar;
+mod shape;
 pub mod simd;
+
+pub use shape::Shape;
+use shape::want;
 
 use crate::backend::Backend;
 use crate::error::{Error, Result};
+use crate::kernels::Activation;
+use crate::kernels::gemm::{Epilogue, Gemm, PackedB, Precision, gemm_packed};
 
-/// The shape of an NHWC activation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shape {
-    pub n: usize,
-    pub h: usize,
-    pub w: usize,
-    pub c: usize,
+/// Pack an HWIO kernel (3, 3, `in_ch`, `out_ch`) — the (9·in_ch, out_ch) matrix K — for
+/// [`conv3x3_relu_packed`] on `backend` in `precision`: a network packs each layer once.
+///
+/// # Errors
+/// When the kernel's length is not 9·in_ch·out_ch, or `precision` cannot run on `backend`
+/// (bf16 needs AMX or AVX512-BF16 on the CPU).
+pub fn pack_kernel(
+    backend: &Backend,
+    precision: Precision,
+    kernel: &[f32],
+    in_ch: usize,
+    out_ch: usize,
+) -> Result<PackedB> {
+    want("kernel", kernel.len(), 9 * in_ch * out_ch)?;
+    PackedB::new(backend, precision, Gemm::nn(0, out_ch, 9 * in_ch), kernel)
 }
 
-impl Shape {
-    pub fn nhwc((n, h, w, c): (usize, usize, usize, usize)) -> Shape {
-        Shape { n, h, w, c }
-    }
-
-    pub fn len(&self) -> usize {
-        self.n * self.h * self.w * self.c
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-fn want(what: &str, got: usize, need: usize) -> Result<()> {
-    if got != need {
-        return Err(Error::Shape(format!("conv: {what} has {got} numbers but needs {need}")));
-    }
-    Ok(())
-}
-
-/// y = relu(conv3×3(x, kernel) + bias) with `out_ch` outputs per pixel.
+/// y = relu(conv3×3(x, kernel) + bias) with `out_ch` outputs per pixel, in f32.
 ///
 /// # Shapes
 /// `x`: (n, h, w, c), `kernel`: (3, 3, c, o) HWIO, `bias`: o, `y`: (n, h, w, o).
@@ -95,14 +92,49 @@ pub fn conv3x3_relu(
     out_ch: usize,
     y: &mut [f32],
 ) -> Result<()> {
+    let packed = pack_kernel(backend, Precision::F32, kernel, s.c, out_ch)?;
+    conv3x3_relu_packed(backend, s, x, &packed, bias, y)
+}
+
+/// [`conv3x3_relu`] with the kernel packed by [`pack_kernel`] (for this backend), in the
+/// kernel's precision; the output channels are the kernel's.
+///
+/// # Errors
+/// [`Error::Shape`] when a length does not match; [`Error::Param`] when the kernel was packed
+/// for another backend.
+pub fn conv3x3_relu_packed(
+    backend: &Backend,
+    s: Shape,
+    x: &[f32],
+    kernel: &PackedB,
+    bias: &[f32],
+    y: &mut [f32],
+) -> Result<()> {
+    let (k, out_ch) = kernel.shape();
     want("x", x.len(), s.len())?;
-    want("kernel", kernel.len(), 9 * s.c * out_ch)?;
+    want("kernel depth", k, 9 * s.c)?;
     want("bias", bias.len(), out_ch)?;
     want("y", y.len(), s.n * s.h * s.w * out_ch)?;
-    match backend {
-        Backend::Scalar => scalar::conv3x3_relu(s, x, kernel, bias, out_ch, y),
-        Backend::Cpu { simd, par } => simd::conv3x3_relu(*simd, *par, s, x, kernel, bias, out_ch, y),
-        Backend::Gpu(ctx) => gpu::conv3x3_relu(ctx, s, x, kernel, bias, out_ch, y)?,
+    match (backend, kernel.plain()) {
+        (Backend::Scalar, Some(k)) => match kernel.precision() {
+            Precision::F32 => scalar::conv3x3_relu(s, x, k, bias, y),
+            Precision::Bf16 => {
+                let x: Vec<f32> = x.iter().map(|&v| half::bf16::from_f32(v).to_f32()).collect();
+                scalar::conv3x3_relu(s, &x, k, bias, y)
+            }
+        },
+        (Backend::Gpu(ctx), Some(k)) => gpu::conv3x3_relu(ctx, s, x, k, bias, y)?,
+        (Backend::Cpu { par, .. }, None) => {
+            let g = Gemm::nn(s.n * s.h * s.w, out_ch, k);
+            let epilogue = Epilogue { bias: Some(bias), activation: Activation::Relu };
+            simd::with_im2col(*par, s, x, |a| gemm_packed(backend, g, a, kernel, epilogue, y))?
+        }
+        _ => {
+            return Err(Error::param(
+                "backend",
+                format!("the conv kernel was packed for another backend than {}", backend.name()),
+            ));
+        }
     }
     Ok(())
 }
@@ -116,7 +148,7 @@ pub fn maxpool2x2(backend: &Backend, s: Shape, x: &[f32], y: &mut [f32]) -> Resu
     want("y", y.len(), s.n * (s.h / 2) * (s.w / 2) * s.c)?;
     match backend {
         Backend::Scalar => scalar::maxpool2x2(s, x, y),
-        Backend::Cpu { par, .. } => simd::maxpool2x2(*par, s, x, y),
+        Backend::Cpu { simd, par } => simd::maxpool2x2(*simd, *par, s, x, y),
         Backend::Gpu(ctx) => gpu::maxpool2x2(ctx, s, x, y)?,
     }
     Ok(())
