@@ -16,7 +16,7 @@ use crate::backend::Backend;
 use crate::error::{Error, Result};
 use crate::gpu::{GpuBuffer, GpuContext};
 use crate::kernels::conv;
-use crate::kernels::gemm::PackedB;
+use crate::kernels::conv::ConvKernel;
 /// The arithmetic of the convolutions: f32, or bf16 (AMX tiles or AVX512-BF16 pairs, f32
 /// sums) — measured 7.0e-3 relative to f32 on VGG16's output for a real poster
 /// (`tests/parity/vgg.rs`).
@@ -32,7 +32,7 @@ pub struct Vgg {
     /// (kernel, bias) per conv, resident on the GPU (GPU backend only).
     device: Vec<(GpuBuffer, GpuBuffer)>,
     /// Each conv's kernel packed once for the backend and precision (CPU backends).
-    packed: Vec<PackedB>,
+    packed: Vec<ConvKernel>,
     scratch: Scratch,
 }
 

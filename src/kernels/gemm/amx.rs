@@ -54,7 +54,9 @@ pub fn available() -> bool {
 fn detect() -> bool {
     #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
     {
-        if !std::arch::is_x86_feature_detected!("avx512bf16") {
+        if !std::arch::is_x86_feature_detected!("avx512bf16")
+            || !std::arch::is_x86_feature_detected!("avx512bw")
+        {
             return false;
         }
         // CPUID leaf 7 exists on every x86-64 CPU that reports AVX-512 (checked above).

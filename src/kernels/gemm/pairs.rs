@@ -40,11 +40,14 @@ const MR: usize = 14;
 /// Columns of C per micro-tile: two zmm registers of 16 f32.
 const NR: usize = 32;
 
-/// True when `level` is AVX-512 and this CPU runs `vdpbf16ps`.
+/// True when `level` is AVX-512 and this CPU runs `vdpbf16ps` (and AVX512-BW, which every
+/// CPU with AVX512-BF16 has, for the masked packing).
 pub(super) fn available(level: SimdLevel) -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        level == SimdLevel::Avx512 && std::arch::is_x86_feature_detected!("avx512bf16")
+        level == SimdLevel::Avx512
+            && std::arch::is_x86_feature_detected!("avx512bf16")
+            && std::arch::is_x86_feature_detected!("avx512bw")
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -114,7 +117,7 @@ mod x86 {
     use std::arch::x86_64::*;
 
     use super::super::micro::{PREFETCH, TileOut, prefetch, write_tile};
-    use super::{MR, NR, Pairs, bf16_bits};
+    use super::{MR, NR, Pairs};
     use crate::kernels::gemm::simd::Unit;
     use crate::simd::x86::Avx512;
 
@@ -135,22 +138,28 @@ mod x86 {
         unsafe { round_avx512(src, dst) }
     }
 
-    #[target_feature(enable = "avx512f,avx512bf16")]
+    #[target_feature(enable = "avx512f,avx512bw,avx512bf16")]
     unsafe fn round_avx512(src: &[f32], dst: &mut [u16]) {
-        let whole = src.len() / 32 * 32;
-        for i in (0..whole).step_by(32) {
-            // SAFETY: i + 32 ≤ len of both; `cvtne2ps` puts its second operand's 16 values in
-            // the low half, so the 32 results keep src's order.
+        for i in (0..src.len()).step_by(32) {
+            // The last step masks its loads and stores to the `left` values that remain.
+            let left = (src.len() - i).min(32);
+            let (lo_mask, hi_mask) = (mask16(left), mask16(left.saturating_sub(16)));
+            // SAFETY: masked loads read only src[i..i + left], the masked store writes only
+            // dst[i..i + left] (equal lengths); `cvtne2ps` puts its second operand's 16 values
+            // in the low half, so the 32 results keep src's order.
             unsafe {
-                let lo = _mm512_loadu_ps(src.as_ptr().add(i));
-                let hi = _mm512_loadu_ps(src.as_ptr().add(i + 16));
+                let lo = _mm512_maskz_loadu_ps(lo_mask, src.as_ptr().add(i));
+                let hi = _mm512_maskz_loadu_ps(hi_mask, src.as_ptr().wrapping_add(i + 16));
                 let h: __m512i = std::mem::transmute(_mm512_cvtne2ps_pbh(hi, lo));
-                _mm512_storeu_si512(dst.as_mut_ptr().add(i) as *mut _, h);
+                let mask = (lo_mask as u32) | (hi_mask as u32) << 16;
+                _mm512_mask_storeu_epi16(dst.as_mut_ptr().add(i) as *mut _, mask, h);
             }
         }
-        for i in whole..src.len() {
-            dst[i] = bf16_bits(src[i]) as u16;
-        }
+    }
+
+    /// The lowest `n` of 16 lanes (n ≥ 16: all).
+    fn mask16(n: usize) -> __mmask16 {
+        if n >= 16 { u16::MAX } else { ((1u32 << n) - 1) as u16 }
     }
 
     /// One 14 × 32 tile from `pairs` packed pairs.

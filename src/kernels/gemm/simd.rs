@@ -183,6 +183,8 @@ thread_local! {
     /// empty and allocates its own.
     /// Words of 4 bytes: f32 or u32 panels.
     static B_SCRATCH: std::cell::Cell<Vec<u32>> = const { std::cell::Cell::new(Vec::new()) };
+    /// An A panel and its f32 source (two [`MAX_A_PANEL`]s of 4-byte words), taken per slice.
+    static A_SCRATCH: std::cell::Cell<Vec<u32>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// The blocked algorithm of the module doc, for any [`Unit`]. Shapes were checked by the
@@ -211,13 +213,18 @@ pub(super) fn blocked<U: Unit, A: PanelSource + ?Sized, W: Weight>(
         // One k-slice of one task: every tile of the task gets the slice's contribution.
         let slice = |task: &Task, (pc, kc): Slice, bpack: &[U::E]| {
             let (last, depth) = (pc + kc == k, U::units(kc));
-            let mut apanel = [U::E::default(); MAX_A_PANEL];
-            let apanel = &mut apanel[..mr * U::A_ROW];
-            let mut wide = vec![0.0f32; if U::CONVERTS_A { mr * A_STRIDE } else { 0 }];
+            // The A panel and (for converting units) its f32 source, kept per thread: zeroing
+            // 2 × 28 KiB per slice cost ~20% of the small GEMMs of a Winograd conv.
+            let mut scratch = A_SCRATCH.take();
+            scratch.resize(scratch.len().max(2 * MAX_A_PANEL), 0);
+            let (apanel, wide) = scratch.split_at_mut(MAX_A_PANEL);
+            let apanel: &mut [U::E] = bytemuck::cast_slice_mut(&mut apanel[..mr * U::A_ROW]);
+            let wide: &mut [f32] =
+                bytemuck::cast_slice_mut(&mut wide[..if U::CONVERTS_A { mr * A_STRIDE } else { 0 }]);
             for ip in task.row_panels.clone() {
                 let (i0, rows) = (ip * mr, mr.min(m - ip * mr));
                 let panel = Panel { i0, rows, pc, kc, mr, level: unit.level() };
-                unit.pack_a(a, &panel, &mut wide, apanel);
+                unit.pack_a(a, &panel, wide, apanel);
                 for jp in task.col_panels.clone() {
                     let (j0, cols) = (jc + jp * nr, nr.min(nc - jp * nr));
                     let bp = &bpack[jp * nr * depth..(jp + 1) * nr * depth];
@@ -247,6 +254,7 @@ pub(super) fn blocked<U: Unit, A: PanelSource + ?Sized, W: Weight>(
                     }
                 }
             }
+            A_SCRATCH.set(scratch);
         };
         match b {
             // Pack each k-slice of B (all threads), then every task adds that slice.
