@@ -186,45 +186,46 @@ struct Transformed<'a> {
 }
 
 simd_fn! {
-    /// Row r of the panel = Σ_q sign·x[at..at + kc] over its `terms[r]` (at, sign), zeros when it
-    /// has none: the input transform of one ξ for `terms.len()` tiles, k-columns `kc`.
-    fn transform_rows(x: &[f32], terms: &[([(usize, f32); 4], usize)], kc: usize, dst: &mut [f32]) {
-        for (r, (row, used)) in terms.iter().enumerate() {
-            let out = &mut dst[r * A_STRIDE..r * A_STRIDE + kc];
-            match row[..*used] {
-                [] => out.fill(0.0),
-                [(a, sa), ref rest @ ..] => {
-                    out.iter_mut().zip(&x[a..a + kc]).for_each(|(d, v)| *d = sa * v);
-                    for &(b, sb) in rest {
-                        out.iter_mut().zip(&x[b..b + kc]).for_each(|(d, v)| *d += sb * v);
-                    }
-                }
-            }
-        }
-    }
-}
-
-impl PanelSource for Transformed<'_> {
-    fn pack(&self, panel: &Panel, dst: &mut [f32]) {
-        let Shape { h, w, c, .. } = self.s;
-        let (ty, tx) = tiles(self.s);
-        let Panel { i0, rows, pc, kc, level, .. } = *panel;
-        let (bi, bj) = (BT[self.xi / 4], BT[self.xi % 4]);
-        // Each row's (up to four) signed input pixels, then one vectorised pass over them all.
-        let mut terms = [([(0usize, 0.0f32); 4], 0usize); 32];
-        // The first tile's (image, tile row, tile column), then one step per panel row: no
-        // division per row.
-        let t = self.first + i0;
-        let (mut img, mut row, mut col) = (t / (ty * tx), t % (ty * tx) / tx, t % tx);
-        for (row_terms, used) in terms.iter_mut().take(rows) {
+    /// Rows `0..rows` of the panel for tiles `t0..t0 + rows`, k-columns `cols` = (pc, kc): row
+    /// r = V_ξ of its tile = Σ of up to four signed input pixels' channels (zeros for none).
+    /// The tile coordinates step along without division; interior tiles (four pixels) take
+    /// one fused pass of 16 floats at a time.
+    fn transform_panel(x: &[f32], s: Shape, xi: usize, tiles_rows: (usize, usize), cols: (usize, usize), dst: &mut [f32]) {
+        let (t0, rows) = tiles_rows;
+        let (pc, kc) = cols;
+        let Shape { h, w, c, .. } = s;
+        let (ty, tx) = tiles(s);
+        let (bi, bj) = (BT[xi / 4], BT[xi % 4]);
+        let (mut img, mut row, mut col) = (t0 / (ty * tx), t0 % (ty * tx) / tx, t0 % tx);
+        for r in 0..rows {
+            let (mut terms, mut used) = ([(0usize, 0.0f32); 4], 0);
             for &(a, sa) in &bi {
                 for &(b, sb) in &bj {
                     // Input pixel (2·row − 1 + a, 2·col − 1 + b), shifted by one to stay unsigned.
                     let (pr, pq) = (2 * row + a, 2 * col + b);
                     if pr >= 1 && pq >= 1 && pr <= h && pq <= w {
-                        row_terms[*used] = (((img * h + pr - 1) * w + pq - 1) * c + pc, sa * sb);
-                        *used += 1;
+                        terms[used] = (((img * h + pr - 1) * w + pq - 1) * c + pc, sa * sb);
+                        used += 1;
                     }
+                }
+            }
+            let out = &mut dst[r * A_STRIDE..r * A_STRIDE + kc];
+            if used == 4 {
+                let [(a, sa), (b, sb), (e, se), (f, sf)] = terms;
+                let (xa, xb, xe, xf) = (&x[a..a + kc], &x[b..b + kc], &x[e..e + kc], &x[f..f + kc]);
+                let chunks = out.chunks_exact_mut(16).zip(xa.chunks_exact(16).zip(xb.chunks_exact(16)));
+                for ((o, (p, q)), (u, v)) in chunks.zip(xe.chunks_exact(16).zip(xf.chunks_exact(16))) {
+                    for i in 0..16 {
+                        o[i] = sa * p[i] + sb * q[i] + se * u[i] + sf * v[i];
+                    }
+                }
+                for i in kc / 16 * 16..kc {
+                    out[i] = sa * xa[i] + sb * xb[i] + se * xe[i] + sf * xf[i];
+                }
+            } else {
+                out.fill(0.0);
+                for &(a, sa) in &terms[..used] {
+                    out.iter_mut().zip(&x[a..a + kc]).for_each(|(o, v)| *o += sa * v);
                 }
             }
             col += 1;
@@ -235,7 +236,13 @@ impl PanelSource for Transformed<'_> {
                 }
             }
         }
-        transform_rows(level, self.x, &terms[..rows], kc, dst);
+    }
+}
+
+impl PanelSource for Transformed<'_> {
+    fn pack(&self, panel: &Panel, dst: &mut [f32]) {
+        let Panel { i0, rows, pc, kc, level, .. } = *panel;
+        transform_panel(level, self.x, self.s, self.xi, (self.first + i0, rows), (pc, kc), dst);
         zero_rows(rows, panel, dst);
     }
 
