@@ -213,14 +213,9 @@ simd_fn! {
             if used == 4 {
                 let [(a, sa), (b, sb), (e, se), (f, sf)] = terms;
                 let (xa, xb, xe, xf) = (&x[a..a + kc], &x[b..b + kc], &x[e..e + kc], &x[f..f + kc]);
-                let chunks = out.chunks_exact_mut(16).zip(xa.chunks_exact(16).zip(xb.chunks_exact(16)));
-                for ((o, (p, q)), (u, v)) in chunks.zip(xe.chunks_exact(16).zip(xf.chunks_exact(16))) {
-                    for i in 0..16 {
-                        o[i] = sa * p[i] + sb * q[i] + se * u[i] + sf * v[i];
-                    }
-                }
-                for i in kc / 16 * 16..kc {
-                    out[i] = sa * xa[i] + sb * xb[i] + se * xe[i] + sf * xf[i];
+                let sources = xa.iter().zip(xb).zip(xe.iter().zip(xf));
+                for (o, ((p, q), (u, v))) in out.iter_mut().zip(sources) {
+                    *o = sa * p + sb * q + se * u + sf * v;
                 }
             } else {
                 out.fill(0.0);
