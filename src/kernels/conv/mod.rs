@@ -215,7 +215,7 @@ pub fn conv3x3_relu_packed(
             simd::with_im2col(*par, s, x, |a| gemm_packed(backend, g, a, direct, epilogue, y))?
         }
         (Backend::Cpu { simd, par }, Algorithm::Winograd, None) => {
-            winograd::conv3x3_relu((*simd, *par), s, x, &kernel.packed, bias, y)?
+            winograd::conv3x3_relu((*simd, *par), s, (x, y), (&kernel.packed, bias))?
         }
         _ => {
             return Err(Error::param(

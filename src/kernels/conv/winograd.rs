@@ -89,10 +89,8 @@ fn tiles(s: Shape) -> (usize, usize) {
 pub(super) fn conv3x3_relu(
     (level, par): (SimdLevel, Par),
     s: Shape,
-    x: &[f32],
-    u: &[PackedB],
-    bias: &[f32],
-    y: &mut [f32],
+    (x, y): (&[f32], &mut [f32]),
+    (u, bias): (&[PackedB], &[f32]),
 ) -> Result<()> {
     let (ty, tx) = tiles(s);
     let out_ch = bias.len();
