@@ -59,7 +59,7 @@ impl<'a, T: Weight> Strided<'a, T> {
     }
 
     /// The op(A) of a product: A stored (m, k), or (k, m) when `g.trans_a`.
-    pub fn of(g: super::Gemm, a: &'a [T]) -> Strided<'a, T> {
+    pub fn of(g: super::problem::Gemm, a: &'a [T]) -> Strided<'a, T> {
         let (rs, cs) = g.a_strides();
         Strided { a, rs, cs }
     }
