@@ -1,60 +1,177 @@
 //! Kernel benchmarks: one criterion group per family, one function per available backend.
 //!
-//! GEMM throughput is reported as elements = 2·m·n·k flops (criterion prints Gelem/s =
-//! GFLOP/s). GPU timings include completion but not uploads (inputs resident; see
-//! `cinegenre::bench`). For the ratio against numpy run `tools/bench_gemm_vs_numpy.py`.
+//! Compute-bound families (gemm, conv) report elements = flops (criterion's Gelem/s =
+//! GFLOP/s: 2·m·n·k for a GEMM, 2·n·H·W·9c·o for a conv); memory-bound ones (elementwise,
+//! reduce, rmsprop, spmm) report bytes read + written (GB/s: a core streams ~20–40 GB/s, so
+//! these are judged against the memory, not the FMA units). GPU timings go through the
+//! slice-level API, uploads and readbacks included (`cinegenre bench gemm` times the GPU GEMM on
+//! resident buffers). For the ratio
+//! against numpy run `tools/bench_gemm_vs_numpy.py`; against PyTorch/onnxruntime,
+//! `tools/bench_vgg_vs_torch.py`. Shapes come from the pipeline: the poster MLP's first layer,
+//! VGG16's layers, the TF-IDF matrix's size.
 
 use cinegenre::backend::Backend;
-use cinegenre::kernels::Activation;
-use cinegenre::kernels::gemm::{self, Epilogue, Gemm};
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use cinegenre::bench::random_matrix;
+use cinegenre::kernels::conv::{self, Shape};
+use cinegenre::kernels::gemm::{self, Epilogue, Gemm, PackedB, Precision, Strided};
+use cinegenre::kernels::rmsprop::{RmspropStep, rmsprop};
+use cinegenre::kernels::spmm::{CsrRef, spmm};
+use cinegenre::kernels::{Activation, elementwise, reduce};
+use criterion::{
+    BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime,
+};
 
-/// (label, shape): square sizes and the tutorial poster MLP's first layer on one batch.
-fn shapes() -> Vec<(&'static str, Gemm)> {
-    vec![
+/// Every backend but the scalar reference when the work is above `scalar_limit` flops or bytes.
+fn backends(work: f64, scalar_limit: f64) -> Vec<Backend> {
+    Backend::available()
+        .into_iter()
+        .filter(|b| !matches!(b, Backend::Scalar) || work <= scalar_limit)
+        .collect()
+}
+
+fn group<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
+    let mut group = c.benchmark_group(name);
+    group.sample_size(10);
+    group
+}
+
+/// Square sizes and the poster MLP's first layer on one batch, f32; the same layer with B
+/// prepacked in bf16 where the CPU has a bf16 unit.
+fn bench_gemm(c: &mut Criterion) {
+    let mut group = group(c, "gemm");
+    let shapes = [
         ("square_256", Gemm::nn(256, 256, 256)),
         ("square_1024", Gemm::nn(1024, 1024, 1024)),
         ("dense1_fwd_64x25088x1024", Gemm::nn(64, 1024, 25088)),
         ("dense1_grad_25088x1024x64", Gemm::tn(25088, 1024, 64)),
-    ]
-}
-
-fn bench_gemm(c: &mut Criterion) {
-    let mut group = c.benchmark_group("gemm");
-    group.sample_size(10);
-    for (label, g) in shapes() {
-        let a = cinegenre::bench::random_matrix(g.m * g.k, 1);
-        let b = cinegenre::bench::random_matrix(g.k * g.n, 2);
+    ];
+    for (label, g) in shapes {
+        let (a, b) = (random_matrix(g.m * g.k, 1), random_matrix(g.k * g.n, 2));
         let mut out = vec![0.0f32; g.m * g.n];
         group.throughput(Throughput::Elements(g.flops() as u64));
-        for backend in Backend::available() {
-            if matches!(backend, Backend::Scalar) && g.flops() > 1e9 {
-                continue;
-            }
-            let id = format!("{label}/{}", backend.name());
-            match &backend {
-                Backend::Gpu(ctx) => {
-                    let (da, db) = (ctx.upload(&a, "a").unwrap(), ctx.upload(&b, "b").unwrap());
-                    let dc = ctx.zeros(out.len(), "c").unwrap();
-                    group.bench_function(id, |bench| {
-                        bench.iter(|| {
-                            let mut enc = ctx.encoder();
-                            gemm::gpu::encode(ctx, &mut enc, g, &da, &db, None, Activation::Identity, &dc)
-                                .unwrap();
-                            ctx.finish_and_wait(enc).unwrap();
-                        })
-                    });
-                }
-                _ => {
-                    group.bench_function(id, |bench| {
-                        bench.iter(|| gemm::gemm(&backend, g, &a, &b, Epilogue::default(), &mut out).unwrap())
-                    });
-                }
-            }
+        for backend in backends(g.flops(), 1e9) {
+            group.bench_function(format!("{label}/{}", backend.name()), |bench| {
+                bench.iter(|| gemm::gemm(&backend, g, &a, &b, Epilogue::default(), &mut out).unwrap())
+            });
+        }
+        let cpu = Backend::cpu().unwrap();
+        if let Ok(packed) = PackedB::new(&cpu, Precision::Bf16, g, &b) {
+            group.bench_function(format!("{label}/{}/bf16-packed", cpu.name()), |bench| {
+                let source = Strided::of(g, &a[..]);
+                bench.iter(|| {
+                    gemm::gemm_packed(&cpu, g, &source, &packed, Epilogue::default(), &mut out).unwrap()
+                })
+            });
         }
     }
     group.finish();
 }
 
-criterion_group!(benches, bench_gemm);
+/// Two VGG16 layers at 224² (a 64-channel one and a 256-channel one), kernel prepacked as the
+/// network runs them, and the first pool.
+fn bench_conv(c: &mut Criterion) {
+    let mut group = group(c, "conv");
+    for (label, s, out_ch) in [
+        ("block1_conv2", Shape::nhwc((1, 224, 224, 64)), 64),
+        ("block3_conv2", Shape::nhwc((1, 56, 56, 256)), 256),
+    ] {
+        let (x, kernel, bias) =
+            (random_matrix(s.len(), 3), random_matrix(9 * s.c * out_ch, 4), random_matrix(out_ch, 5));
+        let mut y = vec![0.0f32; s.n * s.h * s.w * out_ch];
+        let flops = 2.0 * (s.n * s.h * s.w * 9 * s.c * out_ch) as f64;
+        group.throughput(Throughput::Elements(flops as u64));
+        for backend in backends(flops, 0.0) {
+            for precision in [Precision::F32, Precision::Bf16] {
+                let Ok(packed) = conv::pack_kernel(&backend, precision, &kernel, s.c, out_ch) else {
+                    continue;
+                };
+                group.bench_function(format!("{label}/{}/{precision}", backend.name()), |bench| {
+                    bench.iter(|| conv::conv3x3_relu_packed(&backend, s, &x, &packed, &bias, &mut y).unwrap())
+                });
+            }
+        }
+    }
+    let s = Shape::nhwc((1, 224, 224, 64));
+    let x = random_matrix(s.len(), 6);
+    let mut y = vec![0.0f32; s.len() / 4];
+    group.throughput(Throughput::Bytes((4 * (s.len() + y.len())) as u64));
+    for backend in backends(0.0, 0.0) {
+        group.bench_function(format!("block1_pool/{}", backend.name()), |bench| {
+            bench.iter(|| conv::maxpool2x2(&backend, s, &x, &mut y).unwrap())
+        });
+    }
+    group.finish();
+}
+
+/// The sigmoid and the BCE gradient over a batch of the poster MLP's outputs ×1024.
+fn bench_elementwise(c: &mut Criterion) {
+    let mut group = group(c, "elementwise");
+    let len = 1 << 22;
+    let (z, t) = (random_matrix(len, 7), random_matrix(len, 8));
+    let mut g = vec![0.0f32; len];
+    group.throughput(Throughput::Bytes((8 * len) as u64));
+    for backend in backends(0.0, 0.0) {
+        let mut x = z.clone();
+        group.bench_function(format!("sigmoid/{}", backend.name()), |bench| {
+            bench.iter(|| elementwise::activate(&backend, Activation::Sigmoid, &mut x).unwrap())
+        });
+        group.bench_function(format!("bce_grad/{}", backend.name()), |bench| {
+            bench.iter(|| elementwise::bce_grad(&backend, &z, &t, 1.0 / len as f32, &mut g).unwrap())
+        });
+    }
+    group.finish();
+}
+
+/// The bias gradient of the poster MLP's first layer: column sums of a 64 × 1024 batch, and of
+/// a 4096-row one.
+fn bench_reduce(c: &mut Criterion) {
+    let mut group = group(c, "reduce");
+    for (m, n) in [(64, 1024), (4096, 1024)] {
+        let x = random_matrix(m * n, 9);
+        let mut out = vec![0.0f32; n];
+        group.throughput(Throughput::Bytes((4 * m * n) as u64));
+        for backend in backends(0.0, 0.0) {
+            group.bench_function(format!("column_sums_{m}x{n}/{}", backend.name()), |bench| {
+                bench.iter(|| reduce::column_sums(&backend, m, n, &x, &mut out).unwrap())
+            });
+        }
+    }
+    group.finish();
+}
+
+/// One RMSprop step over the poster MLP's first weight matrix (25088 × 1024).
+fn bench_rmsprop(c: &mut Criterion) {
+    let mut group = group(c, "rmsprop");
+    let len = 25088 * 1024;
+    let (mut p, grad, mut acc) = (random_matrix(len, 10), random_matrix(len, 11), vec![0.0f32; len]);
+    let step = RmspropStep { lr: 1e-4, rho: 0.9, eps: 1e-7, eps_inside_sqrt: false };
+    group.throughput(Throughput::Bytes((5 * 4 * len) as u64));
+    for backend in backends(0.0, 0.0) {
+        group.bench_function(format!("dense1_step/{}", backend.name()), |bench| {
+            bench.iter(|| rmsprop(&backend, step, &mut p, &grad, &mut acc).unwrap())
+        });
+    }
+    group.finish();
+}
+
+/// A TF-IDF-shaped CSR matrix (4,800 × 20,000, 1% dense) times 64 columns.
+fn bench_spmm(c: &mut Criterion) {
+    let mut group = group(c, "spmm");
+    let (m, k, n, per_row) = (4800usize, 20_000usize, 64usize, 200usize);
+    let indptr: Vec<u32> = (0..=m).map(|i| (i * per_row) as u32).collect();
+    let indices: Vec<u32> = (0..m * per_row).map(|q| ((q * 7919) % k) as u32).collect();
+    let data = random_matrix(m * per_row, 12);
+    let s = CsrRef { n_rows: m, n_cols: k, indptr: &indptr, indices: &indices, data: &data };
+    let b = random_matrix(k * n, 13);
+    let mut out = vec![0.0f32; m * n];
+    group.throughput(Throughput::Bytes((4 * (m * per_row * (2 + n) + m * n)) as u64));
+    for backend in backends(0.0, 0.0) {
+        group.bench_function(format!("tfidf_x64/{}", backend.name()), |bench| {
+            bench.iter(|| spmm(&backend, s, n, &b, &mut out).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_gemm, bench_conv, bench_elementwise, bench_reduce, bench_rmsprop, bench_spmm);
 criterion_main!(benches);

@@ -70,8 +70,8 @@ pub struct RunConfig {
     pub poster_limit: Option<usize>,
     /// Side of the VGG input in pixels (224 as the tutorial; less only to test quickly).
     pub poster_size: usize,
-    /// Arithmetic of the VGG convolutions; `None`: bf16 on AMX tiles where the CPU has them,
-    /// else f32.
+    /// Arithmetic of the VGG convolutions; `None`: bf16 where the CPU has AMX tiles or
+    /// AVX512-BF16, else f32.
     pub poster_precision: Option<Precision>,
     /// How the poster MLP sees the features.
     pub poster_scaling: PosterScaling,

@@ -126,6 +126,7 @@ mod tests {
     }
 }
 
+pub mod peak;
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod x86;
 

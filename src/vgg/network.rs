@@ -16,8 +16,11 @@ use crate::backend::Backend;
 use crate::error::{Error, Result};
 use crate::gpu::{GpuBuffer, GpuContext};
 use crate::kernels::conv;
-use crate::kernels::gemm::amx::{self, PackedBf16};
-use crate::kernels::gemm::simd::PackedB;
+use crate::kernels::conv::ConvKernel;
+/// The arithmetic of the convolutions: f32, or bf16 (AMX tiles or AVX512-BF16 pairs, f32
+/// sums) — measured 7.0e-3 relative to f32 on VGG16's output for a real poster
+/// (`tests/parity/vgg.rs`).
+pub use crate::kernels::gemm::Precision;
 use crate::vgg::arch::Layer;
 
 /// A VGG convolutional base ready to run on one backend.
@@ -25,44 +28,12 @@ use crate::vgg::arch::Layer;
 pub struct Vgg {
     pub weights: VggWeights,
     backend: Backend,
+    precision: Precision,
     /// (kernel, bias) per conv, resident on the GPU (GPU backend only).
     device: Vec<(GpuBuffer, GpuBuffer)>,
-    /// Each conv's kernel packed into GEMM panels once (SIMD CPU backend only).
-    packed: Vec<PackedB>,
-    /// Each conv's kernel rounded to bf16 and packed for AMX tiles ([`Precision::Bf16`] only).
-    bf16: Vec<PackedBf16>,
+    /// Each conv's kernel packed once for the backend and precision (CPU backends).
+    packed: Vec<ConvKernel>,
     scratch: Scratch,
-}
-
-/// The arithmetic of the convolutions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Precision {
-    /// f32 operands and sums (the reference; every backend).
-    #[default]
-    F32,
-    /// Activations and weights rounded to bf16, products on AMX tiles, f32 sums: measured
-    /// 7.0e-3 relative to f32 on VGG16's output for a real poster (`tests/parity/vgg.rs`).
-    Bf16,
-}
-
-impl std::str::FromStr for Precision {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "f32" => Ok(Precision::F32),
-            "bf16" => Ok(Precision::Bf16),
-            other => Err(Error::param("precision", format!("`{other}` is not f32 or bf16"))),
-        }
-    }
-}
-
-impl std::fmt::Display for Precision {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Precision::F32 => "f32",
-            Precision::Bf16 => "bf16",
-        })
-    }
 }
 
 /// The CPU pass's two activation buffers, kept for the next pass.
@@ -82,46 +53,37 @@ impl Vgg {
         Vgg::with_precision(weights, backend, Precision::F32)
     }
 
-    /// As [`Vgg::new`], with the convolutions' arithmetic chosen: [`Precision::Bf16`] runs them
-    /// on AMX tiles (SIMD CPU backend on a CPU with AMX only; an error otherwise).
+    /// As [`Vgg::new`], with the convolutions' arithmetic chosen: [`Precision::Bf16`] runs on
+    /// the CPU's bf16 units (AMX tiles, else AVX512-BF16; an error on a CPU with neither, or
+    /// on the GPU).
     pub fn with_precision(weights: VggWeights, backend: Backend, precision: Precision) -> Result<Vgg> {
         weights.check()?;
-        let bf16 = match (precision, &backend) {
-            (Precision::F32, _) => Vec::new(),
-            (Precision::Bf16, Backend::Cpu { .. }) if amx::available() => weights
-                .convs
-                .iter()
-                .map(|p| conv::simd::pack_kernel_bf16(&p.kernel, p.in_ch, p.out_ch))
-                .collect::<Result<_>>()?,
-            (Precision::Bf16, _) => {
+        let (device, packed) = match &backend {
+            Backend::Gpu(_) if precision == Precision::Bf16 => {
                 return Err(Error::param(
                     "precision",
-                    format!("bf16 runs on the CPU with Intel AMX; not on {} here", backend.name()),
+                    "bf16 runs on the CPU (Intel AMX or AVX512-BF16), not on the GPU".to_string(),
                 ));
             }
+            Backend::Gpu(ctx) => {
+                let upload = |p: &super::weights::ConvWeights| {
+                    Ok((ctx.upload(&p.kernel, &p.name)?, ctx.upload(&p.bias, &p.name)?))
+                };
+                (weights.convs.iter().map(upload).collect::<Result<_>>()?, Vec::new())
+            }
+            _ => {
+                let pack = |p: &super::weights::ConvWeights| {
+                    conv::pack_kernel(&backend, precision, &p.kernel, p.in_ch, p.out_ch)
+                };
+                (Vec::new(), weights.convs.iter().map(pack).collect::<Result<_>>()?)
+            }
         };
-        let device = match &backend {
-            Backend::Gpu(ctx) => weights
-                .convs
-                .iter()
-                .map(|p| Ok((ctx.upload(&p.kernel, &p.name)?, ctx.upload(&p.bias, &p.name)?)))
-                .collect::<Result<_>>()?,
-            _ => Vec::new(),
-        };
-        let packed = match &backend {
-            Backend::Cpu { simd, .. } => weights
-                .convs
-                .iter()
-                .map(|p| conv::simd::pack_kernel(*simd, &p.kernel, p.in_ch, p.out_ch))
-                .collect(),
-            _ => Vec::new(),
-        };
-        Ok(Vgg { weights, backend, device, packed, bf16, scratch: Scratch::default() })
+        Ok(Vgg { weights, backend, precision, device, packed, scratch: Scratch::default() })
     }
 
     /// The arithmetic of the convolutions.
     pub fn precision(&self) -> Precision {
-        if self.bf16.is_empty() { Precision::F32 } else { Precision::Bf16 }
+        self.precision
     }
 
     pub fn backend(&self) -> &Backend {
@@ -164,23 +126,14 @@ impl Vgg {
             buffer.resize(buffer.len().max(most.1), 0.0);
         }
         act[..x.len()].copy_from_slice(x);
-        let mut convs = self.weights.convs.iter().enumerate();
+        let mut convs = self.packed.iter().zip(&self.weights.convs);
         for layer in &self.weights.arch.layers {
             let next = next_shape(layer, s);
             let (src, dst) = (&act[..s.len()], &mut out[..next.len()]);
             match layer {
                 Layer::Conv { .. } => {
-                    let (i, p) = convs.next().expect("checked by VggWeights::check");
-                    match (&self.backend, self.packed.get(i)) {
-                        (Backend::Cpu { par, .. }, _) if !self.bf16.is_empty() => {
-                            conv::simd::conv3x3_relu_bf16(*par, s, src, &self.bf16[i], &p.bias, dst)?
-                        }
-                        // Shapes: the weights were checked against the graph, which made `s`.
-                        (Backend::Cpu { simd, par }, Some(kernel)) => {
-                            conv::simd::conv3x3_relu_packed(*simd, *par, s, src, kernel, &p.bias, dst)
-                        }
-                        _ => conv::conv3x3_relu(&self.backend, s, src, &p.kernel, &p.bias, p.out_ch, dst)?,
-                    }
+                    let (kernel, p) = convs.next().expect("checked by VggWeights::check");
+                    conv::conv3x3_relu_packed(&self.backend, s, src, kernel, &p.bias, dst)?
                 }
                 Layer::MaxPool { .. } => conv::maxpool2x2(&self.backend, s, src, dst)?,
             }

@@ -2,6 +2,7 @@
 
 use cinegenre::backend::Backend;
 use cinegenre::gpu::GpuContext;
+use cinegenre::kernels::gemm::{Epilogue, Gemm, gemm};
 
 /// The tolerances, fixtures and GPU-or-skip rule every test binary shares.
 #[path = "../common/mod.rs"]
@@ -59,4 +60,15 @@ pub fn assert_rel_close(label: &str, got: &[f32], want: &[f32], rel: f64) {
         "{label}: relative error {err:.3e} > {rel:.0e} (max abs {max_abs:.3e}); first (index, got, want): {:?}",
         &bad[..bad.len().min(5)]
     );
+}
+
+/// ‖C − C_f32‖/‖C_f32‖ of `product(a, b, c)` on uniform data of shape `g`, C_f32 from the
+/// f64-summing reference: the cost of a storage or arithmetic precision.
+pub fn error_against_f32(g: Gemm, product: impl FnOnce(&[f32], &[f32], &mut [f32])) -> f64 {
+    let (a, b) = (values(g.m * g.k, 21), values(g.k * g.n, 22));
+    let mut exact = vec![0.0; g.m * g.n];
+    gemm(&Backend::Scalar, g, &a, &b, Epilogue::default(), &mut exact).unwrap();
+    let mut got = poisoned(g.m * g.n);
+    product(&a, &b, &mut got);
+    rel_error(&got, &exact)
 }

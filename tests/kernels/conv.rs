@@ -2,14 +2,22 @@
 //! whole narrowed VGG16 agreeing across backends.
 
 use cinegenre::backend::Backend;
-use cinegenre::kernels::conv::{self, Shape};
+use cinegenre::kernels::conv::{self, Algorithm, Shape};
+use cinegenre::kernels::gemm::Precision;
 use cinegenre::vgg::{Architecture, VggWeights, network::Vgg};
 
-use crate::common::{F32_REL, assert_rel_close, fast_backends, poisoned, values};
+use crate::common::{self, F32_REL, assert_rel_close, fast_backends, poisoned, values};
 
 /// A whole network: 13 f32 layers in a row, each ~1e-6 relative from the f64 reference, and
 /// ReLU/max can only keep or zero an error, so 1e-4 leaves a wide margin.
 const NETWORK_REL: f64 = 1e-4;
+/// Winograd in f32: the transforms add and halve values of a 4 × 4 tile before and after the
+/// sums, a few more f32 roundings than the direct sum (measured ≤ 1e-6): 1e-5 as for f32.
+const WINOGRAD_F32_REL: f64 = 1e-5;
+/// Winograd in bf16 against f32: each transformed input and kernel value is rounded once to
+/// bf16 (u = 2⁻⁸), and the output transform adds and subtracts the 16 products of a tile, so
+/// an output carries up to twice the rounding of a direct bf16 sum (≈ u/2): 2u.
+const WINOGRAD_BF16_REL: f64 = 2.0 / 256.0;
 
 fn check_conv(s: Shape, out_ch: usize, backends: &[Backend]) {
     let seed = (s.n * 1000 + s.h * 100 + s.w * 10 + s.c) as u64;
@@ -23,18 +31,40 @@ fn check_conv(s: Shape, out_ch: usize, backends: &[Backend]) {
         conv::conv3x3_relu(backend, s, &x, &kernel, &bias, out_ch, &mut got).unwrap();
         assert_rel_close(&format!("conv {} {s:?} → {out_ch}", backend.name()), &got, &want, F32_REL);
         // The network's path: the same GEMM with the kernel packed once beforehand.
-        if let Backend::Cpu { simd, par } = backend {
-            let packed = conv::simd::pack_kernel(*simd, &kernel, s.c, out_ch);
-            let mut got = poisoned(want.len());
-            conv::simd::conv3x3_relu_packed(*simd, *par, s, &x, &packed, &bias, &mut got);
-            assert_rel_close(
-                &format!("packed conv {} {s:?} → {out_ch}", backend.name()),
-                &got,
-                &want,
-                F32_REL,
-            );
+        let packed = conv::pack_kernel(backend, Precision::F32, &kernel, s.c, out_ch).unwrap();
+        let mut got = poisoned(want.len());
+        conv::conv3x3_relu_packed(backend, s, &x, &packed, &bias, &mut got).unwrap();
+        assert_rel_close(&format!("packed conv {} {s:?} → {out_ch}", backend.name()), &got, &want, F32_REL);
+        if let Backend::Cpu { .. } = backend {
+            check_cpu_algorithms(backend, s, (&x, &kernel, &bias), &want);
         }
     }
+}
+
+/// On a SIMD CPU backend: bf16 direct against the scalar bf16 reference (same rounded
+/// operands), and Winograd in f32 and bf16 against the f32 reference `want`.
+fn check_cpu_algorithms(
+    backend: &Backend,
+    s: Shape,
+    (x, kernel, bias): (&[f32], &[f32], &[f32]),
+    want: &[f32],
+) {
+    let out_ch = bias.len();
+    let run = |backend: &Backend, algorithm, precision| {
+        let packed = conv::pack_kernel_with(algorithm, backend, precision, kernel, (s.c, out_ch)).ok()?;
+        let mut y = poisoned(want.len());
+        conv::conv3x3_relu_packed(backend, s, x, &packed, bias, &mut y).unwrap();
+        Some(y)
+    };
+    let label = |what: &str| format!("{what} conv {} {s:?} → {out_ch}", backend.name());
+    let winograd = run(backend, Algorithm::Winograd, Precision::F32).unwrap();
+    assert_rel_close(&label("winograd f32"), &winograd, want, WINOGRAD_F32_REL);
+    let Some(got) = run(backend, Algorithm::Direct, Precision::Bf16) else { return };
+    let reference = run(&Backend::Scalar, Algorithm::Direct, Precision::Bf16).unwrap();
+    assert_rel_close(&label("bf16"), &got, &reference, F32_REL);
+    let winograd = run(backend, Algorithm::Winograd, Precision::Bf16).unwrap();
+    eprintln!("{}: {:.2e}", label("winograd bf16"), common::rel_error(&winograd, want));
+    assert_rel_close(&label("winograd bf16"), &winograd, want, WINOGRAD_BF16_REL);
 }
 
 fn check_pool(s: Shape, backends: &[Backend]) {

@@ -2,7 +2,7 @@
 
 use cinegenre::backend::Backend;
 use cinegenre::kernels::Activation;
-use cinegenre::kernels::gemm::{Epilogue, Gemm, gemm};
+use cinegenre::kernels::gemm::{Epilogue, Gemm, PackedB, Precision, Strided, gemm, gemm_packed};
 use proptest::prelude::*;
 
 use crate::common::{F32_REL, assert_rel_close, fast_backends, poisoned, values};
@@ -55,22 +55,44 @@ fn awkward_shapes_all_variants() {
 
 #[test]
 fn prepacked_b_matches_reference() {
-    use cinegenre::kernels::gemm::simd::{PackedB, Strided, gemm_packed};
-    for (m, n, k, trans_b) in [(31, 1100, 600, false), (3, 70, 1030, true), (16, 5, 1, false)] {
-        let g = Gemm { m, n, k, trans_a: false, trans_b };
+    for (m, n, k, trans_a, trans_b) in [
+        (31, 1100, 600, false, false),
+        (3, 70, 1030, false, true),
+        (16, 5, 1, false, false),
+        (20, 40, 70, true, false),
+    ] {
+        let g = Gemm { m, n, k, trans_a, trans_b };
         let (a, b, bias) = (values(m * k, 4), values(k * n, 5), values(n, 6));
         let epilogue = Epilogue { bias: Some(&bias[..]), activation: Activation::Sigmoid };
         let mut want = poisoned(m * n);
         gemm(&Backend::Scalar, g, &a, &b, epilogue, &mut want).unwrap();
-        for backend in fast_backends() {
-            let Backend::Cpu { simd, par } = backend else { continue };
-            let packed = PackedB::new(simd, g, &b);
-            assert_eq!(packed.shape(), (k, n));
+        for backend in std::iter::once(Backend::Scalar).chain(fast_backends()) {
+            let packed = PackedB::new(&backend, Precision::F32, g, &b).unwrap();
+            assert_eq!((packed.shape(), packed.precision()), ((k, n), Precision::F32));
             let mut got = poisoned(m * n);
-            gemm_packed(simd, par, g, &Strided::row_major(&a, k, simd), &packed, epilogue, &mut got);
-            assert_rel_close(&format!("packed {simd:?} {par:?} {g:?}"), &got, &want, F32_REL);
+            gemm_packed(&backend, g, &Strided::of(g, &a[..]), &packed, epilogue, &mut got).unwrap();
+            assert_rel_close(&format!("packed {} {g:?}", backend.name()), &got, &want, F32_REL);
         }
     }
+}
+
+#[test]
+fn packed_b_mismatches_are_errors() {
+    let g = Gemm::nn(2, 3, 4);
+    let (a, b, mut c) = (values(8, 1), values(12, 2), poisoned(6));
+    assert!(
+        PackedB::new(&Backend::Scalar, Precision::F32, g, &b[..11]).unwrap_err().to_string().contains("11")
+    );
+    let packed = PackedB::new(&Backend::Scalar, Precision::F32, g, &b).unwrap();
+    let source = Strided::of(g, &a[..]);
+    let wrong =
+        gemm_packed(&Backend::Scalar, Gemm::nn(2, 4, 3), &source, &packed, Epilogue::default(), &mut c);
+    assert!(wrong.unwrap_err().to_string().contains("packed as (4, 3)"));
+    let short = Strided::of(g, &a[..7]);
+    assert!(gemm_packed(&Backend::Scalar, g, &short, &packed, Epilogue::default(), &mut c).is_err());
+    let cpu = Backend::cpu().unwrap();
+    let err = gemm_packed(&cpu, g, &source, &packed, Epilogue::default(), &mut c).unwrap_err();
+    assert!(err.to_string().contains("another backend"), "{err}");
 }
 
 #[test]

@@ -3,12 +3,11 @@
 
 use cinegenre::backend::Backend;
 use cinegenre::kernels::Activation;
-use cinegenre::kernels::gemm::half::{Weight, gemm_half, gemm_stored, to_weights};
-use cinegenre::kernels::gemm::{Epilogue, Gemm, gemm};
+use cinegenre::kernels::gemm::{Epilogue, Gemm, Weight, gemm, to_weights};
 use half::{bf16, f16};
 use proptest::prelude::*;
 
-use crate::common::{F32_REL, assert_rel_close, fast_backends, poisoned, rel_error, values};
+use crate::common::{F32_REL, assert_rel_close, error_against_f32, fast_backends, poisoned, values};
 
 /// bf16 unit roundoff 2⁻⁸ (8 significant bits): no stored weight is off by more, so neither is
 /// the RMS error of C on data without cancellation (expected ≈ 0.4·u ≈ 1.5e-3, see the module).
@@ -22,10 +21,10 @@ fn check<W: Weight>(g: Gemm, bias: bool, backends: &[Backend]) {
     let bias_v = values(g.n, 13);
     let epilogue = Epilogue { bias: bias.then_some(&bias_v[..]), activation: Activation::Relu };
     let mut want = poisoned(g.m * g.n);
-    gemm_half(&Backend::Scalar, g, &a, &b, epilogue, &mut want).unwrap();
+    gemm(&Backend::Scalar, g, &a, &b, epilogue, &mut want).unwrap();
     for backend in backends {
         let mut got = poisoned(g.m * g.n);
-        gemm_half(backend, g, &a, &b, epilogue, &mut got).unwrap();
+        gemm(backend, g, &a, &b, epilogue, &mut got).unwrap();
         // Same rounded inputs, exact widening: only the order of the f32 sums differs.
         assert_rel_close(&format!("{} {} {g:?} bias={bias}", W::NAME, backend.name()), &got, &want, F32_REL);
     }
@@ -51,10 +50,10 @@ fn check_stored<A: Weight, B: Weight>(g: Gemm, backends: &[Backend]) {
     let epilogue = Epilogue { bias: Some(&bias_v[..]), activation: Activation::Identity };
     let wide: Vec<f32> = a.iter().map(|x| x.to_f32()).collect();
     let mut want = poisoned(g.m * g.n);
-    gemm_half(&Backend::Scalar, g, &wide, &b, epilogue, &mut want).unwrap();
+    gemm(&Backend::Scalar, g, &wide, &b, epilogue, &mut want).unwrap();
     for backend in backends {
         let mut got = poisoned(g.m * g.n);
-        gemm_stored(backend, g, &a, &b, epilogue, &mut got).unwrap();
+        gemm(backend, g, &a, &b, epilogue, &mut got).unwrap();
         let what = format!("A {} B {} {} {g:?}", A::NAME, B::NAME, backend.name());
         // Widening is exact: only the order of the f32 sums differs.
         assert_rel_close(&what, &got, &want, F32_REL);
@@ -78,13 +77,10 @@ fn half_activations_match_reference() {
 fn half_activations_and_weights_storage_error() {
     // Both operands rounded: errors add in quadrature, about √2 × the weight-only error.
     let g = Gemm::nn(64, 256, 4096);
-    let (a, b) = (values(g.m * g.k, 21), values(g.k * g.n, 22));
-    let mut exact = vec![0.0; g.m * g.n];
-    gemm(&Backend::Scalar, g, &a, &b, Epilogue::default(), &mut exact).unwrap();
-    let mut got = poisoned(g.m * g.n);
-    let (ah, bh): (Vec<bf16>, Vec<bf16>) = (to_weights(&a), to_weights(&b));
-    gemm_stored(&Backend::cpu().unwrap(), g, &ah, &bh, Epilogue::default(), &mut got).unwrap();
-    let both = rel_error(&got, &exact);
+    let both = error_against_f32(g, |a, b, c| {
+        let (ah, bh): (Vec<bf16>, Vec<bf16>) = (to_weights(a), to_weights(b));
+        gemm(&Backend::cpu().unwrap(), g, &ah, &bh, Epilogue::default(), c).unwrap();
+    });
     let weights_only = storage_error::<bf16>(g);
     eprintln!("bf16 A and B: {both:.3e} (weights only {weights_only:.3e})");
     assert!((1.2 * weights_only..=1.7 * weights_only).contains(&both), "{both:.3e} vs {weights_only:.3e}");
@@ -92,13 +88,9 @@ fn half_activations_and_weights_storage_error() {
 
 /// ‖C_half − C_f32‖/‖C_f32‖ for one shape, C_f32 from the f64-summing reference.
 fn storage_error<W: Weight>(g: Gemm) -> f64 {
-    let a = values(g.m * g.k, 21);
-    let b = values(g.k * g.n, 22);
-    let mut exact = vec![0.0; g.m * g.n];
-    gemm(&Backend::Scalar, g, &a, &b, Epilogue::default(), &mut exact).unwrap();
-    let mut got = poisoned(g.m * g.n);
-    gemm_half(&Backend::cpu().unwrap(), g, &a, &to_weights::<W>(&b), Epilogue::default(), &mut got).unwrap();
-    rel_error(&got, &exact)
+    error_against_f32(g, |a, b, c| {
+        gemm(&Backend::cpu().unwrap(), g, a, &to_weights::<W>(b), Epilogue::default(), c).unwrap();
+    })
 }
 
 #[test]
@@ -118,7 +110,7 @@ fn storage_error_within_roundoff() {
 fn wrong_weight_length_is_shape_error() {
     let mut c = vec![0.0; 4];
     let b: Vec<f16> = to_weights(&[0.0; 3]);
-    let err = gemm_half(&Backend::Scalar, Gemm::nn(2, 2, 2), &[0.0; 4], &b, Epilogue::default(), &mut c);
+    let err = gemm(&Backend::Scalar, Gemm::nn(2, 2, 2), &[0.0; 4], &b, Epilogue::default(), &mut c);
     assert!(err.unwrap_err().to_string().contains("`b` has 3 elements, expected 4"));
 }
 

@@ -2,10 +2,9 @@
 //! parallel, and the GPU when an adapter exists) against the scalar reference, on random and
 //! awkward shapes, with outputs NaN-poisoned before each run.
 
-mod amx;
+mod bf16;
 mod common;
 mod conv;
-mod dot_bf16;
 mod elementwise;
 mod gemm;
 mod half;

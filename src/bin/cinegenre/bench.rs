@@ -119,12 +119,12 @@ pub struct BenchGemmArgs {
     /// Storage of B (the weights): f32, f16 or bf16 (half: f32 accumulation), bf16-dot (both
     /// operands bf16, AVX512-BF16 pairs) or bf16-amx (AMX tiles), comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "f32")]
-    pub dtype: Vec<cinegenre::kernels::gemm::half::Dtype>,
+    pub dtype: Vec<cinegenre::bench::Dtype>,
 }
 
 impl BenchGemmArgs {
     fn run(self) -> Result<()> {
-        use cinegenre::kernels::gemm::half::Dtype;
+        use cinegenre::bench::Dtype;
         let backends = self.devices.backends(true)?;
         say!("backend,size,seconds,gflops");
         for &size in &self.sizes {

@@ -90,8 +90,9 @@ pub struct RunArgs {
     /// Side of the VGG16 input in pixels (a multiple of 32; smaller only for fast tests).
     #[arg(long, default_value_t = 224, hide = true)]
     pub poster_size: usize,
-    /// Arithmetic of the VGG16 convolutions: f32, or bf16 on a CPU with Intel AMX (features
-    /// within 7e-3 of f32, 2–3× faster). Default: bf16 where the CPU has AMX, else f32.
+    /// Arithmetic of the VGG16 convolutions: f32, or bf16 on a CPU with Intel AMX or
+    /// AVX512-BF16 (features within 7.2e-3 of f32, 2–3× faster). Default: bf16 where the CPU
+    /// has either, else f32.
     #[arg(long)]
     pub poster_precision: Option<Precision>,
     /// How the poster MLP sees the features: standardized (each feature scaled with the

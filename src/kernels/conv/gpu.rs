@@ -2,7 +2,7 @@
 //! is recorded into one command encoder with activations resident, and slice-level wrappers
 //! (upload → dispatch → readback) for one-shot calls.
 
-use super::Shape;
+use super::shape::Shape;
 use crate::error::{Error, Result};
 use crate::gpu::{GpuBuffer, GpuContext, MAX_GROUPS_PER_DIM, Shader, grid_1d};
 
@@ -100,21 +100,21 @@ pub fn encode_pool(
     Ok(())
 }
 
-/// Slice-level convolution: upload, [`encode_conv`], read back.
+/// Slice-level convolution: upload, [`encode_conv`], read back (`kernel`: HWIO, `bias.len()`
+/// outputs per pixel).
 pub fn conv3x3_relu(
     ctx: &GpuContext,
     s: Shape,
     x: &[f32],
     kernel: &[f32],
     bias: &[f32],
-    out_ch: usize,
     y: &mut [f32],
 ) -> Result<()> {
     let (dx, dk, db) =
         (ctx.upload(x, "conv x")?, ctx.upload(kernel, "conv kernel")?, ctx.upload(bias, "conv bias")?);
     let dy = ctx.zeros(y.len(), "conv y")?;
     let mut encoder = ctx.encoder();
-    encode_conv(ctx, &mut encoder, s, &dx, &dk, &db, out_ch, &dy)?;
+    encode_conv(ctx, &mut encoder, s, &dx, &dk, &db, bias.len(), &dy)?;
     y.copy_from_slice(&ctx.finish_and_download(encoder, &dy)?);
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! The reference: the convolution's seven loops and the pool's five, in formula order, with
 //! f64 accumulation.
 
-use super::Shape;
+use super::shape::Shape;
 
-/// See [`super::conv3x3_relu`].
-pub fn conv3x3_relu(s: Shape, x: &[f32], kernel: &[f32], bias: &[f32], out_ch: usize, y: &mut [f32]) {
+/// See [`super::conv3x3_relu`]; `kernel` is (3, 3, c, o) HWIO with o = `bias.len()`.
+pub fn conv3x3_relu(s: Shape, x: &[f32], kernel: &[f32], bias: &[f32], y: &mut [f32]) {
     let Shape { n, h, w, c } = s;
+    let out_ch = bias.len();
     for img in 0..n {
         for row in 0..h {
             for col in 0..w {

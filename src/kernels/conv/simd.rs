@@ -5,13 +5,13 @@
 //! A[(img, row, col)][(dh·3 + dw)·c + i] = x[img, row+dh−1, col+dw−1, i]   (0 outside the image)
 //! ```
 //!
-//! A is never written out. The packed GEMM ([`gemm::simd::gemm_from`]) asks for one MR-row
+//! A is never written out. The packed GEMM ([`gemm_packed`]) asks for one MR-row
 //! panel of one k-slice at a time, and [`Im2col`] fills it straight from x: a pixel's 9c row
 //! is 9 runs of c contiguous channels, one per tap, each an input pixel's channels or
 //! padding, so a panel row is 9 copies (the panel keeps A's rows as rows). The GEMM's
 //! epilogue adds the bias and applies the ReLU in registers.
 //!
-//! Measured on this 2-core AVX-512 machine (VGG16, 224², batch 1, `cinegenre bench vgg
+//! Measured on a 2-core Sapphire-Rapids-class machine (VGG16, 224², batch 1, `cinegenre bench vgg
 //! --layers`): materialising A band by band, as this module did before, cost 2–22% of each
 //! layer's time (9 floats written and read back per input float); the implicit form moves
 //! none of them. Padding is decided per pixel, so panels may straddle image boundaries and a
@@ -20,42 +20,18 @@
 
 use rayon::prelude::*;
 
-use super::Shape;
+use super::shape::Shape;
 use crate::backend::Par;
-use crate::kernels::Activation;
-use crate::kernels::gemm::simd::{A_STRIDE, PackedB, PanelSource, Strided, zero_rows};
-use crate::kernels::gemm::{self, Epilogue, Gemm, amx};
-use crate::simd::SimdLevel;
+use crate::error::{Error, Result};
+use crate::kernels::gemm::{A_STRIDE, Panel, PanelSource, Strided, zero_rows};
+use crate::simd::{SimdLevel, simd_fn};
 
-/// See [`super::conv3x3_relu`]; shapes were checked by the caller.
-#[allow(clippy::too_many_arguments)] // level and threads, then the kernel's own arguments
-pub fn conv3x3_relu(
-    level: SimdLevel,
-    par: Par,
-    s: Shape,
-    x: &[f32],
-    kernel: &[f32],
-    bias: &[f32],
-    out_ch: usize,
-    y: &mut [f32],
-) {
-    let epilogue = Epilogue { bias: Some(bias), activation: Activation::Relu };
-    let g = Gemm::nn(s.n * s.h * s.w, out_ch, 9 * s.c);
-    with_im2col(level, par, s, x, |a| gemm::simd::gemm_from(level, par, g, a, kernel, epilogue, y));
-}
-
-/// Call `f` with the conv's op(A): written out when `s.c` < [`MATERIALISE_BELOW`], else the
-/// implicit [`Im2col`] view.
-fn with_im2col<R>(
-    level: SimdLevel,
-    par: Par,
-    s: Shape,
-    x: &[f32],
-    f: impl FnOnce(&dyn PanelSource) -> R,
-) -> R {
+/// Call `f` with the conv's op(A) (m = n·h·w rows, k = 9c): written out when `s.c` <
+/// [`MATERIALISE_BELOW`], else the implicit [`Im2col`] view.
+pub(super) fn with_im2col<R>(par: Par, s: Shape, x: &[f32], f: impl FnOnce(&dyn PanelSource) -> R) -> R {
     if s.c < MATERIALISE_BELOW {
         let a = im2col(par, s, x);
-        f(&Strided::row_major(&a, 9 * s.c, level))
+        f(&Strided::row_major(&a, 9 * s.c))
     } else {
         f(&Im2col { s, x })
     }
@@ -64,90 +40,49 @@ fn with_im2col<R>(
 /// Below this many channels a tap's run is too short to pack well (the first layer's c = 3
 /// gives runs of 3 floats): the im2col matrix is written out instead — 9c ≤ 63 floats per
 /// pixel, about 5 MiB for one 224² RGB image — and packed as a stored matrix. Measured on
-/// VGG16's first layer here: 5.3 ms implicit, 2.4 ms written out.
+/// VGG16's first layer: 5.3 ms implicit, 2.4 ms written out.
 const MATERIALISE_BELOW: usize = 8;
 
 /// The im2col matrix of a batch: (n·H·W, 9c), row `(img, row, col)` holding the 3×3
-/// neighbourhood of that pixel, zeros outside the image.
+/// neighbourhood of that pixel, zeros outside the image. One image row per task; the taps are
+/// copied as fixed-size arrays (c < [`MATERIALISE_BELOW`]), not by a `memcpy` call per 3 floats
+/// (which took 4 of VGG16's first layer's 7 ms).
 fn im2col(par: Par, s: Shape, x: &[f32]) -> Vec<f32> {
-    let Shape { h, w, c, .. } = s;
-    let mut a = vec![0.0f32; s.n * h * w * 9 * c];
-    let fill = |(q, pixel): (usize, &mut [f32])| {
-        let (img, row, col) = (q / (h * w), q % (h * w) / w, q % w);
-        for (tap, dst) in pixel.chunks_mut(c).enumerate() {
-            let (r, q) = (row + tap / 3, col + tap % 3);
-            if r >= 1 && q >= 1 && r <= h && q <= w {
-                let at = ((img * h + r - 1) * w + q - 1) * c;
-                dst.copy_from_slice(&x[at..at + c]);
-            }
-        }
+    let mut a = vec![0.0f32; s.n * s.h * s.w * 9 * s.c];
+    let fill = |(q, row): (usize, &mut [f32])| match s.c {
+        1 => im2col_row::<1>(s, x, q, row),
+        2 => im2col_row::<2>(s, x, q, row),
+        3 => im2col_row::<3>(s, x, q, row),
+        4 => im2col_row::<4>(s, x, q, row),
+        5 => im2col_row::<5>(s, x, q, row),
+        6 => im2col_row::<6>(s, x, q, row),
+        _ => im2col_row::<7>(s, x, q, row),
     };
-    match par {
-        Par::Seq => a.chunks_mut(9 * c).enumerate().for_each(fill),
-        Par::Rayon => a.par_chunks_mut(9 * c).enumerate().for_each(fill),
+    if !a.is_empty() {
+        match par {
+            Par::Seq => a.chunks_mut(s.w * 9 * s.c).enumerate().for_each(fill),
+            Par::Rayon => a.par_chunks_mut(s.w * 9 * s.c).enumerate().for_each(fill),
+        }
     }
     a
 }
 
-/// [`conv3x3_relu`] with the kernel packed beforehand ([`PackedB`] of the (9c, o) matrix, made
-/// by [`pack_kernel`]): a network packs each layer once instead of at every forward pass.
-/// Shapes were checked by the caller, and `kernel` was packed for `level`.
-#[allow(clippy::too_many_arguments)] // as `conv3x3_relu`
-pub fn conv3x3_relu_packed(
-    level: SimdLevel,
-    par: Par,
-    s: Shape,
-    x: &[f32],
-    kernel: &PackedB,
-    bias: &[f32],
-    y: &mut [f32],
-) {
-    let epilogue = Epilogue { bias: Some(bias), activation: Activation::Relu };
-    let (k, out_ch) = kernel.shape();
-    let g = Gemm::nn(s.n * s.h * s.w, out_ch, k);
-    // The GEMM writes C through raw pointers: a wrong shape must stop here.
-    assert!(k == 9 * s.c && x.len() == s.len() && y.len() == g.m * out_ch, "conv shapes");
-    with_im2col(level, par, s, x, |a| gemm::simd::gemm_packed(level, par, g, a, kernel, epilogue, y));
-}
-
-/// [`conv3x3_relu_packed`] in bf16 on AMX tiles ([`amx`]): the im2col panels and the kernel
-/// (packed by [`pack_kernel_bf16`]) rounded to bf16, f32 sums.
-///
-/// # Errors
-/// When AMX is not available, or a shape does not match.
-pub fn conv3x3_relu_bf16(
-    par: Par,
-    s: Shape,
-    x: &[f32],
-    kernel: &amx::PackedBf16,
-    bias: &[f32],
-    y: &mut [f32],
-) -> crate::error::Result<()> {
-    let epilogue = Epilogue { bias: Some(bias), activation: Activation::Relu };
-    let (k, out_ch) = kernel.shape();
-    let g = Gemm::nn(s.n * s.h * s.w, out_ch, k);
-    if k != 9 * s.c || x.len() != s.len() {
-        return Err(crate::error::Error::Shape(format!("bf16 conv: kernel depth {k} for {s:?}")));
+/// The im2col rows of image row `q` (= img·h + row) for `C` channels (`C` = s.c).
+fn im2col_row<const C: usize>(s: Shape, x: &[f32], q: usize, out: &mut [f32]) {
+    let Shape { h, w, .. } = s;
+    let (img, row) = (q / h, q % h);
+    for (col, pixel) in out.chunks_exact_mut(9 * C).enumerate() {
+        for (tap, dst) in pixel.chunks_exact_mut(C).enumerate() {
+            let (r, p) = (row + tap / 3, col + tap % 3);
+            let dst: &mut [f32; C] = dst.try_into().expect("chunks of C");
+            *dst = if r >= 1 && p >= 1 && r <= h && p <= w {
+                let at = ((img * h + r - 1) * w + p - 1) * C;
+                x[at..at + C].try_into().expect("C floats")
+            } else {
+                [0.0; C]
+            };
+        }
     }
-    // AMX machines have AVX-512, whose packing the written-out matrix then uses.
-    with_im2col(SimdLevel::Avx512, par, s, x, |a| amx::gemm_packed(par, g, a, kernel, epilogue, y))
-}
-
-/// Round and pack an HWIO kernel (3, 3, c, o) for [`conv3x3_relu_bf16`].
-///
-/// # Errors
-/// When the kernel's length is not 9·c·o.
-pub fn pack_kernel_bf16(
-    kernel: &[f32],
-    in_ch: usize,
-    out_ch: usize,
-) -> crate::error::Result<amx::PackedBf16> {
-    amx::PackedBf16::new(Gemm::nn(0, out_ch, 9 * in_ch), kernel)
-}
-
-/// Pack an HWIO kernel (3, 3, c, o) for [`conv3x3_relu_packed`] at `level`.
-pub fn pack_kernel(level: SimdLevel, kernel: &[f32], in_ch: usize, out_ch: usize) -> PackedB {
-    PackedB::new(level, Gemm::nn(0, out_ch, 9 * in_ch), kernel)
 }
 
 /// The im2col matrix of a batch, computed one panel at a time.
@@ -156,55 +91,114 @@ struct Im2col<'a> {
     x: &'a [f32],
 }
 
-impl PanelSource for Im2col<'_> {
-    fn pack(&self, i0: usize, rows: usize, pc: usize, kc: usize, mr: usize, dst: &mut [f32]) {
-        let Shape { h, w, c, .. } = self.s;
-        for r in 0..rows {
-            let q = i0 + r;
-            let (img, row, col) = (q / (h * w), q % (h * w) / w, q % w);
-            let out = &mut dst[r * A_STRIDE..r * A_STRIDE + kc];
-            // Runs of one tap's channels: one input pixel's (or padding's) contiguous floats.
-            let mut kk = pc;
-            while kk < pc + kc {
-                let (tap, channel) = (kk / c, kk % c);
-                let len = (c - channel).min(pc + kc - kk);
-                let run = &mut out[kk - pc..kk - pc + len];
-                // Input pixel (row + dh − 1, col + dw − 1), shifted by one to stay unsigned.
-                let (r, q) = (row + tap / 3, col + tap % 3);
-                if r >= 1 && q >= 1 && r <= h && q <= w {
-                    let at = ((img * h + r - 1) * w + q - 1) * c + channel;
-                    run.copy_from_slice(&self.x[at..at + len]);
-                } else {
-                    run.fill(0.0);
+simd_fn! {
+    /// Row r of the panel: its runs `runs[r]` of (x offset or `None` for padding, length), one
+    /// after the other; copies of 16 floats at a time, so no `memcpy` call per run.
+    fn copy_runs(x: &[f32], runs: &[[(Option<usize>, usize); 10]], kc: usize, dst: &mut [f32]) {
+        for (r, row) in runs.iter().enumerate() {
+            let mut out = &mut dst[r * A_STRIDE..r * A_STRIDE + kc];
+            for &(at, len) in row {
+                if len == 0 {
+                    break;
                 }
-                kk += len;
+                let (run, rest) = out.split_at_mut(len);
+                match at {
+                    Some(at) => {
+                        let src = &x[at..at + len];
+                        let (whole, tail) = run.split_at_mut(len / 16 * 16);
+                        for (d, s) in whole.chunks_exact_mut(16).zip(src.chunks_exact(16)) {
+                            d.copy_from_slice(s);
+                        }
+                        tail.iter_mut().zip(&src[len / 16 * 16..]).for_each(|(d, s)| *d = *s);
+                    }
+                    None => run.fill(0.0),
+                }
+                out = rest;
             }
         }
-        zero_rows(rows..mr, kc, dst);
     }
 }
 
-/// See [`super::maxpool2x2`]: one output row per task, channels innermost (vectorised).
-pub fn maxpool2x2(par: Par, s: Shape, x: &[f32], y: &mut [f32]) {
+impl PanelSource for Im2col<'_> {
+    fn pack(&self, panel: &Panel, dst: &mut [f32]) {
+        let Shape { h, w, c, .. } = self.s;
+        let Panel { i0, rows, pc, kc, level, .. } = *panel;
+        // A panel row is ≤ 10 runs of one tap's channels (a slice of ≤ 512 of 9c columns
+        // starts and ends inside a tap): an input pixel's contiguous floats, or padding. The
+        // runs are the same for every row but for the pixel, so the taps are found once.
+        let mut taps = [(0usize, 0usize, 0usize); 10];
+        let (mut kk, mut used) = (pc, 0);
+        while kk < pc + kc {
+            let (tap, channel) = (kk / c, kk % c);
+            let len = (c - channel).min(pc + kc - kk);
+            taps[used] = (tap, channel, len);
+            (kk, used) = (kk + len, used + 1);
+        }
+        let mut runs = [[(None, 0usize); 10]; 32];
+        let (mut img, mut row, mut col) = (i0 / (h * w), i0 % (h * w) / w, i0 % w);
+        for row_runs in runs.iter_mut().take(rows) {
+            for (slot, &(tap, channel, len)) in row_runs.iter_mut().zip(&taps[..used]) {
+                // Input pixel (row + dh − 1, col + dw − 1), shifted by one to stay unsigned.
+                let (r, q) = (row + tap / 3, col + tap % 3);
+                let inside = r >= 1 && q >= 1 && r <= h && q <= w;
+                *slot = (inside.then(|| ((img * h + r - 1) * w + q - 1) * c + channel), len);
+            }
+            col += 1;
+            if col == w {
+                (col, row) = (0, row + 1);
+                if row == h {
+                    (row, img) = (0, img + 1);
+                }
+            }
+        }
+        copy_runs(level, self.x, &runs[..rows], kc, dst);
+        zero_rows(rows, panel, dst);
+    }
+
+    fn check(&self, m: usize, k: usize) -> Result<()> {
+        let Shape { n, h, w, c } = self.s;
+        if self.x.len() != self.s.len() || m != n * h * w || k != 9 * c {
+            return Err(Error::Shape(format!(
+                "conv {:?}: an ({m}, {k}) im2col from {} numbers",
+                self.s,
+                self.x.len()
+            )));
+        }
+        Ok(())
+    }
+}
+
+simd_fn! {
+    /// One output row of the pool: `out[col·c + i]` = the max of the 2 × 2 window of
+    /// channel i, from the two input rows `top` and `bottom` (each w·c floats).
+    fn pool_row(c: usize, top: &[f32], bottom: &[f32], out: &mut [f32]) {
+        for (col, dst) in out.chunks_exact_mut(c).enumerate() {
+            let (t, b) = (&top[2 * col * c..(2 * col + 2) * c], &bottom[2 * col * c..(2 * col + 2) * c]);
+            let (t0, t1) = t.split_at(c);
+            let (b0, b1) = b.split_at(c);
+            for ((((d, &p), &q), &r), &u) in dst.iter_mut().zip(t0).zip(t1).zip(b0).zip(b1) {
+                *d = p.max(q).max(r.max(u));
+            }
+        }
+    }
+}
+
+/// See [`super::maxpool2x2`]: one output row per task, channels innermost (compiled for the
+/// SIMD level).
+pub(super) fn maxpool2x2(level: SimdLevel, par: Par, s: Shape, x: &[f32], y: &mut [f32]) {
     let Shape { h, w, c, .. } = s;
     let (ho, wo) = (h / 2, w / 2);
     if ho == 0 || wo == 0 || c == 0 {
         return;
     }
-    let pool_row = |(g, out): (usize, &mut [f32])| {
+    let row = |(g, out): (usize, &mut [f32])| {
         let (img, row) = (g / ho, g % ho);
         let top = &x[(img * h + 2 * row) * w * c..][..w * c];
         let bottom = &x[(img * h + 2 * row + 1) * w * c..][..w * c];
-        for col in 0..wo {
-            let dst = &mut out[col * c..(col + 1) * c];
-            let (t, b) = (&top[2 * col * c..(2 * col + 2) * c], &bottom[2 * col * c..(2 * col + 2) * c]);
-            for (i, d) in dst.iter_mut().enumerate() {
-                *d = t[i].max(t[c + i]).max(b[i]).max(b[c + i]);
-            }
-        }
+        pool_row(level, c, top, bottom, out);
     };
     match par {
-        Par::Seq => y.chunks_mut(wo * c).enumerate().for_each(pool_row),
-        Par::Rayon => y.par_chunks_mut(wo * c).enumerate().for_each(pool_row),
+        Par::Seq => y.chunks_mut(wo * c).enumerate().for_each(row),
+        Par::Rayon => y.par_chunks_mut(wo * c).enumerate().for_each(row),
     }
 }

@@ -8,14 +8,14 @@
 //! ```
 //!
 //! Both operands are rounded to bf16 (8 significant bits, round to nearest even), products of
-//! pairs are exact and sums are f32 — the arithmetic of [`super::dot_bf16`]'s `vdpbf16ps`,
+//! pairs are exact and sums are f32 — the arithmetic of [`super::pairs`]'s `vdpbf16ps`,
 //! so the same error: ‖C − C_f32‖/‖C_f32‖ ≈ 2.1e-3 on uniform data (√2 × the error of
-//! rounding B alone, [`super::half`]). What changes is speed: one TDPBF16PS does 8,192
+//! rounding B alone). What changes is speed: one TDPBF16PS does 8,192
 //! multiply-adds; measured on this machine's Sapphire-Rapids-class core, a loop of them runs at
 //! 2.8 TFLOP/s per core against 0.2 TFLOP/s for AVX-512 f32 FMAs.
 //!
 //! The driver mirrors [`super::simd`]'s prepacked path: B (a layer's weights) is packed once
-//! ([`PackedBf16`], k-pairs interleaved as TDPBF16PS wants them, "VNNI" layout); a task packs
+//! ([`pack`], k-pairs interleaved as TDPBF16PS wants them, "VNNI" layout); a task packs
 //! one 32-row A panel of a k-slice from any [`PanelSource`] (f32), rounds it to bf16 with
 //! AVX512-BF16 `vcvtneps2bf16`, and runs the tile kernel over its B panels. Interior C blocks
 //! are loaded into and stored from the tiles directly; edge blocks and the epilogue (bias,
@@ -23,18 +23,21 @@
 //!
 //! Availability: the CPU must report AMX-TILE, AMX-BF16 and AVX512-BF16, and Linux must grant
 //! the process the tile data state (`arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA)`,
-//! Linux ≥ 5.16); [`available`] asks once. Elsewhere every entry point returns an error that
-//! says so — nothing falls back silently.
+//! Linux ≥ 5.16); [`available`] asks once. [`Precision::Bf16`](super::Precision::Bf16) takes
+//! these tiles where they are available, else the AVX512-BF16 pairs of [`super::pairs`] (the
+//! same arithmetic), else reports an error: nothing falls back to f32 silently.
 //!
 //! Reference: Intel 64 and IA-32 Architectures Software Developer's Manual, vol. 1 ch. 20
 //! ("Intel AMX") and vol. 2 (LDTILECFG, TILELOADD, TDPBF16PS, TILESTORED).
 
 use rayon::prelude::*;
 
-use super::simd::{A_STRIDE, PanelSource, SharedC, Task, plan};
-use super::{Epilogue, Gemm};
+use super::panel::{A_STRIDE, Panel, PanelSource};
+use super::problem::{Epilogue, Gemm};
+use super::tasks::{self, SharedC, Task};
+use super::weight::{Weight, bf16_bits};
 use crate::backend::Par;
-use crate::error::{Error, Result};
+use crate::simd::SimdLevel;
 
 /// Rows of an A panel and columns of a B panel: two tiles each way.
 const MR: usize = 32;
@@ -51,7 +54,9 @@ pub fn available() -> bool {
 fn detect() -> bool {
     #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
     {
-        if !std::arch::is_x86_feature_detected!("avx512bf16") {
+        if !std::arch::is_x86_feature_detected!("avx512bf16")
+            || !std::arch::is_x86_feature_detected!("avx512bw")
+        {
             return false;
         }
         // CPUID leaf 7 exists on every x86-64 CPU that reports AVX-512 (checked above).
@@ -63,89 +68,58 @@ fn detect() -> bool {
     false
 }
 
-fn unavailable() -> Error {
-    Error::param(
-        "precision",
-        "bf16 needs Intel AMX (AMX-TILE, AMX-BF16, AVX512-BF16) and Linux ≥ 5.16; this CPU or OS has not got it",
-    )
+/// Flops of one [`register_only`] iteration: 4 TDPBF16PS of 16·16·32 multiply-adds.
+pub(crate) const REGISTER_FLOPS_PER_ITER: f64 = (4 * 16 * 16 * 32 * 2) as f64;
+
+/// `iters` × 4 TDPBF16PS on tiles that never leave the registers (the tile rate of one core,
+/// `bench::peak`); `None` without AMX.
+pub(crate) fn register_only(iters: usize) -> Option<()> {
+    if !available() {
+        return None;
+    }
+    x86::configure_tiles();
+    // SAFETY: AMX is available and the tiles were configured on this thread.
+    unsafe { x86::register_loop(iters) };
+    x86::release_tiles();
+    Some(())
 }
 
 /// op(B) (k × n) rounded to bf16 and cut into the panels the tile kernel reads: per 32
 /// columns, `kp/2` rows of 32 (column, pair) entries — `panel[(p/2)·64 + 2j + p%2]` holds
-/// B[p][j0 + j] — with k padded by zeros to kp, a multiple of 32.
-#[derive(Debug, Clone)]
-pub struct PackedBf16 {
-    k: usize,
-    n: usize,
-    bits: Vec<u16>,
-}
-
-impl PackedBf16 {
-    /// Round and pack op(B): shape (`g.k`, `g.n`), transposed if `g.trans_b`.
-    pub fn new(g: Gemm, b: &[f32]) -> Result<PackedBf16> {
-        let (k, n) = (g.k, g.n);
-        if b.len() != k * n {
-            return Err(Error::Shape(format!("bf16 pack: B has {} elements, expected {k}·{n}", b.len())));
-        }
-        let (rs, cs) = g.b_strides();
-        let kp = k.next_multiple_of(KB);
-        let mut bits = vec![0u16; kp * n.div_ceil(NR) * NR];
-        bits.par_chunks_mut(kp * NR).enumerate().for_each(|(jp, panel)| {
-            for p in 0..k {
-                for j in 0..NR.min(n - jp * NR) {
-                    let x = b[p * rs + (jp * NR + j) * cs];
-                    panel[(p / 2) * 2 * NR + 2 * j + p % 2] = super::dot_bf16::bf16_bits(x) as u16;
-                }
+/// B[p][j0 + j] — with k padded by zeros to kp, a multiple of 32. Shapes checked by the caller.
+pub(super) fn pack<W: Weight>(g: Gemm, b: &[W]) -> Vec<u16> {
+    let (k, n) = (g.k, g.n);
+    let (rs, cs) = g.b_strides();
+    let kp = k.next_multiple_of(KB);
+    let mut bits = vec![0u16; kp * n.div_ceil(NR) * NR];
+    bits.par_chunks_mut(kp * NR).enumerate().for_each(|(jp, panel)| {
+        for p in 0..k {
+            for j in 0..NR.min(n - jp * NR) {
+                let x = b[p * rs + (jp * NR + j) * cs].to_f32();
+                panel[(p / 2) * 2 * NR + 2 * j + p % 2] = bf16_bits(x) as u16;
             }
-        });
-        Ok(PackedBf16 { k, n, bits })
-    }
-
-    /// (k, n) of op(B).
-    pub fn shape(&self) -> (usize, usize) {
-        (self.k, self.n)
-    }
+        }
+    });
+    bits
 }
 
-/// C = act(bf16(op(A))·B + bias) with B packed by [`PackedBf16::new`]; op(A) (`g.m` × `g.k`)
-/// comes from any [`PanelSource`], sequential or over rayon's pool.
-///
-/// # Errors
-/// [`Error::Shape`] if `g` does not match B or C; [`Error::Param`] when AMX is not
-/// [`available`].
-pub fn gemm_packed<A: PanelSource + ?Sized>(
+/// C = act(bf16(op(A))·B + bias) with B packed by [`pack`]; op(A) (`g.m` × `g.k`) comes from
+/// any [`PanelSource`], sequential or over rayon's pool. Shapes were checked by the caller, and
+/// AMX is [`available`].
+pub(super) fn gemm<A: PanelSource + ?Sized>(
     par: Par,
     g: Gemm,
-    a: &A,
-    b: &PackedBf16,
+    (a, b): (&A, &[u16]),
     epilogue: Epilogue<'_>,
     c: &mut [f32],
-) -> Result<()> {
-    if !available() {
-        return Err(unavailable());
-    }
+) {
     let (m, n, k) = (g.m, g.n, g.k);
-    if (k, n) != b.shape() || c.len() != m * n || epilogue.bias.is_some_and(|bias| bias.len() != n) {
-        return Err(Error::Shape(format!(
-            "bf16 gemm {g:?}: B is {:?}, C has {} elements, bias {:?}",
-            b.shape(),
-            c.len(),
-            epilogue.bias.map(<[f32]>::len)
-        )));
-    }
-    if m == 0 || n == 0 {
-        return Ok(());
-    }
-    if k == 0 {
-        super::simd::sums_of_nothing(n, &epilogue, c);
-        return Ok(());
+    assert!(available() && b.len() == k.next_multiple_of(KB) * n.div_ceil(NR) * NR, "AMX operands");
+    if tasks::trivial(m, n, k, &epilogue, c) {
+        return;
     }
     let (m_panels, n_panels) = (m.div_ceil(MR), n.div_ceil(NR));
-    let threads = match par {
-        Par::Seq => 1,
-        Par::Rayon => rayon::current_num_threads(),
-    };
-    let cptr = SharedC(c.as_mut_ptr());
+    let cptr = SharedC::new(c);
     let kp = k.next_multiple_of(KB);
     // A task: round its A panels over the whole depth (each ≤ 32·kp bf16, in L2), then for
     // each B panel of its columns (streamed once per task), each A panel: the 32 × 32 block
@@ -158,19 +132,19 @@ pub fn gemm_packed<A: PanelSource + ?Sized>(
             let (i0, rows) = (ip * MR, MR.min(m - ip * MR));
             let panel = &mut a_bits[slot * MR * kp..(slot + 1) * MR * kp];
             // ≤ 512 columns at a time: the PanelSource's row stride.
-            for part in (0..k).step_by(512) {
-                let width = 512.min(k - part);
-                a.pack(i0, rows, part, width, MR, &mut wide);
+            for pc in (0..k).step_by(512) {
+                let kc = 512.min(k - pc);
+                a.pack(&Panel { i0, rows, pc, kc, mr: MR, level: SimdLevel::Avx512 }, &mut wide);
                 for r in 0..MR {
-                    let (src, dst) = (r * A_STRIDE, r * kp + part);
-                    x86::round_to_bf16(&wide[src..src + width], &mut panel[dst..dst + width]);
+                    let (src, dst) = (r * A_STRIDE, r * kp + pc);
+                    super::pairs::round_to_bf16(&wide[src..src + kc], &mut panel[dst..dst + kc]);
                 }
             }
         }
         x86::configure_tiles();
         for jp in task.col_panels.clone() {
             let (j0, cols) = (jp * NR, NR.min(n - jp * NR));
-            let bp = &b.bits[jp * kp * NR..(jp + 1) * kp * NR];
+            let bp = &b[jp * kp * NR..(jp + 1) * kp * NR];
             for (slot, ip) in task.row_panels.clone().enumerate() {
                 let (i0, rows) = (ip * MR, MR.min(m - ip * MR));
                 let ap = &a_bits[slot * MR * kp..(slot + 1) * MR * kp];
@@ -178,19 +152,14 @@ pub fn gemm_packed<A: PanelSource + ?Sized>(
                 // belongs to this task alone; the panels hold kp·MR and kp·NR bf16;
                 // `available()` checked AMX and the tiles were configured on this thread.
                 unsafe {
-                    let c = cptr.get().add(i0 * n + j0);
+                    let c = cptr.at(i0 * n + j0);
                     x86::block(kp / KB, (ap.as_ptr(), kp), bp.as_ptr(), (c, n), (rows, cols, j0), &epilogue)
                 };
             }
         }
         x86::release_tiles();
     };
-    let tasks = plan(m_panels, n_panels, threads);
-    match par {
-        Par::Seq => tasks.iter().for_each(run),
-        Par::Rayon => tasks.par_iter().for_each(run),
-    }
-    Ok(())
+    tasks::run(par, &tasks::plan(m_panels, n_panels, par), run);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -200,7 +169,7 @@ mod x86 {
 
     use super::{KB, MR, NR};
     use crate::kernels::Activation;
-    use crate::kernels::gemm::Epilogue;
+    use crate::kernels::gemm::problem::Epilogue;
 
     /// Ask Linux for the AMX tile data state: `arch_prctl(ARCH_REQ_XCOMP_PERM, 18)`.
     pub(super) fn request_tile_data() -> bool {
@@ -253,28 +222,6 @@ mod x86 {
         unsafe { asm!("tilerelease", options(nostack, nomem)) };
     }
 
-    /// `dst[i] = bf16(src[i])`, round to nearest even (equal lengths).
-    pub(super) fn round_to_bf16(src: &[f32], dst: &mut [u16]) {
-        // SAFETY: `available()` checked AVX512-BF16 before any caller runs.
-        unsafe { round_avx512(src, dst) }
-    }
-
-    #[target_feature(enable = "avx512f,avx512bf16,avx512vl")]
-    unsafe fn round_avx512(src: &[f32], dst: &mut [u16]) {
-        let whole = src.len() / 16 * 16;
-        for i in (0..whole).step_by(16) {
-            // SAFETY: i + 16 ≤ len for both slices (equal lengths).
-            unsafe {
-                let v = _mm512_loadu_ps(src.as_ptr().add(i));
-                let h: __m256i = std::mem::transmute(_mm512_cvtneps_pbh(v));
-                _mm256_storeu_si256(dst.as_mut_ptr().add(i) as *mut __m256i, h);
-            }
-        }
-        for i in whole..src.len() {
-            dst[i] = crate::kernels::gemm::dot_bf16::bf16_bits(src[i]) as u16;
-        }
-    }
-
     /// One 32 × 32 block of C (`rows × cols` of it inside C, first column `j0`) from `kblocks`
     /// 32-deep blocks of the A panel (32 rows at a stride of `lda` bf16) and the B panel (VNNI,
     /// 64 bf16 per k-pair row): summed in tmm0–3, then act(sum + bias) written to C.
@@ -325,6 +272,36 @@ mod x86 {
         }
     }
 
+    /// `iters` × (tmm0..3 += tmm4|5 · tmm6|7) on zeroed tiles, no memory access.
+    ///
+    /// # Safety
+    /// Tiles configured on this thread.
+    pub(super) unsafe fn register_loop(iters: usize) {
+        // SAFETY: register-only tile instructions on configured tiles.
+        unsafe {
+            asm!(
+                "tilezero tmm0",
+                "tilezero tmm1",
+                "tilezero tmm2",
+                "tilezero tmm3",
+                "tilezero tmm4",
+                "tilezero tmm5",
+                "tilezero tmm6",
+                "tilezero tmm7",
+                options(nostack, nomem)
+            );
+            for _ in 0..iters {
+                asm!(
+                    "tdpbf16ps tmm0, tmm4, tmm6",
+                    "tdpbf16ps tmm1, tmm4, tmm7",
+                    "tdpbf16ps tmm2, tmm5, tmm6",
+                    "tdpbf16ps tmm3, tmm5, tmm7",
+                    options(nostack, nomem)
+                );
+            }
+        }
+    }
+
     /// A 32 × 32 f32 buffer on a cache line.
     #[repr(C, align(64))]
     struct Sums([f32; MR * NR]);
@@ -371,11 +348,11 @@ mod x86 {
 #[cfg(not(target_arch = "x86_64"))]
 mod x86 {
     //! Stand-ins that are never reached: [`super::available`] is false off x86-64.
-    use crate::kernels::gemm::Epilogue;
+    use crate::kernels::gemm::problem::Epilogue;
 
     pub(super) fn configure_tiles() {}
     pub(super) fn release_tiles() {}
-    pub(super) fn round_to_bf16(_: &[f32], _: &mut [u16]) {
+    pub(super) unsafe fn register_loop(_: usize) {
         unreachable!("AMX is x86-64 only")
     }
     pub(super) unsafe fn block(

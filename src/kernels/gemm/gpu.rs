@@ -1,8 +1,8 @@
 //! SGEMM on the GPU (`shaders/gemm.wgsl`, entry `gemm_tiled`): a resident encoder for chained
 //! kernels, and a slice-level wrapper (upload → dispatch → readback) for one-shot calls.
 
-use super::half::Weight;
-use super::{Epilogue, Gemm};
+use super::problem::{Epilogue, Gemm};
+use super::weight::Weight;
 use crate::error::Result;
 use crate::gpu::{GpuBuffer, GpuContext, MAX_GROUPS_PER_DIM, Shader};
 use crate::kernels::Activation;
@@ -45,8 +45,6 @@ pub fn encode(
 /// As [`encode`], with B's storage format: 0 f32, 1 f16, 2 bf16 (see [`Weight::GPU_FORMAT`];
 /// halves packed two per 32-bit word by [`Weight::gpu_words`]).
 ///
-/// [`Weight::GPU_FORMAT`]: super::half::Weight::GPU_FORMAT
-/// [`Weight::gpu_words`]: super::half::Weight::gpu_words
 #[allow(clippy::too_many_arguments)] // one argument per shader binding, plus shape and epilogue
 pub fn encode_with_b_format(
     ctx: &GpuContext,
@@ -92,8 +90,7 @@ pub fn encode_with_b_format(
 pub fn gemm<W: Weight>(
     ctx: &GpuContext,
     g: Gemm,
-    a: &[f32],
-    b: &[W],
+    (a, b): (&[f32], &[W]),
     epilogue: Epilogue<'_>,
     c: &mut [f32],
 ) -> Result<()> {

@@ -20,21 +20,22 @@
 //! per row), and packing a row-major A or an im2col row is a plain copy, not a transpose. The
 //! stride is KC plus 16 floats so the 14 rows do not all fall in the same L1 sets.
 //!
+//! The bf16 pair kernel ([`super::pairs`]) shares [`TileOut`] and [`write_tile`]: only its
+//! multiply-add differs.
+//!
 //! The driver ([`super::simd`]) keeps the A panel in L1 and streams B panels from L2, so the
 //! kernel prefetches B [`PREFETCH`] rows ahead; measured on this 2-core AVX-512 machine with
 //! B streamed from L2, the prefetch lifts one core from ~150 to ~168 GFLOP/s (peak 202), and
 //! 14 × 32 beats 12 × 32 by 3–8% (fewer broadcasts per FMA).
 
+pub(super) use super::panel::A_STRIDE;
 use crate::simd::{Lanes, Portable8};
 
 /// How many rows of the B panel ahead the kernel prefetches (16 rows = 2 KiB at NR = 32).
-const PREFETCH: usize = 16;
-
-/// Distance in floats between rows of an A panel: the deepest k-slice (512) plus 16.
-pub(crate) const A_STRIDE: usize = 528;
+pub(super) const PREFETCH: usize = 16;
 
 /// Where a tile goes and what happens to it on the way.
-pub(crate) struct TileOut {
+pub(super) struct TileOut {
     /// Top-left element of the tile in C.
     pub c: *mut f32,
     /// Row stride of C.
@@ -50,19 +51,20 @@ pub(crate) struct TileOut {
     pub relu: bool,
 }
 
-/// Signature shared by every micro-kernel.
+/// Signature shared by every micro-kernel; `E` is what a panel holds (f32, or a u32 pair of
+/// bf16 for [`super::pairs`]).
 ///
 /// # Safety
-/// `a` holds MR rows of kc floats at stride [`A_STRIDE`] and `b` kc·NR floats (reads up to [`PREFETCH`] rows past `b`'s end
-/// are prefetches only); `out` describes a writable tile of C and, when not null, `cols`
-/// readable biases.
-pub(crate) type MicroKernel = unsafe fn(kc: usize, a: *const f32, b: *const f32, out: &TileOut);
+/// `a` holds MR rows of kc elements at the kernel's A stride and `b` kc·NR elements (reads up
+/// to [`PREFETCH`] rows past `b`'s end are prefetches only); `out` describes a writable tile of
+/// C and, when not null, `cols` readable biases.
+pub(super) type MicroKernel<E> = unsafe fn(kc: usize, a: *const E, b: *const E, out: &TileOut);
 
 /// The largest MR·NR of any kernel (scratch for partial tiles).
 const MAX_TILE: usize = 14 * 32;
 
 /// # Safety
-/// As [`MicroKernel`]; `rows ≤ MR`, `cols ≤ NV·W`; `L`'s instructions are enabled.
+/// As [`MicroKernel`]; `L`'s instructions are enabled.
 #[inline(always)]
 unsafe fn body<L: Lanes, const MR: usize, const NV: usize>(
     kc: usize,
@@ -88,7 +90,25 @@ unsafe fn body<L: Lanes, const MR: usize, const NV: usize>(
                 }
             }
         }
-        let TileOut { c, ldc, rows, cols, accumulate, bias, relu } = *out;
+        write_tile::<L, MR, NV>(&acc, out);
+    }
+}
+
+/// C tile = acc (+ C if accumulating) (+ bias) (ReLU), over the tile's `rows × cols`.
+///
+/// # Safety
+/// `out` describes a writable tile of C with `rows ≤ MR`, `cols ≤ NV·W` and, when not null,
+/// `cols` readable biases; `L`'s instructions are enabled.
+#[inline(always)]
+pub(super) unsafe fn write_tile<L: Lanes, const MR: usize, const NV: usize>(
+    acc: &[[L::V; NV]; MR],
+    out: &TileOut,
+) {
+    let nr = NV * L::W;
+    let TileOut { c, ldc, rows, cols, accumulate, bias, relu } = *out;
+    // SAFETY (whole body): full tiles touch exactly MR × nr elements of C and nr biases; partial
+    // ones go through a local buffer and touch only `rows × cols`.
+    unsafe {
         if rows == MR && cols == nr {
             let mut bias_v = [L::zero(); NV];
             if !bias.is_null() {
@@ -135,7 +155,7 @@ unsafe fn body<L: Lanes, const MR: usize, const NV: usize>(
 
 /// Ask for the `nr` floats at `p` (one B row) in L1; a no-op off x86-64.
 #[inline(always)]
-fn prefetch(p: *const f32, nr: usize) {
+pub(super) fn prefetch<E>(p: *const E, nr: usize) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
@@ -149,7 +169,7 @@ fn prefetch(p: *const f32, nr: usize) {
 }
 
 /// Portable 4 × 8 tile.
-pub(crate) unsafe fn portable(kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
+pub(super) unsafe fn portable(kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
     // SAFETY: plain Rust lanes; extents as promised by the caller.
     unsafe { body::<Portable8, 4, 1>(kc, a, b, out) }
 }
@@ -157,7 +177,7 @@ pub(crate) unsafe fn portable(kc: usize, a: *const f32, b: *const f32, out: &Til
 /// AVX2 + FMA 6 × 16 tile.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-pub(crate) unsafe fn avx2(kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
+pub(super) unsafe fn avx2(kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
     // SAFETY: AVX2 and FMA are enabled on this function (the dispatcher checked the CPU).
     unsafe { body::<crate::simd::x86::Avx2, 6, 2>(kc, a, b, out) }
 }
@@ -165,7 +185,7 @@ pub(crate) unsafe fn avx2(kc: usize, a: *const f32, b: *const f32, out: &TileOut
 /// AVX-512F 14 × 32 tile.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-pub(crate) unsafe fn avx512(kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
+pub(super) unsafe fn avx512(kc: usize, a: *const f32, b: *const f32, out: &TileOut) {
     // SAFETY: AVX-512F is enabled on this function (the dispatcher checked the CPU).
     unsafe { body::<crate::simd::x86::Avx512, 14, 2>(kc, a, b, out) }
 }

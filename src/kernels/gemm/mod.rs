@@ -1,4 +1,5 @@
-//! SGEMM with optional transposes and a bias + activation epilogue.
+//! GEMM with optional transposes, half-precision operands, bf16 arithmetic and a bias +
+//! activation epilogue.
 //!
 //! ```text
 //! C = act(op(A) · op(B) + 1·biasᵀ)        C: (m, n)
@@ -10,140 +11,154 @@
 //! The three products of a dense layer's forward and backward pass are all of this form:
 //! Z = X·W + b (`nn`), ∂X = ∂Z·Wᵀ (`nt`), ∂W = Xᵀ·∂Z (`tn`).
 //!
-//! Variants: [`scalar::gemm`] is the triple loop with f64 accumulation (the reference);
-//! [`simd::gemm`] is the BLIS algorithm — pack a k-slice of A into MR-row panels and of B into
-//! NR-column panels, then a register-blocked MR × NR micro-kernel (AVX-512, AVX2+FMA or portable)
-//! over tiles spread across cores; [`gpu::gemm`] is a 128 × 128 workgroup-tiled WGSL kernel with 8 × 8 register blocks.
-//! Reduced precision: [`half`] (f16/bf16 storage, f32 arithmetic), [`dot_bf16`] (AVX512-BF16
-//! pairs) and [`amx`] (bf16 on Intel AMX tiles, the fast one).
+//! Two entry points, the backend and the arithmetic chosen by arguments:
+//!
+//! - [`gemm`]`(backend, g, a: &[A], b: &[B], epilogue, c)` — stored operands, each f32, f16 or
+//!   bf16 ([`Weight`], widened exactly), f32 products and sums.
+//! - [`gemm_packed`]`(backend, g, a: &impl PanelSource, b: &PackedB, epilogue, c)` — B packed
+//!   once by [`PackedB::new`]`(backend, precision, g, b)` for many products (layer weights, conv
+//!   kernels); op(A) from any [`PanelSource`] (a stored matrix: [`Strided`]; an image: the
+//!   convolution's implicit im2col). [`Precision::Bf16`] runs here: both operands rounded to
+//!   bf16, f32 sums, on AMX tiles or AVX512-BF16 pairs.
+//!
+//! Variants, each a file: [`scalar`] is the triple loop with f64 sums (the reference); `simd`
+//! is the BLIS algorithm — pack a k-slice of A into MR-row panels and of B into NR-column
+//! panels, then a register-blocked MR × NR micro-kernel (`micro`: AVX-512, AVX2+FMA or
+//! portable; `pairs`: AVX512-BF16) over tiles spread across cores (`tasks`); `amx` is the bf16
+//! tile kernel; [`gpu`] is a 128 × 128 workgroup-tiled WGSL kernel with 8 × 8 register blocks
+//! (its [`gpu::encode`] records products on resident buffers for chained kernels).
+//!
+//! Layering (no cycles): `problem`, `weight` and `panel` are leaves (shapes, storage types,
+//! the A-panel contract); `tasks`, `micro` and `transpose` serve the CPU drivers `simd`,
+//! `pairs` and `amx`; `packed` picks a layout and so a driver; this file validates once and
+//! dispatches. Callers outside the family use only what this file exports.
 //!
 //! Reference: F. Van Zee, R. van de Geijn, "BLIS: A Framework for Rapidly Instantiating BLAS
 //! Functionality", ACM TOMS 41(3), 2015, doi:10.1145/2764454; the micro-kernel style follows
 //! bluss/matrixmultiply. Deviation from BLAS: C is overwritten (β = 0) and α = 1.
 //!
 //! Cost: 2·m·n·k flops; extra memory KC·min(n, NC) floats for a packed k-slice of B (kept per
-//! thread between calls) and MR·KC per task for its A panel.
+//! thread between calls) and MR·KC per task for its A panel; a [`PackedB`] holds k·n values.
 //!
 //! ```
 //! use cinegenre::backend::Backend;
-//! use cinegenre::kernels::gemm::{gemm, Epilogue, Gemm};
-//! let (a, b) = ([1.0, 2.0, 3.0, 4.0], [1.0, 0.0, 0.0, 1.0]);
+//! use cinegenre::kernels::gemm::{gemm, gemm_packed, Epilogue, Gemm, PackedB, Precision, Strided};
+//! let (a, b) = ([1.0f32, 2.0, 3.0, 4.0], [1.0f32, 0.0, 0.0, 1.0]);
 //! let mut c = [f32::NAN; 4];
 //! gemm(&Backend::Scalar, Gemm::nn(2, 2, 2), &a, &b, Epilogue::default(), &mut c).unwrap();
 //! assert_eq!(c, [1.0, 2.0, 3.0, 4.0]);
+//! let g = Gemm::nn(2, 2, 2);
+//! let packed = PackedB::new(&Backend::Scalar, Precision::Bf16, g, &b).unwrap();
+//! gemm_packed(&Backend::Scalar, g, &Strided::of(g, &a[..]), &packed, Epilogue::default(), &mut c).unwrap();
+//! assert_eq!(c, [1.0, 2.0, 3.0, 4.0]); // small integers are exact in bf16
 //! ```
 
 pub mod amx;
-pub mod dot_bf16;
 pub mod gpu;
-pub mod half;
 mod micro;
-mod pack;
+mod packed;
+mod pairs;
+mod panel;
+mod problem;
 pub mod scalar;
-pub mod simd;
+mod simd;
+mod tasks;
+mod transpose;
+mod weight;
+
+pub(crate) use packed::Bf16Unit;
+pub use packed::PackedB;
+use packed::Panels;
+pub use panel::{A_STRIDE, Panel, PanelSource, Strided, zero_rows};
+pub use problem::{Epilogue, Gemm, Precision};
+pub use weight::{Weight, to_weights};
 
 use crate::backend::Backend;
 use crate::error::{Error, Result};
-use crate::kernels::Activation;
 
-/// The shape of one product (see the module doc for the meaning of each field).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Gemm {
-    pub m: usize,
-    pub n: usize,
-    pub k: usize,
-    pub trans_a: bool,
-    pub trans_b: bool,
-}
-
-impl Gemm {
-    /// C = A·B.
-    pub fn nn(m: usize, n: usize, k: usize) -> Gemm {
-        Gemm { m, n, k, trans_a: false, trans_b: false }
-    }
-
-    /// C = A·Bᵀ (B stored (n, k)).
-    pub fn nt(m: usize, n: usize, k: usize) -> Gemm {
-        Gemm { m, n, k, trans_a: false, trans_b: true }
-    }
-
-    /// C = Aᵀ·B (A stored (k, m)).
-    pub fn tn(m: usize, n: usize, k: usize) -> Gemm {
-        Gemm { m, n, k, trans_a: true, trans_b: false }
-    }
-
-    /// 2·m·n·k.
-    pub fn flops(&self) -> f64 {
-        2.0 * self.m as f64 * self.n as f64 * self.k as f64
-    }
-
-    /// (row stride, column stride) of op(A) in A's storage.
-    pub(crate) fn a_strides(&self) -> (usize, usize) {
-        if self.trans_a { (1, self.m) } else { (self.k, 1) }
-    }
-
-    /// (row stride, column stride) of op(B) in B's storage.
-    pub(crate) fn b_strides(&self) -> (usize, usize) {
-        if self.trans_b { (1, self.k) } else { (self.n, 1) }
-    }
-
-    fn check(&self, a_len: usize, b_len: usize, epilogue: &Epilogue<'_>, c: &[f32]) -> Result<()> {
-        let want = |name: &str, got: usize, want: usize| {
-            if got == want {
-                Ok(())
-            } else {
-                Err(Error::Shape(format!("gemm {self:?}: `{name}` has {got} elements, expected {want}")))
-            }
-        };
-        want("a", a_len, self.m * self.k)?;
-        want("b", b_len, self.k * self.n)?;
-        want("c", c.len(), self.m * self.n)?;
-        if let Some(bias) = epilogue.bias {
-            want("bias", bias.len(), self.n)?;
-        }
-        Ok(())
-    }
-}
-
-/// What happens to each output after the sum: `act(sum + bias[j])`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Epilogue<'a> {
-    /// One value per output column, or none.
-    pub bias: Option<&'a [f32]>,
-    pub activation: Activation,
-}
-
-impl Epilogue<'_> {
-    #[inline(always)]
-    pub(crate) fn apply(&self, j: usize, x: f32) -> f32 {
-        let x = match self.bias {
-            Some(bias) => x + bias[j],
-            None => x,
-        };
-        self.activation.apply(x)
-    }
-}
-
-/// C = act(op(A)·op(B) + bias) on `backend`.
+/// C = act(op(A)·op(B) + bias) on `backend`, A and B stored as f32, f16 or bf16 (widened
+/// exactly; f32 products and sums).
 ///
 /// # Shapes
 /// `a`: m·k, `b`: k·n, `c`: m·n, `bias`: n (row-major; see [`Gemm`] for the transposes).
 ///
 /// # Errors
 /// [`Error::Shape`] if a length does not match; [`Error::Gpu`] if the GPU fails.
-pub fn gemm(
+pub fn gemm<A: Weight, B: Weight>(
     backend: &Backend,
     g: Gemm,
-    a: &[f32],
-    b: &[f32],
+    a: &[A],
+    b: &[B],
     epilogue: Epilogue<'_>,
     c: &mut [f32],
 ) -> Result<()> {
-    g.check(a.len(), b.len(), &epilogue, c)?;
+    g.want("a", a.len(), g.m * g.k)?;
+    g.want("b", b.len(), g.k * g.n)?;
+    g.check_output(&epilogue, c)?;
     match backend {
         Backend::Scalar => scalar::gemm(g, a, b, epilogue, c),
-        Backend::Cpu { simd, par } => simd::gemm(*simd, *par, g, a, b, epilogue, c),
-        Backend::Gpu(ctx) => gpu::gemm(ctx, g, a, b, epilogue, c)?,
+        Backend::Cpu { simd, par } => {
+            let (unit, a) = (simd::F32(*simd), Strided::of(g, a));
+            simd::blocked(&unit, *par, g, &a, simd::Right::<B, f32>::Stored(b), epilogue, c)
+        }
+        Backend::Gpu(ctx) => match A::as_f32(a) {
+            Some(a) => gpu::gemm(ctx, g, (a, b), epilogue, c)?,
+            None => {
+                let mut wide = vec![0.0f32; a.len()];
+                A::widen(a, &mut wide);
+                gpu::gemm(ctx, g, (&wide, b), epilogue, c)?
+            }
+        },
+    }
+    Ok(())
+}
+
+/// C = act(op(A)·op(B) + bias) on `backend` with B packed by [`PackedB::new`] (whose
+/// precision the product takes) and op(A) (`g.m` × `g.k`) read from `a`; `g.trans_a` and
+/// `g.trans_b` are not used (the source and the packing fixed the layouts).
+///
+/// # Errors
+/// [`Error::Shape`] if `g` does not match A, B, C or the bias; [`Error::Param`] if B was
+/// packed for another backend or SIMD level; [`Error::Gpu`] if the GPU fails.
+pub fn gemm_packed<A: PanelSource + ?Sized>(
+    backend: &Backend,
+    g: Gemm,
+    a: &A,
+    b: &PackedB,
+    epilogue: Epilogue<'_>,
+    c: &mut [f32],
+) -> Result<()> {
+    let g = Gemm::nn(g.m, g.n, g.k);
+    if b.shape() != (g.k, g.n) {
+        return Err(Error::Shape(format!("gemm {g:?}: B was packed as {:?} (k, n)", b.shape())));
+    }
+    a.check(g.m, g.k)?;
+    g.check_output(&epilogue, c)?;
+    let bf16 = b.precision() == Precision::Bf16;
+    match (backend, &b.panels) {
+        (Backend::Scalar, Panels::Plain(bp)) => {
+            let mut rows = panel::materialise(a, g.m, g.k);
+            if bf16 {
+                rows.iter_mut().for_each(|x| *x = weight::round_bf16(*x));
+            }
+            scalar::gemm(g, &rows, bp, epilogue, c);
+        }
+        (Backend::Gpu(ctx), Panels::Plain(bp)) => {
+            gpu::gemm(ctx, g, (&panel::materialise(a, g.m, g.k), bp), epilogue, c)?
+        }
+        (Backend::Cpu { simd, par }, Panels::F32(level, bp)) if level == simd => {
+            simd::blocked(&simd::F32(*simd), *par, g, a, simd::Right::<f32, f32>::Packed(bp), epilogue, c)
+        }
+        (Backend::Cpu { par, .. }, Panels::Pairs(bp)) => {
+            simd::blocked(&pairs::Pairs, *par, g, a, simd::Right::<f32, u32>::Packed(bp), epilogue, c)
+        }
+        (Backend::Cpu { par, .. }, Panels::Tiles(bp)) => amx::gemm(*par, g, (a, bp), epilogue, c),
+        (backend, _) => {
+            return Err(Error::param(
+                "backend",
+                format!("B was packed for another backend than {}: pack it for this one", backend.name()),
+            ));
+        }
     }
     Ok(())
 }

@@ -13,9 +13,14 @@
 //!                data    = [5, 7, 9]
 //! ```
 //!
-//! Variants: scalar (f64 accumulation per output), CPU (rows across cores, each row an axpy of
-//! B's rows into C's row, f32), GPU (`shaders/spmm.wgsl`, one invocation per output element).
-//! Cost: O(nnz·n) time.
+//! Variants: [`scalar`] (f64 accumulation per output), [`simd`] (rows across cores, each row
+//! a sum of B's rows scaled by its values, f32, compiled per SIMD level), [`gpu`]
+//! (`shaders/spmm.wgsl`, one invocation per output element). Cost: O(nnz·n) time.
+//!
+//! Where SpMM happens in the pipeline — naive Bayes' joint log-likelihood (`bayes`) and the
+//! co-clustering's randomized SVD (`linalg::operator`) — the products are f64 and must match
+//! scipy's summation order to a few ulps; WGSL has no portable f64, so those stay on their f64
+//! CPU code, and this f32 family (and its shader) serves f32 scoring and `cinegenre bench`.
 //!
 //! ```
 //! use cinegenre::backend::Backend;
@@ -26,12 +31,12 @@
 //! assert_eq!(c, [6.0, 8.0]);
 //! ```
 
-use rayon::prelude::*;
+pub mod gpu;
+pub mod scalar;
+pub mod simd;
 
-use crate::backend::{Backend, Par};
+use crate::backend::Backend;
 use crate::error::{Error, Result};
-use crate::gpu::{GpuContext, MAX_GROUPS_PER_DIM, Shader};
-use crate::simd::simd_fn;
 
 /// A borrowed CSR matrix with f32 values and u32 offsets (the GPU's integer width).
 #[derive(Debug, Clone, Copy)]
@@ -44,6 +49,11 @@ pub struct CsrRef<'a> {
 }
 
 impl CsrRef<'_> {
+    /// The span of row `i` in `indices` and `data`.
+    pub(crate) fn row(&self, i: usize) -> std::ops::Range<usize> {
+        (self.indptr[i] as usize)..(self.indptr[i + 1] as usize)
+    }
+
     fn check(&self) -> Result<()> {
         let bad = |why: String| Err(Error::Shape(format!("spmm: invalid CSR matrix: {why}")));
         if self.indptr.len() != self.n_rows + 1 || self.indptr.first() != Some(&0) {
@@ -84,84 +94,10 @@ pub fn spmm(backend: &Backend, s: CsrRef<'_>, n: usize, b: &[f32], c: &mut [f32]
     if n == 0 {
         return Ok(());
     }
-    let row = |i: usize| (s.indptr[i] as usize)..(s.indptr[i + 1] as usize);
     match backend {
-        Backend::Scalar => {
-            for i in 0..s.n_rows {
-                for j in 0..n {
-                    let mut sum = 0.0f64;
-                    for q in row(i) {
-                        sum += f64::from(s.data[q]) * f64::from(b[s.indices[q] as usize * n + j]);
-                    }
-                    c[i * n + j] = sum as f32;
-                }
-            }
-        }
-        Backend::Cpu { simd, par } => {
-            // One output row per task: a sum of scaled rows of B, compiled for the SIMD level.
-            let f = |(i, out): (usize, &mut [f32])| {
-                let q = row(i);
-                sum_of_rows(*simd, &s.data[q.clone()], &s.indices[q], b, out);
-            };
-            match par {
-                Par::Seq => c.chunks_mut(n).enumerate().for_each(f),
-                Par::Rayon => c.par_chunks_mut(n).enumerate().for_each(f),
-            }
-        }
-        Backend::Gpu(ctx) => gpu(ctx, s, n, b, c)?,
+        Backend::Scalar => scalar::spmm(s, n, b, c),
+        Backend::Cpu { simd, par } => simd::spmm(*simd, *par, s, n, b, c),
+        Backend::Gpu(ctx) => gpu::spmm(ctx, s, n, b, c)?,
     }
-    Ok(())
-}
-
-/// Keep in sync with `SpmmParams` in shaders/spmm.wgsl.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-struct SpmmParams {
-    m: u32,
-    n: u32,
-}
-
-simd_fn! {
-    /// out = Σ_q values[q] · B[columns[q]] (rows of B of out's width).
-    fn sum_of_rows(values: &[f32], columns: &[u32], b: &[f32], out: &mut [f32]) {
-        let n = out.len();
-        out.fill(0.0);
-        for (&v, &col) in values.iter().zip(columns) {
-            for (o, x) in out.iter_mut().zip(&b[col as usize * n..][..n]) {
-                *o += v * x;
-            }
-        }
-    }
-}
-
-fn gpu(ctx: &GpuContext, s: CsrRef<'_>, n: usize, b: &[f32], c: &mut [f32]) -> Result<()> {
-    if s.n_rows == 0 {
-        return Ok(());
-    }
-    if s.n_rows > MAX_GROUPS_PER_DIM as usize {
-        return Err(Error::Shape(format!("spmm: {} rows exceed one GPU dispatch", s.n_rows)));
-    }
-    let params = ctx.uniform(&SpmmParams { m: s.n_rows as u32, n: n as u32 });
-    let indptr = ctx.upload(s.indptr, "indptr")?;
-    let indices = ctx.upload(s.indices, "indices")?;
-    let data = ctx.upload(s.data, "data")?;
-    let db = ctx.upload(b, "b")?;
-    let dc = ctx.zeros(c.len(), "c")?;
-    let mut encoder = ctx.encoder();
-    ctx.dispatch(
-        &mut encoder,
-        Shader::Spmm,
-        "spmm_csr",
-        &[
-            (0, &params),
-            (1, &indptr.buffer),
-            (2, &indices.buffer),
-            (3, &data.buffer),
-            (4, &db.buffer),
-            (5, &dc.buffer),
-        ],
-        (n.div_ceil(64) as u32, s.n_rows as u32, 1),
-    );
-    c.copy_from_slice(&ctx.finish_and_download(encoder, &dc)?);
     Ok(())
 }

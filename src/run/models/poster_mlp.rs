@@ -8,7 +8,8 @@
 //! most-frequent-genres baseline; standardised (`StandardScaler` on the training rows, saved in
 //! the model), the same network beats it. `run --poster-scaling raw` keeps the tutorial's recipe.
 //!
-//! Precision: where the CPU has AMX tiles the convolutions run in bf16 by default (f32 sums;
+//! Precision: where the CPU has a bf16 unit (AMX tiles, or AVX512-BF16 pairs with Winograd)
+//! the convolutions run in bf16 by default (f32 sums;
 //! features within 7e-3 relative of f32, `tests/parity/vgg.rs`), else f32; `--poster-precision`
 //! chooses. Without `--vgg-weights FILE` the weights are random: the scores then say how well
 //! random convolutional features separate genres, not what a poster shows — every figure of
@@ -207,9 +208,11 @@ impl RunModel for PosterMlp {
     }
 }
 
-/// bf16 on AMX tiles where the CPU backend has them (2–3× faster, features within 7e-3), else f32.
+/// bf16 where the CPU backend has a bf16 unit — AMX tiles or AVX512-BF16 pairs (2–3× faster,
+/// features within 7e-3 of f32) — else f32 (the scalar reference and the GPU).
 fn default_precision(backend: &crate::backend::Backend) -> Precision {
-    if !backend.is_gpu() && crate::kernels::gemm::amx::available() { Precision::Bf16 } else { Precision::F32 }
+    let cpu = matches!(backend, crate::backend::Backend::Cpu { .. });
+    if cpu && Precision::Bf16.supported_on(backend).is_ok() { Precision::Bf16 } else { Precision::F32 }
 }
 
 /// Scores a poster with the network and recipe the run's feature index records (weights, input

@@ -1,0 +1,87 @@
+//! bf16 arithmetic ([`Precision::Bf16`]: both operands rounded to bf16, exact products, f32
+//! sums) through the packed GEMM: the CPU's bf16 unit (AMX tiles, else AVX512-BF16 pairs)
+//! against the scalar reference (rounded operands, f64 sums), every shape edge, transposes and
+//! epilogues; and the cost of rounding against the f32 product. Where the CPU has neither
+//! unit, the clear error instead (said on stderr, never a silent pass).
+
+use cinegenre::backend::{Backend, Par};
+use cinegenre::kernels::Activation;
+use cinegenre::kernels::gemm::{Epilogue, Gemm, PackedB, Precision, Strided, amx, gemm_packed};
+use cinegenre::simd::SimdLevel;
+
+use crate::common::{F32_REL, assert_rel_close, error_against_f32, poisoned, values};
+
+/// Two bf16 roundings per product, each ≤ u = 2⁻⁸ relative: the RMS error of C stays below u
+/// on data without cancellation (expected ≈ √2 · 0.4 · u ≈ 2.2e-3).
+const BF16_REL: f64 = 1.0 / 256.0;
+
+/// The SIMD CPU backend with `par`, or `None` (said on stderr) where bf16 cannot run.
+fn bf16_cpu(par: Par) -> Option<Backend> {
+    let backend = Backend::Cpu { simd: SimdLevel::get().unwrap(), par };
+    match PackedB::new(&backend, Precision::Bf16, Gemm::nn(0, 1, 1), &[0.0f32]) {
+        Ok(_) => Some(backend),
+        Err(e) => {
+            assert!(e.to_string().contains("AMX") && e.to_string().contains("AVX512-BF16"), "{e}");
+            eprintln!("no bf16 unit here, checked the error instead: {e}");
+            None
+        }
+    }
+}
+
+/// `backend`'s bf16 result and the scalar reference for one product.
+fn run(backend: &Backend, g: Gemm, activation: Activation) -> (Vec<f32>, Vec<f32>) {
+    let (a, b, bias) =
+        (values(g.m * g.k, 41 + g.m as u64), values(g.k * g.n, 42 + g.n as u64), values(g.n, 43));
+    let epilogue = Epilogue { bias: Some(&bias), activation };
+    let product = |backend: &Backend| {
+        let packed = PackedB::new(backend, Precision::Bf16, g, &b).unwrap();
+        let mut c = poisoned(g.m * g.n);
+        gemm_packed(backend, g, &Strided::of(g, &a[..]), &packed, epilogue, &mut c).unwrap();
+        c
+    };
+    (product(backend), product(&Backend::Scalar))
+}
+
+#[test]
+fn awkward_shapes_match_the_rounded_reference() {
+    eprintln!("AMX tiles here: {}", amx::available());
+    // 1; the 14 × 32 and 32 × 32 tiles ± 1; odd k (a padded pair); k across the 32-deep tile
+    // blocks and the 512-deep slices.
+    let shapes =
+        [(1, 1, 1), (13, 31, 3), (31, 33, 31), (33, 31, 33), (64, 64, 64), (45, 70, 1100), (5, 97, 2049)];
+    for par in [Par::Seq, Par::Rayon] {
+        let Some(backend) = bf16_cpu(par) else { return };
+        for &(m, n, k) in &shapes {
+            for (trans_a, trans_b) in [(false, false), (false, true), (true, false)] {
+                let g = Gemm { m, n, k, trans_a, trans_b };
+                let (got, want) = run(&backend, g, Activation::Relu);
+                // Same rounded operands; only the order of the f32 sums differs.
+                assert_rel_close(&format!("bf16 {g:?} {par:?}"), &got, &want, F32_REL);
+            }
+        }
+        let (got, want) = run(&backend, Gemm::nn(40, 50, 300), Activation::Sigmoid);
+        assert_rel_close("bf16 sigmoid", &got, &want, F32_REL);
+    }
+}
+
+#[test]
+fn rounding_error_against_f32_is_that_of_two_bf16_operands() {
+    let g = Gemm::nn(64, 256, 4096);
+    let Some(backend) = bf16_cpu(Par::Rayon) else { return };
+    let err = error_against_f32(g, |a, b, c| {
+        let packed = PackedB::new(&backend, Precision::Bf16, g, b).unwrap();
+        gemm_packed(&backend, g, &Strided::of(g, a), &packed, Epilogue::default(), c).unwrap();
+    });
+    eprintln!("bf16 vs f32: {err:.3e}");
+    // √2 × the weight-only bf16 error (1.47e-3 on this shape, tests/kernels/half.rs); the
+    // lower bound proves both operands really were rounded.
+    assert!((1.8e-3..=2.4e-3).contains(&err) && err <= BF16_REL, "{err:.3e}");
+}
+
+#[test]
+fn bf16_on_the_gpu_is_an_error() {
+    if let Ok(gpu) = Backend::gpu() {
+        let err = PackedB::new(&gpu, Precision::Bf16, Gemm::nn(1, 1, 1), &[1.0f32]).unwrap_err();
+        assert!(err.to_string().contains("not on the GPU"), "{err}");
+    }
+}
