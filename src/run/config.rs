@@ -100,7 +100,7 @@ impl Default for RunConfig {
             quick: false,
             quiet: false,
             svm: true,
-            svm_cv: 5,
+            svm_cv: 3,
             word_vectors: None,
             skipgram_threads: None,
             text_output: crate::mlp::Output::Sigmoid,

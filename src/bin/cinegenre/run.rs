@@ -57,8 +57,9 @@ pub struct RunArgs {
     /// Skip the SVM stage.
     #[arg(long)]
     pub no_svm: bool,
-    /// Folds of the SVM grid search over C (scikit-learn today: 5; the 2017 tutorial: 3).
-    #[arg(long, default_value_t = 5, value_parser = in_range(2usize, 20))]
+    /// Folds of the SVM grid search over C (default: 3, as the 2017 tutorial's scikit-learn;
+    /// today's scikit-learn default is 5).
+    #[arg(long, default_value_t = 3, value_parser = in_range(2usize, 20))]
     pub svm_cv: usize,
     /// Word vectors for the text MLP (word2vec .bin / text / GloVe, read filtered to the
     /// overviews' words); default: skip-gram vectors trained on the overviews.
@@ -81,7 +82,8 @@ pub struct RunArgs {
     /// found next to the binary, through $CINEGENRE_POSTERS or in the source tree).
     #[arg(long)]
     pub posters: Option<PathBuf>,
-    /// Use at most this many posters (at least 10; default: all, 60 with --quick).
+    /// Use at most this many posters (at least 10; default: 800 of the 1,300 bundled, 60 with
+    /// --quick; 1300 takes them all).
     #[arg(long, value_parser = in_range(10usize, 1_000_000))]
     pub poster_limit: Option<usize>,
     /// Skip the poster branch.
