@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use cinegenre::dataset::{Bundled, load_bundled, tutorial_clean};
 use cinegenre::text::{
-    CountVectorizer, CountVectorizerParams, DocFreq, TfidfParams, TfidfTransformer, python_lower, tokens,
+    CountVectorizer, CountVectorizerParams, TfidfParams, TfidfTransformer, python_lower, tokens,
 };
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -23,11 +23,7 @@ fn overviews() -> Vec<String> {
 }
 
 fn tutorial_params() -> CountVectorizerParams {
-    CountVectorizerParams {
-        min_df: DocFreq::Fraction(0.005),
-        max_df: DocFreq::Fraction(0.95),
-        lowercase: true,
-    }
+    CountVectorizerParams::tutorial()
 }
 
 fn bench_text(c: &mut Criterion) {

@@ -13,17 +13,13 @@ use cinegenre::labels::binarize;
 use cinegenre::metrics::Evaluation;
 use cinegenre::ovr::OneVsRest;
 use cinegenre::split::{split_from_mask, tutorial_mask};
-use cinegenre::text::{CountVectorizer, CountVectorizerParams, DocFreq};
+use cinegenre::text::{CountVectorizer, CountVectorizerParams};
 
 fn main() -> cinegenre::Result<()> {
     let (movies, _) = load_bundled(Bundled::Tutorial)?;
     let y = binarize(&movies, None)?.labels;
     let docs: Vec<String> = movies.iter().map(|m| tutorial_clean(&m.overview)).collect();
-    let params = CountVectorizerParams {
-        min_df: DocFreq::Fraction(0.005),
-        max_df: DocFreq::Fraction(0.95),
-        lowercase: true,
-    };
+    let params = CountVectorizerParams::tutorial();
     let x = CountVectorizer::new(params).fit_transform(&docs)?;
     println!("X: {} movies × {} words", x.n_rows(), x.n_cols());
 

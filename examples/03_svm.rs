@@ -13,17 +13,13 @@ use cinegenre::labels::binarize;
 use cinegenre::metrics::Evaluation;
 use cinegenre::split::{split_from_mask, tutorial_mask};
 use cinegenre::svm::{GridConfig, grid_search};
-use cinegenre::text::{CountVectorizer, CountVectorizerParams, DocFreq, TfidfParams, TfidfTransformer};
+use cinegenre::text::{CountVectorizer, CountVectorizerParams, TfidfParams, TfidfTransformer};
 
 fn main() -> cinegenre::Result<()> {
     let (movies, _) = load_bundled(Bundled::Tutorial)?;
     let y = binarize(&movies, None)?.labels;
     let docs: Vec<String> = movies.iter().map(|m| tutorial_clean(&m.overview)).collect();
-    let params = CountVectorizerParams {
-        min_df: DocFreq::Fraction(0.005),
-        max_df: DocFreq::Fraction(0.95),
-        lowercase: true,
-    };
+    let params = CountVectorizerParams::tutorial();
     let counts = CountVectorizer::new(params).fit_transform(&docs)?;
     let x = TfidfTransformer::new(TfidfParams::default()).fit_transform(&counts)?;
     println!("X: {} movies × {} words, TF-IDF rows of unit length", x.n_rows(), x.n_cols());

@@ -34,7 +34,7 @@ use crate::kernels::spmm::{CsrRef, spmm};
 use crate::kernels::{Activation, elementwise};
 use crate::labels::binarize;
 use crate::matrix::CsrMatrix;
-use crate::text::{CountVectorizer, CountVectorizerParams, DocFreq, TfidfParams, TfidfTransformer};
+use crate::text::{CountVectorizer, CountVectorizerParams, TfidfParams, TfidfTransformer};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -92,11 +92,7 @@ pub fn run_suite(config: &SuiteConfig) -> Result<SuiteReport> {
         movies.truncate(crate::run::QUICK_MOVIES);
     }
     let docs: Vec<String> = movies.iter().map(|m| tutorial_clean(&m.overview)).collect();
-    let vec_params = CountVectorizerParams {
-        min_df: DocFreq::Fraction(0.005),
-        max_df: DocFreq::Fraction(0.95),
-        lowercase: true,
-    };
+    let vec_params = CountVectorizerParams::tutorial();
     let size = format!("{} overviews", docs.len());
     let seconds = best_of(reps, || {
         let counts = CountVectorizer::new(vec_params).fit_transform(&docs)?;

@@ -63,6 +63,18 @@ pub struct CountVectorizerParams {
     pub lowercase: bool,
 }
 
+impl CountVectorizerParams {
+    /// The tutorial's `CountVectorizer(max_df=0.95, min_df=0.005)`: terms in at least 0.5% and
+    /// at most 95% of the documents, lowercased.
+    pub fn tutorial() -> Self {
+        CountVectorizerParams {
+            min_df: DocFreq::Fraction(0.005),
+            max_df: DocFreq::Fraction(0.95),
+            lowercase: true,
+        }
+    }
+}
+
 impl Default for CountVectorizerParams {
     fn default() -> Self {
         CountVectorizerParams { min_df: DocFreq::Count(1), max_df: DocFreq::Fraction(1.0), lowercase: true }

@@ -6,7 +6,7 @@
 use cinegenre::dataset::{Bundled, GenreMap, Movie, load_bundled, load_bundled_file, tutorial_clean};
 use cinegenre::labels::{LabelMatrix, binarize};
 use cinegenre::matrix::CsrMatrix;
-use cinegenre::text::{CountVectorizer, CountVectorizerParams, DocFreq};
+use cinegenre::text::{CountVectorizer, CountVectorizerParams};
 
 /// The 1,559 movies of `paritoshgoyal_movies_with_overviews` in file order: their counts, and
 /// labels over the genre ids present (ascending).
@@ -25,11 +25,7 @@ pub fn bundled_counts(limit: Option<usize>) -> (CsrMatrix, LabelMatrix) {
 
 fn counts_and_labels(movies: &[Movie], genre_ids: Option<&[u32]>) -> (CsrMatrix, LabelMatrix) {
     let docs: Vec<String> = movies.iter().map(|m| tutorial_clean(&m.overview)).collect();
-    let params = CountVectorizerParams {
-        min_df: DocFreq::Fraction(0.005),
-        max_df: DocFreq::Fraction(0.95),
-        lowercase: true,
-    };
+    let params = CountVectorizerParams::tutorial();
     let counts = CountVectorizer::new(params).fit_transform(&docs).expect("vectorize");
     let labels = binarize(movies, genre_ids).expect("labels").labels;
     (counts, labels)

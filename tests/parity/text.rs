@@ -141,11 +141,7 @@ fn real_tmdb_overviews_bit_exact() {
     let movies: Vec<Value> = serde_json::from_str(&read_text(data_file)).unwrap();
     let docs: Vec<String> =
         movies.iter().map(|m| m["overview"].as_str().expect("overview").replace([',', '.'], "")).collect();
-    let params = CountVectorizerParams {
-        min_df: DocFreq::Fraction(0.005),
-        max_df: DocFreq::Fraction(0.95),
-        lowercase: true,
-    };
+    let params = CountVectorizerParams::tutorial();
     let (cv, x) = fit(&docs, params);
     let x = x.unwrap();
     let shape: Vec<usize> = vec_of(&fx["shape"], "shape");
