@@ -5,6 +5,7 @@
 use cinegenre::backend::Backend;
 use cinegenre::gpu::GpuCounters;
 use cinegenre::kernels::Activation;
+use cinegenre::mlp::gpu::GpuTrainer;
 use cinegenre::mlp::{History, Mlp, OptimizerKind, Output, TrainParams, fit};
 
 use crate::common::{gpu_or_skip, rel_error, values};
@@ -132,4 +133,40 @@ fn resident_gpu_training_that_diverges_names_the_epoch_and_returns_no_model() {
         assert!(e.contains("training diverged") && e.contains("at epoch 1/3"), "lr {lr}, batch {batch}: {e}");
         assert!(e.contains("no model was written"), "{e}");
     }
+}
+
+#[test]
+fn a_resident_epoch_matches_per_batch_steps() {
+    let Some(Backend::Gpu(ctx)) = gpu_or_skip() else { return };
+    let (x, y) = data(30);
+    let model = Mlp::new(&SIZES, Activation::Relu, Output::Sigmoid, 5).unwrap();
+    let kind = params(0.0).optimizer;
+    // A reversed order: the gather must follow it, the last batch has 2 rows.
+    let order: Vec<u32> = (0..30).rev().collect();
+    let mut resident = GpuTrainer::new(ctx.clone(), &model, kind, BATCH).unwrap();
+    resident.upload_set(&x, &y).unwrap();
+    let outcome = resident.epoch(&order).unwrap();
+    assert_eq!(outcome.nonfinite_param, None);
+    let mut stepped = GpuTrainer::new(ctx.clone(), &model, kind, BATCH).unwrap();
+    let (n_in, n_out) = (SIZES[0], SIZES[3]);
+    for (b, rows) in order.chunks(BATCH).enumerate() {
+        let xb: Vec<f32> =
+            rows.iter().flat_map(|&r| &x[r as usize * n_in..(r as usize + 1) * n_in]).copied().collect();
+        let yb: Vec<f32> =
+            rows.iter().flat_map(|&r| &y[r as usize * n_out..(r as usize + 1) * n_out]).copied().collect();
+        let want = stepped.step(&xb, &yb, rows.len()).unwrap();
+        let got = outcome.batches[b];
+        assert!((got.loss - want.loss).abs() <= LOSS_REL * want.loss, "batch {b}: loss {got:?} vs {want:?}");
+        assert_eq!(got.accuracy, want.accuracy, "batch {b}: accuracy");
+    }
+    assert_eq!(outcome.batches.len(), 8);
+    assert_eq!((resident.iterations, stepped.iterations), (8, 8));
+    let (mut a, mut b) = (model.clone(), model);
+    resident.download_into(&mut a).unwrap();
+    stepped.download_into(&mut b).unwrap();
+    // The same kernels in the same order on the same rows: bit-identical weights.
+    assert_eq!(a, b, "weights after one resident epoch and after 8 steps");
+    // One epoch and one weight download; 8 steps and one weight download.
+    assert_eq!(resident.counters(), GpuCounters { submits: 2, readbacks: 2 });
+    assert_eq!(stepped.counters(), GpuCounters { submits: 9, readbacks: 9 });
 }
