@@ -64,22 +64,33 @@ impl GpuContext {
     }
 
     /// Submit `encoder`, then copy `src` back to the host (blocks until the GPU is done).
-    pub fn finish_and_download(
+    pub fn finish_and_download(&self, encoder: wgpu::CommandEncoder, src: &GpuBuffer) -> Result<Vec<f32>> {
+        Ok(self.finish_and_download_many(encoder, &[src])?.pop().unwrap_or_default())
+    }
+
+    /// Submit `encoder`, then copy every buffer of `srcs` back to the host through one staging
+    /// buffer: one submission and one readback whatever the number of buffers.
+    pub fn finish_and_download_many(
         &self,
         mut encoder: wgpu::CommandEncoder,
-        src: &GpuBuffer,
-    ) -> Result<Vec<f32>> {
-        let size = (src.len.max(1) * 4) as u64;
+        srcs: &[&GpuBuffer],
+    ) -> Result<Vec<Vec<f32>>> {
+        let sizes: Vec<u64> = srcs.iter().map(|src| (src.len.max(1) * 4) as u64).collect();
         let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("staging"),
-            size,
+            size: sizes.iter().sum::<u64>().max(4),
             usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         });
-        encoder.copy_buffer_to_buffer(&src.buffer, 0, &staging, 0, size);
-        self.queue.submit([encoder.finish()]);
+        let mut offset = 0;
+        for (src, &size) in srcs.iter().zip(&sizes) {
+            encoder.copy_buffer_to_buffer(&src.buffer, 0, &staging, offset, size);
+            offset += size;
+        }
+        self.submit(encoder.finish());
         let slice = staging.slice(..);
         let (tx, rx) = std::sync::mpsc::channel();
+        self.count_readback();
         slice.map_async(wgpu::MapMode::Read, move |r| {
             let _ = tx.send(r);
         });
@@ -93,7 +104,14 @@ impl GpuContext {
             let view = slice
                 .get_mapped_range()
                 .map_err(|e| Error::gpu("readback", format!("reading the staging buffer failed: {e}")))?;
-            bytemuck::cast_slice::<u8, f32>(&view)[..src.len].to_vec()
+            let all = bytemuck::cast_slice::<u8, f32>(&view);
+            let mut start = 0;
+            let mut out = Vec::with_capacity(srcs.len());
+            for (src, &size) in srcs.iter().zip(&sizes) {
+                out.push(all[start..start + src.len].to_vec());
+                start += size as usize / 4;
+            }
+            out
         };
         staging.unmap();
         Ok(out)
@@ -111,7 +129,7 @@ impl GpuContext {
 
     /// Submit `encoder` and wait until the GPU has finished it (for timings).
     pub fn finish_and_wait(&self, encoder: wgpu::CommandEncoder) -> Result<()> {
-        self.queue.submit([encoder.finish()]);
+        self.submit(encoder.finish());
         self.device
             .poll(wgpu::PollType::wait_indefinitely())
             .map(|_| ())

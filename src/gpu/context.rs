@@ -1,5 +1,7 @@
 //! The one GPU context per process: adapter, device, queue, pipeline cache.
 
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use crate::error::{Error, Result};
@@ -46,6 +48,44 @@ pub struct GpuContext {
     pub queue: wgpu::Queue,
     pub report: AdapterReport,
     pub(crate) pipelines: PipelineCache,
+    /// Command buffers submitted and staging buffers mapped, by every thread: [`Self::counters`].
+    submits: AtomicU64,
+    readbacks: AtomicU64,
+}
+
+/// How often the host synchronised with the device: queue submissions and readbacks (staging
+/// buffers mapped). Each is a round trip through the driver, and a readback also waits for
+/// the GPU to finish; resident loops keep both O(1) per epoch rather than per batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GpuCounters {
+    pub submits: u64,
+    pub readbacks: u64,
+}
+
+impl GpuCounters {
+    /// The counts of the calling thread alone (robust to other threads using the shared
+    /// context, e.g. tests running in parallel): take two and subtract.
+    pub fn this_thread() -> GpuCounters {
+        THREAD_COUNTERS.with(Cell::get)
+    }
+}
+
+impl std::ops::Sub for GpuCounters {
+    type Output = GpuCounters;
+    fn sub(self, rhs: GpuCounters) -> GpuCounters {
+        GpuCounters { submits: self.submits - rhs.submits, readbacks: self.readbacks - rhs.readbacks }
+    }
+}
+
+impl std::ops::AddAssign for GpuCounters {
+    fn add_assign(&mut self, rhs: GpuCounters) {
+        self.submits += rhs.submits;
+        self.readbacks += rhs.readbacks;
+    }
+}
+
+thread_local! {
+    static THREAD_COUNTERS: Cell<GpuCounters> = const { Cell::new(GpuCounters { submits: 0, readbacks: 0 }) };
 }
 
 impl GpuContext {
@@ -57,6 +97,28 @@ impl GpuContext {
             .get_or_init(|| pollster::block_on(GpuContext::create()).map(Arc::new))
             .clone()
             .map_err(|message| Error::gpu("adapter", message))
+    }
+
+    /// Submissions and readbacks since the context was created, all threads together (for
+    /// benches; tests measure [`GpuCounters::this_thread`]).
+    pub fn counters(&self) -> GpuCounters {
+        GpuCounters {
+            submits: self.submits.load(Ordering::Relaxed),
+            readbacks: self.readbacks.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Submit one finished command buffer, counted: every submission goes through here.
+    pub fn submit(&self, commands: wgpu::CommandBuffer) {
+        self.submits.fetch_add(1, Ordering::Relaxed);
+        THREAD_COUNTERS.with(|c| c.set(GpuCounters { submits: c.get().submits + 1, ..c.get() }));
+        self.queue.submit([commands]);
+    }
+
+    /// Count one readback (a staging buffer mapped); called next to every `map_async`.
+    pub(crate) fn count_readback(&self) {
+        self.readbacks.fetch_add(1, Ordering::Relaxed);
+        THREAD_COUNTERS.with(|c| c.set(GpuCounters { readbacks: c.get().readbacks + 1, ..c.get() }));
     }
 
     /// Whether `CINEGENRE_REQUIRE_GPU=1` is set.
@@ -101,6 +163,13 @@ impl GpuContext {
             max_compute_invocations_per_workgroup: limits.max_compute_invocations_per_workgroup,
             shader_f16: features.contains(wgpu::Features::SHADER_F16),
         };
-        Ok(GpuContext { device, queue, report, pipelines: PipelineCache::default() })
+        Ok(GpuContext {
+            device,
+            queue,
+            report,
+            pipelines: PipelineCache::default(),
+            submits: AtomicU64::new(0),
+            readbacks: AtomicU64::new(0),
+        })
     }
 }

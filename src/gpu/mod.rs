@@ -26,5 +26,5 @@ pub use pipeline::{MAX_GROUPS_PER_DIM, grid_1d};
 mod shaders;
 
 pub use buffer::GpuBuffer;
-pub use context::{AdapterReport, GpuContext, REQUIRE_GPU_ENV};
+pub use context::{AdapterReport, GpuContext, GpuCounters, REQUIRE_GPU_ENV};
 pub use shaders::Shader;

@@ -9,6 +9,7 @@ pub enum Shader {
     Rmsprop,
     Spmm,
     Conv,
+    Batch,
 }
 
 impl Shader {
@@ -21,6 +22,7 @@ impl Shader {
             Shader::Rmsprop => include_str!("../../shaders/rmsprop.wgsl"),
             Shader::Spmm => include_str!("../../shaders/spmm.wgsl"),
             Shader::Conv => include_str!("../../shaders/conv.wgsl"),
+            Shader::Batch => include_str!("../../shaders/batch.wgsl"),
         }
     }
 
@@ -33,6 +35,7 @@ impl Shader {
             Shader::Rmsprop => "rmsprop.wgsl",
             Shader::Spmm => "spmm.wgsl",
             Shader::Conv => "conv.wgsl",
+            Shader::Batch => "batch.wgsl",
         }
     }
 }

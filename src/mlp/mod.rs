@@ -10,7 +10,8 @@
 //!
 //! Every product is one [`gemm`](crate::kernels::gemm) call (`nn`, `tn`, `nt`) with the bias
 //! and activation fused into the forward epilogue, so CPU and GPU share the algorithm; on the
-//! GPU a whole step (forward, backward, RMSprop) is one command buffer with the weights resident.
+//! GPU the training set, weights and optimizer state stay resident and a whole epoch (every
+//! batch's gather, forward, backward, RMSprop, loss sums) is one command buffer ([`gpu`]).
 //!
 //! Reference: Rumelhart, Hinton, Williams, "Learning representations by back-propagating
 //! errors", Nature 323, 1986, doi:10.1038/323533a0. Matches Keras 2.0.x (ALGORITHMS.md §11) and

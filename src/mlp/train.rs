@@ -8,6 +8,14 @@
 //! stops being a finite number (a learning rate like 1e308 makes the weights overflow) ends the
 //! run with an error naming the epoch and batch: [`fit`] returns no model, so its callers write
 //! none. Both checks are O(values) once, plus one comparison per batch.
+//!
+//! On a GPU backend the training rows are uploaded once and every epoch runs resident
+//! ([`GpuTrainer::epoch`]: one submission, one readback of the per-batch loss and accuracy
+//! sums and of the weights' finiteness flags), so the same log line, the same per-batch loss
+//! check and the same weight check come out of one round trip. The weights come back to the
+//! host only when a validation split asks for them (validation is evaluated with
+//! [`Mlp::predict_proba`] on the backend, after one weight readback per epoch) and once at the
+//! end. A set above the adapter's storage-binding limit falls back to per-batch uploads.
 
 use super::backprop::{self, BatchStats};
 use super::gpu::GpuTrainer;
@@ -15,6 +23,7 @@ use super::loss::{bce_clipped, binary_accuracy};
 use super::{Mlp, Optimizer, OptimizerKind};
 use crate::backend::Backend;
 use crate::error::{Error, Result};
+use crate::gpu::GpuCounters;
 use crate::progress::Counter;
 use crate::rng::Mt19937;
 
@@ -58,6 +67,9 @@ pub struct EpochStats {
     pub val_loss: Option<f64>,
     pub val_accuracy: Option<f64>,
     pub seconds: f64,
+    /// Submissions and readbacks the GPU trainer made in this epoch (validation included);
+    /// `None` on the CPU. Resident training makes one of each, whatever the number of batches.
+    pub syncs: Option<GpuCounters>,
 }
 
 /// Every epoch, in order.
@@ -69,7 +81,20 @@ pub struct History {
 enum Engine {
     /// The optimizer's state and the gradient buffers, reused at every step.
     Host(Optimizer, backprop::Gradients),
-    Device(Box<GpuTrainer>),
+    /// The training set on the device: one submission and one readback per epoch.
+    Resident(Box<GpuTrainer>),
+    /// A training set above the adapter's binding limit: each batch uploaded, its logits read.
+    Streamed(Box<GpuTrainer>),
+}
+
+impl Engine {
+    /// The GPU trainer's submissions and readbacks so far; `None` on the host.
+    fn counters(&self) -> Option<GpuCounters> {
+        match self {
+            Engine::Host(..) => None,
+            Engine::Resident(t) | Engine::Streamed(t) => Some(t.counters()),
+        }
+    }
 }
 
 /// Train `model` on `x` (n, n_in) and targets `y` (n, n_out) on `backend`.
@@ -101,7 +126,12 @@ pub fn fit(
     let n_train = n - n_val;
     let mut engine = match backend {
         Backend::Gpu(ctx) => {
-            Engine::Device(Box::new(GpuTrainer::new(ctx.clone(), &model, params.optimizer, params.batch)?))
+            let mut trainer = Box::new(GpuTrainer::new(ctx.clone(), &model, params.optimizer, params.batch)?);
+            // A set above the adapter's binding limit (or an empty one) streams batch by batch.
+            match trainer.upload_set(&x[..n_train * n_in], &y[..n_train * n_out]) {
+                Ok(()) => Engine::Resident(trainer),
+                Err(_) => Engine::Streamed(trainer),
+            }
         }
         _ => Engine::Host(Optimizer::new(params.optimizer, &model.param_lens()), Default::default()),
     };
@@ -112,6 +142,7 @@ pub fn fit(
     let (mut xb, mut yb) = (Vec::new(), Vec::new());
     for epoch in 0..params.epochs {
         let start = std::time::Instant::now();
+        let syncs_before = engine.counters();
         if params.shuffle {
             for i in (1..order.len()).rev() {
                 let j = (rng.random_sample() * (i + 1) as f64) as usize;
@@ -120,35 +151,65 @@ pub fn fit(
         }
         let bar = progress(params, n_train.div_ceil(params.batch), epoch);
         let (mut loss, mut acc) = (0.0, 0.0);
-        for (batch, rows) in order.chunks(params.batch).enumerate() {
-            xb.clear();
-            yb.clear();
-            for &r in rows {
-                xb.extend_from_slice(&x[r * n_in..(r + 1) * n_in]);
-                yb.extend_from_slice(&y[r * n_out..(r + 1) * n_out]);
-            }
-            let stats: BatchStats = match &mut engine {
-                Engine::Host(opt, grads) => {
-                    backprop::step(&mut model, opt, backend, &xb, &yb, rows.len(), grads)?
-                }
-                Engine::Device(trainer) => trainer.step(&xb, &yb, rows.len())?,
-            };
+        // Add one batch's figures to the epoch's sums, or stop on a non-finite loss.
+        let mut record = |batch: usize, stats: BatchStats, rows: usize| -> Result<()> {
             if !stats.loss.is_finite() {
                 bar.finish();
                 let at = format!("epoch {}/{}, batch {}", epoch + 1, params.epochs, batch + 1);
                 return Err(diverged(format!("the loss became {} at {at}", stats.loss), params));
             }
-            loss += stats.loss * rows.len() as f64;
-            acc += stats.accuracy * rows.len() as f64;
+            loss += stats.loss * rows as f64;
+            acc += stats.accuracy * rows as f64;
             bar.message(&format!("loss {:.4} acc {:.4}", loss / n_train as f64, acc / n_train as f64));
             bar.inc(1);
+            Ok(())
+        };
+        let mut nonfinite_param = None;
+        match &mut engine {
+            Engine::Resident(trainer) => {
+                let rows: Vec<u32> = order.iter().map(|&r| r as u32).collect();
+                let outcome = trainer.epoch(&rows)?;
+                for (batch, (stats, rows)) in
+                    outcome.batches.into_iter().zip(order.chunks(params.batch)).enumerate()
+                {
+                    record(batch, stats, rows.len())?;
+                }
+                nonfinite_param = outcome.nonfinite_param;
+            }
+            engine => {
+                for (batch, rows) in order.chunks(params.batch).enumerate() {
+                    xb.clear();
+                    yb.clear();
+                    for &r in rows {
+                        xb.extend_from_slice(&x[r * n_in..(r + 1) * n_in]);
+                        yb.extend_from_slice(&y[r * n_out..(r + 1) * n_out]);
+                    }
+                    let stats: BatchStats = match engine {
+                        Engine::Host(opt, grads) => {
+                            backprop::step(&mut model, opt, backend, &xb, &yb, rows.len(), grads)?
+                        }
+                        Engine::Streamed(trainer) | Engine::Resident(trainer) => {
+                            trainer.step(&xb, &yb, rows.len())?
+                        }
+                    };
+                    record(batch, stats, rows.len())?;
+                }
+            }
         }
         bar.finish();
-        if let Engine::Device(trainer) = &engine {
-            trainer.download_into(&mut model)?;
+        match &engine {
+            // Resident weights come back only for validation (and once after the last epoch);
+            // the device flagged any non-finite one.
+            Engine::Resident(trainer) if n_val > 0 => trainer.download_into(&mut model)?,
+            Engine::Streamed(trainer) => trainer.download_into(&mut model)?,
+            _ => {}
         }
         let weights_finite = |l: &super::Dense| l.w.iter().chain(&l.b).all(|v| v.is_finite());
-        if let Some(l) = model.layers.iter().position(|l| !weights_finite(l)) {
+        let bad_layer = match engine {
+            Engine::Resident(_) => nonfinite_param.map(|i: usize| i / 2),
+            _ => model.layers.iter().position(|l| !weights_finite(l)),
+        };
+        if let Some(l) = bad_layer {
             let at = format!("epoch {}/{}", epoch + 1, params.epochs);
             return Err(diverged(format!("the weights of layer {l} stopped being finite at {at}"), params));
         }
@@ -165,6 +226,7 @@ pub fn fit(
             val_loss,
             val_accuracy,
             seconds: start.elapsed().as_secs_f64(),
+            syncs: engine.counters().map(|after| after - syncs_before.unwrap_or_default()),
         };
         if !params.quiet {
             eprintln!("epoch {}/{}: {}", epoch + 1, params.epochs, describe(&stats));
@@ -180,6 +242,9 @@ pub fn fit(
                 }
             }
         }
+    }
+    if let Engine::Resident(trainer) = &engine {
+        trainer.download_into(&mut model)?;
     }
     Ok((model, history))
 }

@@ -8,6 +8,7 @@ mod conv;
 mod elementwise;
 mod gemm;
 mod half;
+mod mlp_epoch;
 mod reduce;
 mod rmsprop;
 mod spmm;

@@ -44,7 +44,7 @@ pub fn rmsprop(ctx: &GpuContext, step: RmspropStep, p: &mut [f32], g: &[f32], a:
     let (dp, dg, da) = (ctx.upload(p, "p")?, ctx.upload(g, "g")?, ctx.upload(a, "a")?);
     let mut encoder = ctx.encoder();
     encode(ctx, &mut encoder, step, &dp, &dg, &da);
-    ctx.queue.submit([encoder.finish()]);
+    ctx.submit(encoder.finish());
     p.copy_from_slice(&ctx.download(&dp)?);
     a.copy_from_slice(&ctx.download(&da)?);
     Ok(())
