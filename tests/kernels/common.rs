@@ -8,6 +8,7 @@ use cinegenre::kernels::gemm::{Epilogue, Gemm, gemm};
 #[path = "../common/mod.rs"]
 mod shared;
 
+pub use shared::gpu::gpu_or_skip;
 pub use shared::tolerance::{F32_REL, rel_error};
 
 /// Every fast backend to compare with [`Backend::Scalar`]. Without an adapter the GPU is
