@@ -5,14 +5,17 @@
 //! reduce, rmsprop, spmm) report bytes read + written (GB/s: a core streams ~20–40 GB/s, so
 //! these are judged against the memory, not the FMA units). GPU timings go through the
 //! slice-level API, uploads and readbacks included (`cinegenre bench gemm` times the GPU GEMM on
-//! resident buffers). For the ratio
+//! resident buffers), except `gemm/square_*/gpu/<config>`: every tile configuration of the
+//! GPU GEMM's autotune table on resident buffers. For the ratio
 //! against numpy run `tools/bench_gemm_vs_numpy.py`; against PyTorch/onnxruntime,
 //! `tools/bench_vgg_vs_torch.py`. Shapes come from the pipeline: the poster MLP's first layer,
 //! VGG16's layers, the TF-IDF matrix's size.
 
 use cinegenre::backend::Backend;
 use cinegenre::bench::random_matrix;
+use cinegenre::gpu::GpuContext;
 use cinegenre::kernels::conv::{self, Shape};
+use cinegenre::kernels::gemm::gpu_tile::TileConfig;
 use cinegenre::kernels::gemm::{self, Epilogue, Gemm, PackedB, Precision, Strided};
 use cinegenre::kernels::rmsprop::{RmspropStep, rmsprop};
 use cinegenre::kernels::spmm::{CsrRef, spmm};
@@ -63,8 +66,30 @@ fn bench_gemm(c: &mut Criterion) {
                 })
             });
         }
+        if label.starts_with("square") {
+            gpu_configs(&mut group, label, g, (&a, &b));
+        }
     }
     group.finish();
+}
+
+/// The GPU GEMM under each tile configuration the adapter can run (the autotuner's
+/// candidates), on resident buffers, timed to completion: `<label>/gpu/<config>`.
+fn gpu_configs(group: &mut BenchmarkGroup<'_, WallTime>, label: &str, g: Gemm, (a, b): (&[f32], &[f32])) {
+    let Ok(ctx) = GpuContext::get() else { return };
+    let (Ok(da), Ok(db), Ok(dc)) = (ctx.upload(a, "a"), ctx.upload(b, "b"), ctx.zeros(g.m * g.n, "c")) else {
+        return;
+    };
+    for config in TileConfig::candidates(&ctx) {
+        group.bench_function(format!("{label}/gpu/{}", config.name()), |bench| {
+            bench.iter(|| {
+                let mut encoder = ctx.encoder();
+                let (b, id) = ((&db, 0), Activation::Identity);
+                gemm::gpu::encode_config(&ctx, &mut encoder, config, g, &da, b, None, id, &dc).unwrap();
+                ctx.finish_and_wait(encoder).unwrap()
+            })
+        });
+    }
 }
 
 /// Two VGG16 layers at 224² (a 64-channel one and a 256-channel one), kernel prepacked as the

@@ -147,7 +147,8 @@ impl GpuContext {
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("cinegenre"),
-                required_features: wgpu::Features::empty(),
+                // Subgroup operations where offered: the GEMM's shuffle variant (kernels::gemm::gpu_tile).
+                required_features: features & wgpu::Features::SUBGROUP,
                 required_limits: limits.clone(),
                 ..Default::default()
             })

@@ -7,6 +7,7 @@ mod common;
 mod conv;
 mod elementwise;
 mod gemm;
+mod gpu_tile;
 mod half;
 mod mlp_epoch;
 mod reduce;

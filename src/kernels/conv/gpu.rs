@@ -1,13 +1,16 @@
 //! VGG layers on the GPU (`shaders/conv.wgsl`): encoders on device buffers, so a whole network
 //! is recorded into one command encoder with activations resident, and slice-level wrappers
 //! (upload → dispatch → readback) for one-shot calls.
+//!
+//! The convolution is the GEMM's tiled core ([`gemm::gpu_tile`]: double-buffered tiles, vec4
+//! loads where c or o is a multiple of 4, the adapter's tuned tile configuration) with
+//! conv.wgsl's implicit-im2col operand reads in place of gemm.wgsl's.
 
 use super::shape::Shape;
 use crate::error::{Error, Result};
-use crate::gpu::{GpuBuffer, GpuContext, MAX_GROUPS_PER_DIM, Shader, grid_1d};
-
-/// Edge of the output tile one conv workgroup computes (keep in sync with `BM`/`BN`).
-const TILE: usize = 128;
+use crate::gpu::{GpuBuffer, GpuContext, Shader, grid_1d};
+use crate::kernels::gemm::gpu_tile::{self, Kernel, TileConfig, Variant};
+use crate::kernels::gemm::gpu_tune;
 
 /// Uniform parameters; keep in sync with `ConvParams` in shaders/conv.wgsl.
 #[repr(C)]
@@ -55,25 +58,37 @@ pub fn encode_conv(
     out_ch: usize,
     y: &GpuBuffer,
 ) -> Result<()> {
+    encode_conv_config(ctx, encoder, gpu_tune::chosen(ctx), s, (x, kernel, bias), out_ch, y)
+}
+
+/// As [`encode_conv`] with the tile configuration forced (tests, benches).
+pub fn encode_conv_config(
+    ctx: &GpuContext,
+    encoder: &mut wgpu::CommandEncoder,
+    config: TileConfig,
+    s: Shape,
+    (x, kernel, bias): (&GpuBuffer, &GpuBuffer, &GpuBuffer),
+    out_ch: usize,
+    y: &GpuBuffer,
+) -> Result<()> {
     let m = s.n * s.h * s.w;
-    let groups = (out_ch.div_ceil(TILE), m.div_ceil(TILE));
-    if groups.0 > MAX_GROUPS_PER_DIM as usize || groups.1 > MAX_GROUPS_PER_DIM as usize {
-        return Err(Error::Shape(format!(
-            "conv {s:?} → {out_ch} channels is too large for one GPU dispatch"
-        )));
-    }
     if m == 0 || out_ch == 0 {
         return Ok(());
     }
     let params = ctx.uniform(&params(s, out_ch, m, 0)?);
-    ctx.dispatch(
+    // A unit of four channels never straddles a tap when c is a multiple of 4.
+    let variant = Variant {
+        config,
+        vec_a: s.c.is_multiple_of(4) && x.len >= 4,
+        vec_b: out_ch.is_multiple_of(4) && kernel.len >= 4,
+    };
+    gpu_tile::dispatch(
+        ctx,
         encoder,
-        Shader::Conv,
-        "conv3x3_relu",
+        (Kernel::Conv, variant),
+        (m, out_ch),
         &[(0, &params), (1, &x.buffer), (2, &kernel.buffer), (3, &bias.buffer), (4, &y.buffer)],
-        (groups.0 as u32, groups.1 as u32, 1),
-    );
-    Ok(())
+    )
 }
 
 /// Record y = maxpool2×2(x) on device buffers (`x`: (n, h, w, c), `y`: (n, ⌊h/2⌋, ⌊w/2⌋, c)).
@@ -110,11 +125,22 @@ pub fn conv3x3_relu(
     bias: &[f32],
     y: &mut [f32],
 ) -> Result<()> {
+    conv3x3_relu_config(ctx, gpu_tune::chosen(ctx), s, (x, kernel, bias), y)
+}
+
+/// As [`conv3x3_relu`] with the tile configuration forced; lengths are the caller's to check.
+pub fn conv3x3_relu_config(
+    ctx: &GpuContext,
+    config: TileConfig,
+    s: Shape,
+    (x, kernel, bias): (&[f32], &[f32], &[f32]),
+    y: &mut [f32],
+) -> Result<()> {
     let (dx, dk, db) =
         (ctx.upload(x, "conv x")?, ctx.upload(kernel, "conv kernel")?, ctx.upload(bias, "conv bias")?);
     let dy = ctx.zeros(y.len(), "conv y")?;
     let mut encoder = ctx.encoder();
-    encode_conv(ctx, &mut encoder, s, &dx, &dk, &db, bias.len(), &dy)?;
+    encode_conv_config(ctx, &mut encoder, config, s, (&dx, &dk, &db), bias.len(), &dy)?;
     y.copy_from_slice(&ctx.finish_and_download(encoder, &dy)?);
     Ok(())
 }

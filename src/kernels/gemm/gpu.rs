@@ -1,14 +1,16 @@
-//! SGEMM on the GPU (`shaders/gemm.wgsl`, entry `gemm_tiled`): a resident encoder for chained
-//! kernels, and a slice-level wrapper (upload → dispatch → readback) for one-shot calls.
+//! SGEMM on the GPU (`shaders/gemm.wgsl` + `shaders/gemm_tile.wgsl`, see [`super::gpu_tile`]):
+//! a resident encoder for chained kernels, and a slice-level wrapper (upload → dispatch →
+//! readback) for one-shot calls. The tile configuration is the adapter's tuned one
+//! ([`super::gpu_tune::chosen`]) unless a caller forces one ([`encode_config`], [`gemm_config`]);
+//! operands are read as vec4 wherever their contiguous dimension is a multiple of 4.
 
+use super::gpu_tile::{self, Kernel, TileConfig, Variant};
+use super::gpu_tune;
 use super::problem::{Epilogue, Gemm};
 use super::weight::Weight;
 use crate::error::Result;
-use crate::gpu::{GpuBuffer, GpuContext, MAX_GROUPS_PER_DIM, Shader};
+use crate::gpu::{GpuBuffer, GpuContext};
 use crate::kernels::Activation;
-
-/// Edge of the C tile one workgroup computes (keep in sync with `BM`/`BN` in gemm.wgsl).
-const TILE: usize = 128;
 
 /// Uniform parameters; keep in sync with `GemmParams` in shaders/gemm.wgsl.
 #[repr(C)]
@@ -51,18 +53,39 @@ pub fn encode_with_b_format(
     encoder: &mut wgpu::CommandEncoder,
     g: Gemm,
     a: &GpuBuffer,
+    b: (&GpuBuffer, u32),
+    bias: Option<&GpuBuffer>,
+    activation: Activation,
+    c: &GpuBuffer,
+) -> Result<()> {
+    encode_config(ctx, encoder, gpu_tune::chosen(ctx), g, a, b, bias, activation, c)
+}
+
+/// Whether an operand stored with contiguous dimension `inner` (and `len` ≥ the elements the
+/// product reads) can be bound as vec4: whole, aligned units of four, at least one of them.
+fn vec4_ok(inner: usize, len: usize) -> bool {
+    inner > 0 && inner.is_multiple_of(4) && len >= 4
+}
+
+/// As [`encode_with_b_format`], with the tile configuration `config` forced (tests, benches,
+/// the tuner).
+#[allow(clippy::too_many_arguments)] // one argument per shader binding, plus shape and epilogue
+pub fn encode_config(
+    ctx: &GpuContext,
+    encoder: &mut wgpu::CommandEncoder,
+    config: TileConfig,
+    g: Gemm,
+    a: &GpuBuffer,
     (b, b_format): (&GpuBuffer, u32),
     bias: Option<&GpuBuffer>,
     activation: Activation,
     c: &GpuBuffer,
 ) -> Result<()> {
-    let groups = (g.n.div_ceil(TILE), g.m.div_ceil(TILE));
-    if groups.0 > MAX_GROUPS_PER_DIM as usize || groups.1 > MAX_GROUPS_PER_DIM as usize {
-        return Err(crate::Error::Shape(format!("gemm {g:?} is too large for one GPU dispatch")));
-    }
-    if g.m == 0 || g.n == 0 {
-        return Ok(());
-    }
+    let variant = Variant {
+        config,
+        vec_a: vec4_ok(if g.trans_a { g.m } else { g.k }, a.len),
+        vec_b: b_format == 0 && vec4_ok(if g.trans_b { g.k } else { g.n }, b.len),
+    };
     let params = ctx.uniform(&GemmParams {
         m: g.m as u32,
         n: g.n as u32,
@@ -75,14 +98,13 @@ pub fn encode_with_b_format(
     });
     // An unused bias slot still needs a buffer: bind C's input `a`, never read.
     let bias = bias.unwrap_or(a);
-    ctx.dispatch(
+    gpu_tile::dispatch(
+        ctx,
         encoder,
-        Shader::Gemm,
-        "gemm_tiled",
+        (Kernel::Gemm, variant),
+        (g.m, g.n),
         &[(0, &params), (1, &a.buffer), (2, &b.buffer), (3, &bias.buffer), (4, &c.buffer)],
-        (groups.0 as u32, groups.1 as u32, 1),
-    );
-    Ok(())
+    )
 }
 
 /// Slice-level SGEMM: upload the inputs, run [`encode`], read C back. B may be stored as f16
@@ -94,14 +116,28 @@ pub fn gemm<W: Weight>(
     epilogue: Epilogue<'_>,
     c: &mut [f32],
 ) -> Result<()> {
+    gemm_config(ctx, gpu_tune::chosen(ctx), g, (a, b), epilogue, c)
+}
+
+/// As [`gemm`] with the tile configuration forced; lengths are the caller's to check (the
+/// family's [`super::gemm`] does). Tests run every [`TileConfig::candidates`] through this.
+pub fn gemm_config<W: Weight>(
+    ctx: &GpuContext,
+    config: TileConfig,
+    g: Gemm,
+    (a, b): (&[f32], &[W]),
+    epilogue: Epilogue<'_>,
+    c: &mut [f32],
+) -> Result<()> {
     let da = ctx.upload(a, "gemm a")?;
     let db = ctx.upload(&W::gpu_words(b), "gemm b")?;
     let dbias = epilogue.bias.map(|bias| ctx.upload(bias, "gemm bias")).transpose()?;
     let dc = ctx.zeros(c.len(), "gemm c")?;
     let mut encoder = ctx.encoder();
-    encode_with_b_format(
+    encode_config(
         ctx,
         &mut encoder,
+        config,
         g,
         &da,
         (&db, W::GPU_FORMAT),

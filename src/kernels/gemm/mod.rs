@@ -25,8 +25,9 @@
 //! is the BLIS algorithm — pack a k-slice of A into MR-row panels and of B into NR-column
 //! panels, then a register-blocked MR × NR micro-kernel (`micro`: AVX-512, AVX2+FMA or
 //! portable; `pairs`: AVX512-BF16) over tiles spread across cores (`tasks`); `amx` is the bf16
-//! tile kernel; [`gpu`] is a 128 × 128 workgroup-tiled WGSL kernel with 8 × 8 register blocks
-//! (its [`gpu::encode`] records products on resident buffers for chained kernels).
+//! tile kernel; [`gpu`] is a workgroup-tiled WGSL kernel (double-buffered tiles, vec4 loads,
+//! 8 × 8 register blocks, optional subgroup shuffles: [`gpu_tile`]) whose tile sizes are tuned
+//! per adapter ([`gpu_tune`]); its [`gpu::encode`] records products on resident buffers.
 //!
 //! Layering (no cycles): `problem`, `weight` and `panel` are leaves (shapes, storage types,
 //! the A-panel contract); `tasks`, `micro` and `transpose` serve the CPU drivers `simd`,
@@ -55,6 +56,8 @@
 
 pub mod amx;
 pub mod gpu;
+pub mod gpu_tile;
+pub mod gpu_tune;
 mod micro;
 mod packed;
 mod pairs;
