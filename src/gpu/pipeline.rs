@@ -53,6 +53,19 @@ impl GpuContext {
         groups: (u32, u32, u32),
     ) {
         let pipeline = self.pipeline(shader, entry);
+        self.dispatch_pipeline(encoder, &pipeline, entry, bindings, groups);
+    }
+
+    /// Record one dispatch of a compiled `pipeline` (labelled `label`) with `bindings` into
+    /// `encoder`: the bind group of its layout 0, one compute pass.
+    pub fn dispatch_pipeline(
+        &self,
+        encoder: &mut wgpu::CommandEncoder,
+        pipeline: &wgpu::ComputePipeline,
+        label: &str,
+        bindings: &[(u32, &wgpu::Buffer)],
+        groups: (u32, u32, u32),
+    ) {
         let entries: Vec<wgpu::BindGroupEntry<'_>> = bindings
             .iter()
             .map(|(binding, buffer)| wgpu::BindGroupEntry {
@@ -61,13 +74,13 @@ impl GpuContext {
             })
             .collect();
         let bind_group = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some(entry),
+            label: Some(label),
             layout: &pipeline.get_bind_group_layout(0),
             entries: &entries,
         });
         let mut pass = encoder
-            .begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some(entry), timestamp_writes: None });
-        pass.set_pipeline(&pipeline);
+            .begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some(label), timestamp_writes: None });
+        pass.set_pipeline(pipeline);
         pass.set_bind_group(0, &bind_group, &[]);
         pass.dispatch_workgroups(groups.0, groups.1, groups.2);
     }

@@ -222,23 +222,7 @@ pub fn dispatch(
         return Ok(());
     }
     let pipeline = pipeline(ctx, kernel, v)?;
-    let entries: Vec<wgpu::BindGroupEntry<'_>> = bindings
-        .iter()
-        .map(|(binding, buffer)| wgpu::BindGroupEntry {
-            binding: *binding,
-            resource: buffer.as_entire_binding(),
-        })
-        .collect();
-    let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
-        label: Some("tiled"),
-        layout: &pipeline.get_bind_group_layout(0),
-        entries: &entries,
-    });
-    let mut pass = encoder
-        .begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some("tiled"), timestamp_writes: None });
-    pass.set_pipeline(&pipeline);
-    pass.set_bind_group(0, &bind_group, &[]);
-    pass.dispatch_workgroups(groups.0 as u32, groups.1 as u32, 1);
+    ctx.dispatch_pipeline(encoder, &pipeline, "tiled", bindings, (groups.0 as u32, groups.1 as u32, 1));
     Ok(())
 }
 
