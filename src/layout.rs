@@ -57,6 +57,25 @@ pub const POSTER_MLP: &str = "poster_mlp.safetensors";
 pub const HEATMAP_PNG: &str = "cooccurrence.png";
 pub const HEATMAP_SVG: &str = "cooccurrence.svg";
 
+/// Every file a run may write (an input of the run must be none of them).
+pub const ALL: &[&str] = &[
+    METRICS,
+    TIMINGS,
+    REPORT,
+    GENRES,
+    VOCABULARY,
+    IDF,
+    NAIVE_BAYES,
+    LINEAR_SVM,
+    VECTORS,
+    TEXT_MLP,
+    POSTER_FEATURES,
+    POSTER_FEATURES_IDS,
+    POSTER_MLP,
+    HEATMAP_PNG,
+    HEATMAP_SVG,
+];
+
 /// A run's output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunLayout {

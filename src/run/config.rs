@@ -151,7 +151,34 @@ impl RunConfig {
                 }
             }
         }
-        check_output_dir(&self.out_dir)
+        check_output_dir(&self.out_dir)?;
+        self.refuse_inputs_among_outputs()
+    }
+
+    /// No input file is one of the files the run writes into its folder (device and inode,
+    /// through links): a run would overwrite what it reads.
+    fn refuse_inputs_among_outputs(&self) -> Result<()> {
+        let mut inputs: Vec<(&str, &Path)> = Vec::new();
+        if let DataChoice::Files(paths) = &self.data {
+            inputs.extend(paths.iter().map(|p| ("--input", p.as_path())));
+        }
+        inputs.extend(self.word_vectors.iter().map(|p| ("--word-vectors", p.as_path())));
+        inputs.extend(self.vgg_weights.iter().map(|p| ("--vgg-weights", p.as_path())));
+        for name in crate::layout::ALL {
+            let output = self.out_dir.join(name);
+            if let Some((flag, input)) = inputs.iter().find(|(_, input)| crate::io::same_file(&output, input))
+            {
+                return Err(Error::param(
+                    "--out",
+                    format!(
+                        "{} is the same file as the input `{flag}` {}; choose another output folder",
+                        output.display(),
+                        input.display()
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn validate_posters(&self) -> Result<()> {

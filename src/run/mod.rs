@@ -43,6 +43,8 @@ use models::{BranchSummary, REGISTRY, RunModel, Trained};
 /// Run the pipeline.
 pub fn run(config: &RunConfig) -> Result<RunResults> {
     config.validate()?;
+    // One run per folder: a second run into it refuses, naming this process.
+    let _lock = crate::io::FolderLock::acquire(&config.out_dir)?;
     let backend = Backend::for_device(Device::resolve(config.device)?)?;
     let enabled: Vec<&dyn RunModel> = REGISTRY.iter().copied().filter(|m| m.enabled(config)).collect();
     let n_stages = 4 + enabled.iter().map(|m| m.stages()).sum::<usize>() + 2;

@@ -25,7 +25,7 @@
 //! # std::fs::remove_dir_all(&dir).unwrap();
 //! ```
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -77,18 +77,12 @@ impl Cache {
     /// `<file>.corrupt` and reported, so the caller fetches it again.
     pub fn get<T>(&self, key: &str, parse: impl FnOnce(&[u8]) -> Result<T, String>) -> Lookup<T> {
         let path = self.path_for(key);
-        let mut bytes = Vec::new();
-        let read = std::fs::File::open(&path)
-            .and_then(|file| file.take(MAX_JSON_BYTES + 1).read_to_end(&mut bytes).map(|_| ()));
-        match read {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
+        // Regular files only (a link or FIFO in the cache is never followed or waited on).
+        let parsed = match crate::io::state::read_state(&path, MAX_JSON_BYTES) {
+            Ok(None) => return Lookup::Miss,
+            Ok(Some(bytes)) => parse(&bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(e.to_string()),
             Err(e) => return Lookup::Corrupt(format!("{}: unreadable cache file ({e})", path.display())),
-        }
-        let parsed = if bytes.len() as u64 > MAX_JSON_BYTES {
-            Err(format!("larger than {MAX_JSON_BYTES} bytes"))
-        } else {
-            parse(&bytes)
         };
         match parsed {
             Ok(value) => Lookup::Hit(value),

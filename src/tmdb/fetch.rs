@@ -45,6 +45,8 @@ pub fn fetch_dataset(plan: &FetchPlan, client: &Client) -> Result<FetchSummary> 
     let plan = &plan;
     let out = &plan.out_dir;
     std::fs::create_dir_all(out.join("posters")).map_err(|e| Error::io(out, e))?;
+    // One fetch per folder (its cache included): a second one refuses, naming this process.
+    let _lock = crate::io::FolderLock::acquire(out)?;
     for dir in [out.join("posters"), out.join("cache")] {
         remove_stale_temps(&dir);
     }
@@ -129,14 +131,39 @@ pub fn fetch_dataset(plan: &FetchPlan, client: &Client) -> Result<FetchSummary> 
     }
 
     let jsonl = out.join("movies.jsonl");
-    dataset::write_jsonl(&jsonl, &movies)?;
+    if !movies.is_empty() {
+        dataset::write_jsonl(&jsonl, &movies)?;
+    }
     summary.movies_written = movies.len();
     let mut failures = failures.into_inner().unwrap_or_else(|p| p.into_inner());
     failures.sort_by(|a, b| a.what.cmp(&b.what));
     summary.failures = failures;
     summary.client = client.stats();
     write_summary(&out.join("summary.json"), &summary)?;
+    if movies.is_empty() {
+        return Err(nothing_fetched(&summary, &out.join("summary.json")));
+    }
     Ok(summary)
+}
+
+/// The error of a fetch that kept no movie: how many pages and posters failed, and the first
+/// failure's reason (movies.jsonl is not written; summary.json is).
+fn nothing_fetched(summary: &FetchSummary, summary_path: &Path) -> Error {
+    let first = summary.failures.first().map_or_else(
+        || "no page listed any movie".to_string(),
+        |f| format!("first failure: {}: {}", f.what, f.reason),
+    );
+    Error::Network {
+        what: "TMDB fetch".into(),
+        message: format!(
+            "nothing useful was fetched: {} of {} discover pages failed, {} posters failed; {first} \
+             (details in {}; movies.jsonl not written)",
+            summary.pages_failed,
+            summary.pages_planned,
+            summary.posters_failed,
+            summary_path.display()
+        ),
+    }
 }
 
 /// Remove the `.name.tmp-PID` files a killed run left behind (see [`crate::io::write_atomic`]).

@@ -20,7 +20,6 @@
 //! or clamped with a warning; the worst a bad file can cause is one window of waiting.
 //! Cost: one write of `O(n)` bytes per request start and end (n = 40: 876 bytes, a few µs).
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -53,19 +52,12 @@ pub(crate) fn load(path: &Path, now_ms: u64, window: Duration, keep: usize) -> (
     let name = path.display();
     let ignored =
         |why: String| (Vec::new(), Some(format!("{name}: {why}; ignored (the rate limit starts afresh)")));
-    let mut bytes = Vec::new();
-    match std::fs::File::open(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Vec::new(), None),
+    // A link, FIFO or device in its place is ignored unopened (a FIFO would block).
+    let bytes = match crate::io::state::read_state(path, MAX_FILE_BYTES) {
+        Ok(None) => return (Vec::new(), None),
+        Ok(Some(bytes)) => bytes,
         Err(e) => return ignored(format!("unreadable ({e})")),
-        Ok(file) => {
-            if let Err(e) = file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
-                return ignored(format!("unreadable ({e})"));
-            }
-        }
-    }
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return ignored(format!("larger than {MAX_FILE_BYTES} bytes"));
-    }
+    };
     let stored: Stored = match serde_json::from_slice(&bytes) {
         Ok(s) => s,
         Err(e) => return ignored(format!("not a rate file ({e})")),
@@ -135,8 +127,15 @@ impl Writer {
         let file = match &mut self.file {
             Some(file) => file,
             None => {
-                let file =
-                    std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(&self.path)?;
+                // A link, FIFO or device at the name is replaced by a rename, never written through.
+                let file = match crate::io::state::open_state_for_write(&self.path) {
+                    Ok(file) => file,
+                    Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+                        crate::io::state::write_state(&self.path, &bytes)?;
+                        crate::io::state::open_state_for_write(&self.path)?
+                    }
+                    Err(e) => return Err(e),
+                };
                 file.set_len(self.len as u64)?;
                 self.file.insert(file)
             }
@@ -147,19 +146,7 @@ impl Writer {
 
 /// Replace `path` with `bytes`: temp sibling `.rate.json.tmp-PID`, then rename.
 fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = temp_sibling(path);
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes))
-        .and_then(|_| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-fn temp_sibling(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+    crate::io::state::write_state(path, bytes)
 }
 
 #[cfg(test)]

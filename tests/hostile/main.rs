@@ -12,15 +12,23 @@
 //! One test per case, named after it: `sizes` (giant headers), `crafted` (HDF5 structures
 //! that multiply one large object), `mutate` (proptest mutation of
 //! every reader's fixtures), `nonfinite` (NaN/inf refused), `outputs` (several outputs, stale
-//! temp files, full disk), `inputs` (FIFOs and folders among inputs, resume after a change).
+//! temp files, full disk), `inputs` (FIFOs and folders among inputs, resume after a change);
+//! issue 21: `clobber` (an output that is an input; one run per folder), `state` (state and
+//! cache files: links, FIFOs, bounds), `trust` (damaged model parameters), `disk` (a
+//! file-size limit, stale temp files, truncated images).
 
+mod clobber;
 mod common;
 mod crafted;
+mod disk;
 mod inputs;
 mod mutate;
+mod mutate_state;
 mod nonfinite;
 mod outputs;
 mod sizes;
+mod state;
+mod trust;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};

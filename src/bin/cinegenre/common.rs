@@ -27,6 +27,29 @@ pub fn check_outputs(outputs: &[&Path], inputs: &[&Path]) -> Result<()> {
     OutputSet::new(outputs, inputs).map(drop)
 }
 
+/// Refuse, before any work, an output that is the same file as an input (device and inode:
+/// through symbolic and hard links; a missing output by its canonical folder and name).
+/// Pairs are (flag, path): the error names both flags.
+pub fn refuse_inputs(outputs: &[(&str, &Path)], inputs: &[(&str, Option<&Path>)]) -> Result<()> {
+    for &(out_flag, output) in outputs {
+        for &(in_flag, input) in inputs {
+            if let Some(input) = input
+                && cinegenre::io::same_file(output, input)
+            {
+                return Err(cinegenre::Error::param(
+                    out_flag,
+                    format!(
+                        "{} is the same file as the input `{in_flag}` {}; choose another output",
+                        output.display(),
+                        input.display()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// What a command gets besides its own flags.
 pub struct Context {
     /// `--timings`: print how long each step took.

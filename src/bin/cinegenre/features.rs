@@ -87,8 +87,17 @@ impl FeaturesVggArgs {
         if !self.size.is_multiple_of(32) {
             return Err(Error::param("--size", format!("{} is not a multiple of 32", self.size)));
         }
+        let ids = self.ids.clone().unwrap_or_else(|| self.out.with_extension("ids.json"));
+        let outputs = [("--out", self.out.as_path()), ("--ids", &ids)];
+        crate::common::refuse_inputs(
+            &outputs,
+            &[("--images", Some(&self.images)), ("--weights", self.weights.as_deref())],
+        )?;
         let backend = self.device.backend()?;
         let inputs = context.step("list", || list_images(&self.images))?;
+        for image in &inputs {
+            crate::common::refuse_inputs(&outputs, &[("--images", Some(&image.path))])?;
+        }
         let arch = match self.narrow {
             1 => Architecture::vgg16(),
             d => Architecture::vgg16().narrowed(d),
@@ -114,7 +123,6 @@ impl FeaturesVggArgs {
         }
         let flatten = self.flatten.unwrap_or(FlattenOrder::of(&weights.origin));
         let vgg = Vgg::with_precision(weights, backend, self.precision)?;
-        let ids = self.ids.clone().unwrap_or_else(|| self.out.with_extension("ids.json"));
         let config = ExtractConfig { batch: self.batch, preprocess, flatten, progress: !self.quiet };
         let start = std::time::Instant::now();
         let index = context.step("extract", || extract_features(&vgg, &inputs, &config, &self.out, &ids))?;

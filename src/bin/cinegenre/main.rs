@@ -65,6 +65,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    ignore_file_size_signal();
     let cli = Cli::parse();
     let context = Context::new(cli.timings);
     let outcome = dispatch(cli.command, &context);
@@ -77,6 +78,26 @@ fn main() -> ExitCode {
         Err(e) => {
             cinegenre::progress::note(&format!("error: {e}"));
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Past a file-size limit (`ulimit -f`) the kernel sends SIGXFSZ, which kills the process with
+/// no message and leaves its temp files. Ignored, the write fails with EFBIG instead: the
+/// command reports "File too large" naming the file and removes its temp files.
+fn ignore_file_size_signal() {
+    #[cfg(target_os = "linux")]
+    {
+        /// SIGXFSZ on Linux (x86, x86_64, arm, aarch64, riscv); SIG_IGN is 1.
+        const SIGXFSZ: i32 = 25;
+        const SIG_IGN: usize = 1;
+        unsafe extern "C" {
+            fn signal(sig: i32, handler: usize) -> usize;
+        }
+        // SAFETY: `signal` is the C library's; setting SIG_IGN for SIGXFSZ installs no handler
+        // code and runs before any thread is started.
+        unsafe {
+            signal(SIGXFSZ, SIG_IGN);
         }
     }
 }

@@ -46,6 +46,8 @@ pub struct PredictArgs {
 
 impl PredictArgs {
     pub fn run(self, context: &Context) -> Result<()> {
+        let inputs = [("--model", Some(self.model.as_path())), ("--x", Some(&self.x))];
+        crate::common::refuse_inputs(&[("--out", &self.out)], &inputs)?;
         let backend = self.device.backend()?;
         let (model, x) =
             context.step("read", || Ok((Predictor::load(&self.model)?, Features::read(&self.x)?)))?;

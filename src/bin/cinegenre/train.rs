@@ -72,6 +72,9 @@ pub struct TrainNbArgs {
 
 impl TrainNbArgs {
     pub fn run(self, context: &Context) -> Result<()> {
+        let inputs =
+            [("--x", Some(self.x.as_path())), ("--y", Some(&self.y)), ("--vocab", self.vocab.as_deref())];
+        crate::common::refuse_inputs(&[("--model", &self.model)], &inputs)?;
         let (x, y) = read_xy(&self.x, &self.y, context)?;
         let x = x.to_sparse();
         let params = NbParams { alpha: self.alpha, fit_prior: !self.no_fit_prior };
@@ -137,6 +140,8 @@ pub struct TrainSvmArgs {
 impl TrainSvmArgs {
     pub fn run(self, context: &Context) -> Result<()> {
         use cinegenre::svm::{GridConfig, SolverKind, SvmModel, SvmParams};
+        let inputs = [("--x", Some(self.x.as_path())), ("--y", Some(&self.y))];
+        crate::common::refuse_inputs(&[("--model", &self.model)], &inputs)?;
         let (x, y) = read_xy(&self.x, &self.y, context)?;
         let x = x.to_sparse();
         let base =
@@ -282,6 +287,8 @@ impl TrainMlpArgs {
     pub fn run(self, context: &Context) -> Result<()> {
         use cinegenre::kernels::Activation;
         use cinegenre::mlp::{Mlp, MlpModel, OptimizerKind, TrainParams, fit};
+        let inputs = [("--x", Some(self.x.as_path())), ("--y", Some(&self.y))];
+        crate::common::refuse_inputs(&[("--model", &self.model)], &inputs)?;
         let backend = self.device.backend()?;
         let (features, y) = read_xy(&self.x, &self.y, context)?;
         let (n, d) = features.shape();

@@ -202,6 +202,7 @@ pub struct VectorsTrainArgs {
 
 impl VectorsTrainArgs {
     pub fn run(self, context: &Context) -> Result<()> {
+        crate::common::refuse_inputs(&[("--out", &self.out)], &[("--input", self.input.as_deref())])?;
         let docs = context.step("read", || match &self.input {
             Some(path) => text::read_documents(path, &self.column, Cleaning::None),
             None => Ok(dataset::load_bundled(Bundled::All)?.0.into_iter().map(|m| m.overview).collect()),
@@ -290,6 +291,9 @@ pub struct VectorsConvertArgs {
 
 impl VectorsConvertArgs {
     pub fn run(self, context: &Context) -> Result<()> {
+        let inputs =
+            [("--vectors", Some(self.file.vectors.as_path())), ("--vocab-from", self.vocab_from.as_deref())];
+        crate::common::refuse_inputs(&[("--out", &self.out)], &inputs)?;
         let needed = match &self.vocab_from {
             Some(path) => Some(context.step("read documents", || {
                 Ok(embed::needed_words(&text::read_documents(path, &self.column, Cleaning::None)?))

@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-pub use set::OutputSet;
+pub use set::{OutputSet, same_file};
 
 /// Write `path` atomically: `fill` writes the content into a buffered writer; on success the
 /// temporary file is flushed, synced and renamed to `path`; on any error it is removed.
@@ -71,6 +71,10 @@ impl Staged {
             Ok(meta) if !meta.is_file() => return Ok(Staged { target: target.to_path_buf(), temp: None }),
             _ => {}
         }
+        if is_own_temp(target) {
+            // Already a private temp file of an OutputSet: no `..NAME.tmp-PID.EXT.tmp-PID`.
+            return Ok(Staged { target: target.to_path_buf(), temp: None });
+        }
         remove_stale_temps(target);
         Ok(Staged { target: target.to_path_buf(), temp: Some(temp_sibling(target)) })
     }
@@ -82,7 +86,14 @@ impl Staged {
 
     /// Create (or truncate) the destination now: proves the folder is writable.
     pub(crate) fn create(&self) -> Result<File> {
-        File::create(self.destination()).map_err(|e| self.error(e))
+        match &self.temp {
+            Some(temp) => {
+                // A fresh file: a link planted at the temp name is removed, never followed.
+                let _ = fs::remove_file(temp);
+                crate::io::state::create_new(temp).map_err(|e| self.error(e))
+            }
+            None => File::create(&self.target).map_err(|e| self.error(e)),
+        }
     }
 
     /// Write the content; I/O errors name the target (the temp file is an implementation detail).
@@ -152,37 +163,73 @@ pub(crate) fn temp_sibling(path: &Path) -> PathBuf {
     }
 }
 
-/// Remove `dir/.NAME.tmp-PID` (and `dir/.NAME.tmp-PID.EXT`, [`OutputSet`]'s form) files of
-/// `target` whose process PID no longer exists.
+/// Remove the temp files of dead processes in the folder of `target`: every
+/// `dir/.NAME.tmp-PID` and `dir/.NAME.tmp-PID.EXT` ([`OutputSet`]'s form, `EXT` the extension
+/// of `NAME`) — of any output, not only `target`'s, so a killed command's leftovers go at the
+/// next write into the folder by any command.
 ///
 /// Best effort: a folder that cannot be listed, or a system without `/proc`, removes nothing.
 pub(crate) fn remove_stale_temps(target: &Path) {
-    let proc = Path::new("/proc");
-    if !proc.join("self").exists() {
-        return;
-    }
-    let Some(name) = target.file_name().and_then(|n| n.to_str()) else { return };
-    let prefix = format!(".{name}.tmp-");
     let dir = match target.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    sweep_stale_temps(dir);
+}
+
+/// Remove the temp files (`.NAME.tmp-PID`, `.NAME.tmp-PID.EXT`) of dead processes in `dir`;
+/// returns how many were removed. Only regular files are removed, only when `/proc` exists
+/// and says process PID is gone.
+pub fn sweep_stale_temps(dir: &Path) -> usize {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return 0;
+    }
+    let Ok(entries) = fs::read_dir(dir) else { return 0 };
     let me = std::process::id();
-    let suffix = target.extension().and_then(|e| e.to_str()).map(|e| format!(".{e}"));
+    let mut removed = 0;
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
-        let pid = suffix.as_deref().and_then(|s| pid.strip_suffix(s)).unwrap_or(pid);
-        let Some(pid) = pid.bytes().all(|b| b.is_ascii_digit()).then(|| pid.parse::<u32>().ok()).flatten()
-        else {
-            continue;
-        };
+        let Some(pid) = file_name.to_str().and_then(temp_pid) else { continue };
         let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-        if pid != me && is_file && !proc.join(pid.to_string()).exists() {
-            let _ = fs::remove_file(entry.path());
+        if pid != me
+            && is_file
+            && !proc.join(pid.to_string()).exists()
+            && fs::remove_file(entry.path()).is_ok()
+        {
+            removed += 1;
         }
     }
+    removed
+}
+
+/// The PID of a temp file name `.NAME.tmp-PID` or `.NAME.tmp-PID.EXT` (`EXT` being the
+/// extension of `NAME`), else `None`.
+fn temp_pid(file_name: &str) -> Option<u32> {
+    let (name, tail) = file_name.strip_prefix('.')?.rsplit_once(".tmp-")?;
+    if name.is_empty() {
+        return None;
+    }
+    let digits = match tail.split_once('.') {
+        None => tail,
+        Some((digits, ext)) => {
+            let own = Path::new(name).extension().and_then(|e| e.to_str());
+            if own != Some(ext) {
+                return None;
+            }
+            digits
+        }
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Whether `path` is a temp file of this process (`.NAME.tmp-<our pid>[.EXT]`): a writer handed
+/// one by [`OutputSet::write_path`] writes it in place instead of nesting another temp file.
+fn is_own_temp(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).and_then(temp_pid) == Some(std::process::id())
 }
 
 #[cfg(test)]
@@ -234,14 +281,19 @@ mod tests {
         let live = std::process::id();
         let keep = [
             format!(".out.txt.tmp-{live}x"),
-            format!(".other.txt.tmp-{dead}"),
             format!(".out.txt.tmp-{dead}.bak"),
             format!(".out.txt.tmp-{dead}.txt.txt"),
             "out.txt.tmp-1".to_string(),
             ".out.txt.tmp-".to_string(),
         ];
-        for name in keep.iter().chain([&format!(".out.txt.tmp-{dead}"), &format!(".out.txt.tmp-{dead}.txt")])
-        {
+        let gone = [
+            format!(".out.txt.tmp-{dead}"),
+            format!(".out.txt.tmp-{dead}.txt"),
+            // Another output's leftovers, and the nested name vectorize once left.
+            format!(".other.txt.tmp-{dead}"),
+            format!("..X.mtx.tmp-{dead}.mtx.tmp-{dead}"),
+        ];
+        for name in keep.iter().chain(&gone) {
             fs::write(dir.join(name), b"x").unwrap();
         }
         // A live process's temp (PID 1 always exists) is kept.

@@ -190,6 +190,12 @@ fn check_folder(output: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Whether `a` and `b` name the same file: same device and inode when both exist (through
+/// links, hard links and `..`), else the same canonical folder and name.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    identity(a) == identity(b)
+}
+
 fn identity(path: &Path) -> Identity {
     #[cfg(unix)]
     {

@@ -25,7 +25,7 @@
 //!  "timings":[{"config":"128x128x8","ms":3.1},…]}
 //! ```
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -111,23 +111,30 @@ pub fn cache_file(ctx: &GpuContext) -> Option<PathBuf> {
     Some(cache_dir()?.join(format!("gemm-tune-{h:016x}.json")))
 }
 
-fn read(ctx: &GpuContext, path: &PathBuf) -> Option<TileConfig> {
-    let file: TuneFile = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+fn read(ctx: &GpuContext, path: &Path) -> Option<TileConfig> {
+    // Regular files of bounded size only: a FIFO or /dev/zero in its place is ignored, unread.
+    let bytes = match crate::io::state::read_state(path, MAX_TUNE_FILE_BYTES) {
+        Ok(bytes) => bytes?,
+        Err(e) => {
+            crate::progress::note(&format!("warning: {}: {e}; ignored (tuning afresh)", path.display()));
+            return None;
+        }
+    };
+    let file: TuneFile = serde_json::from_slice(&bytes).ok()?;
     let (adapter, driver, shaders) = key_fields(ctx);
     let ours = file.format_version == FORMAT_VERSION
         && (file.adapter, file.driver, file.shader_hash) == (adapter, driver, shaders);
     (ours && TileConfig::candidates(ctx).contains(&file.choice)).then_some(file.choice)
 }
 
-fn save(path: &PathBuf, file: &TuneFile) -> std::io::Result<()> {
+fn save(path: &Path, file: &TuneFile) -> std::io::Result<()> {
     let dir = path.parent().ok_or(std::io::ErrorKind::NotFound)?;
     std::fs::create_dir_all(dir)?;
-    let tmp = path.with_extension(format!("json.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, serde_json::to_vec_pretty(file).map_err(std::io::Error::other)?)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    crate::io::state::write_state(path, &serde_json::to_vec_pretty(file).map_err(std::io::Error::other)?)
 }
+
+/// Larger tuning files are not read: one choice and a few dozen timings fit in 64 KiB.
+const MAX_TUNE_FILE_BYTES: u64 = 64 * 1024;
 
 /// Time every candidate on one square product; the fastest wins (ties: the earlier, and the
 /// default unless beaten by [`MARGIN`]).

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::{ExtractConfig, ImageInput};
 use crate::error::{Error, Result};
 use crate::io::write_atomic;
+
 use crate::vgg::network::Vgg;
 
 /// An image file as it was when it was read: a replaced or edited image differs in size or
@@ -77,6 +78,9 @@ pub struct FeatureIndex {
 }
 
 const FORMAT_VERSION: u32 = 1;
+/// The largest index or checkpoint read: 1 GiB holds the ids, paths and stamps of millions of
+/// images.
+const MAX_INDEX_BYTES: u64 = 1 << 30;
 
 fn f32_name() -> String {
     "f32".into()
@@ -106,7 +110,11 @@ impl FeatureIndex {
 
     /// Read an index (or checkpoint) JSON file.
     pub fn read(path: &Path) -> Result<FeatureIndex> {
-        let text = fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        // A regular file of bounded size: a FIFO in place of a checkpoint must not block.
+        let bytes = crate::io::state::read_state(path, MAX_INDEX_BYTES)
+            .and_then(|b| b.ok_or_else(|| std::io::ErrorKind::NotFound.into()))
+            .map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8(bytes).map_err(|_| Error::parse(path, None, "not UTF-8 text"))?;
         serde_json::from_str(&text).map_err(|e| Error::parse(path, Some(e.line()), e.to_string()))
     }
 
