@@ -159,6 +159,46 @@ impl ModelFile {
         self.tensors.contains_key(name)
     }
 
+    /// The names of the tensors, sorted.
+    pub fn tensor_names(&self) -> impl Iterator<Item = &str> {
+        self.tensors.keys().map(String::as_str)
+    }
+
+    /// The shape of tensor `name`, if the file has it.
+    pub fn tensor_shape(&self, name: &str) -> Option<&[usize]> {
+        self.tensors.get(name).map(|t| t.shape.as_slice())
+    }
+
+    /// Every value of the float tensor `name` lies in `lo..=hi` (NaN never does): a damaged or
+    /// hand-edited model is refused before it scores anything. Cost: one pass over the tensor.
+    ///
+    /// # Errors
+    /// [`Error::Model`] naming the file, the tensor, the first bad index and value.
+    pub fn check_range(&self, name: &str, lo: f64, hi: f64) -> Result<()> {
+        let Some(tensor) = self.tensors.get(name) else { return Ok(()) };
+        let outside = |&(_, x): &(usize, f64)| !(lo..=hi).contains(&x);
+        let bad = match &tensor.data {
+            TensorData::F32(v) => v.iter().map(|&x| f64::from(x)).enumerate().find(outside),
+            TensorData::F64(v) => v.iter().copied().enumerate().find(outside),
+            TensorData::I64(_) => None,
+        };
+        let Some((index, value)) = bad else { return Ok(()) };
+        let range =
+            if lo == -f64::MAX && hi == f64::MAX { "finite".to_string() } else { format!("in [{lo}, {hi}]") };
+        Err(Error::model(
+            &self.origin,
+            format!(
+                "tensor `{name}` holds {value} at index {index}, where every value must be {range}: \
+                 a damaged or edited model file"
+            ),
+        ))
+    }
+
+    /// [`Self::check_range`] with `-f64::MAX..=f64::MAX` (no NaN, no ±inf) for every float tensor.
+    pub fn check_all_finite(&self) -> Result<()> {
+        self.tensors.keys().try_for_each(|name| self.check_range(name, -f64::MAX, f64::MAX))
+    }
+
     fn wrong_dtype(&self, name: &str, want: &str, got: &TensorData) -> Error {
         Error::model(&self.origin, format!("tensor `{name}` should be {want}, it is {}", got.dtype()))
     }
@@ -224,6 +264,12 @@ impl ModelFile {
 
     /// Read `path`, whatever cinegenre model kind it holds.
     pub fn load_any(path: &Path) -> Result<Self> {
+        // A FIFO, device or folder is named, never read (/dev/zero would never end).
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if !meta.is_file() {
+            let kind = crate::io::state::describe_kind(&meta);
+            return Err(Error::model(path, format!("is {kind}, not a model file")));
+        }
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let not_model = |why: String| Error::model(path, format!("not a cinegenre model file ({why})"));
         if bytes.starts_with(b"\x93NUMPY") {

@@ -106,6 +106,19 @@ impl NbModel {
             Error::model(path, format!("metadata entry `labels` is not a JSON list of names: {e}"))
         })?;
         let k = labels.len();
+        if !(params.alpha.is_finite() && params.alpha >= 0.0) {
+            return Err(Error::model(
+                path,
+                format!("metadata entry `alpha` is {}, not a finite value ≥ 0", params.alpha),
+            ));
+        }
+        // Log-probabilities ≤ 0 (−∞ where α = 0 met a zero count), counts ≥ 0, no NaN.
+        for name in ["feature_log_prob", "class_log_prior"] {
+            file.check_range(name, f64::NEG_INFINITY, 0.0)?;
+        }
+        for name in ["feature_count", "class_count"] {
+            file.check_range(name, 0.0, f64::MAX)?;
+        }
         let feature_count = file.f64_tensor("feature_count", &[k, 2, v])?;
         let feature_log_prob = file.f64_tensor("feature_log_prob", &[k, 2, v])?;
         let class_count = file.f64_tensor("class_count", &[k, 2])?;

@@ -61,6 +61,8 @@ impl MlpModel {
 
     /// Build from a loaded model file.
     pub fn from_file(file: &ModelFile, path: &Path) -> Result<MlpModel> {
+        // Weights, biases and the input scaling: all finite.
+        file.check_all_finite()?;
         let bad = |key: &str| Error::model(path, format!("metadata entry `{key}` is not valid"));
         let sizes: Vec<usize> = serde_json::from_str(file.meta("layers")?).map_err(|_| bad("layers"))?;
         let labels: Vec<String> = serde_json::from_str(file.meta("labels")?).map_err(|_| bad("labels"))?;

@@ -121,6 +121,21 @@ impl SvmModel {
         })?;
         let k = labels.len();
         let coef = file.f64_tensor("coef", &[k, v])?;
+        for name in ["coef", "intercept", "objective"] {
+            file.check_range(name, -f64::MAX, f64::MAX)?;
+        }
+        // NaN marks a label with no C chosen (a constant label); any other C is > 0 and finite.
+        if let Some((label, c)) = file
+            .f64_tensor("chosen_c", &[k])?
+            .iter()
+            .enumerate()
+            .find(|(_, c)| !(c.is_nan() || (**c > 0.0 && c.is_finite())))
+        {
+            return Err(Error::model(
+                path,
+                format!("tensor `chosen_c` holds {c} for label {label}: not a C > 0"),
+            ));
+        }
         let intercept = file.f64_tensor("intercept", &[k])?;
         let constant = file.i64_tensor("constant", &[k])?;
         let chosen = file.f64_tensor("chosen_c", &[k])?;
