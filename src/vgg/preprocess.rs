@@ -169,9 +169,56 @@ pub const MAX_SIDE: u32 = 16_384;
 /// the limit is tighter: 128 MiB holds a 6000 × 7000 RGB8 poster.
 pub const MAX_DECODE_BYTES: u64 = 128 << 20;
 
-/// Decode a JPEG or PNG file to 8-bit RGB, within [`MAX_SIDE`] and [`MAX_DECODE_BYTES`].
+/// The largest image file read: posters are well under a megabyte.
+pub const MAX_IMAGE_FILE_BYTES: u64 = 256 << 20;
+
+/// `path` is a regular file that can hold an image: a folder, FIFO or device is named (and
+/// never opened: a FIFO would block, `/dev/zero` would never end), and so is a missing file.
+pub fn check_image_file(path: &Path) -> Result<()> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        let kind = crate::io::state::describe_kind(&meta);
+        return Err(Error::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("is {kind}, not an image file")),
+        ));
+    }
+    if meta.len() > MAX_IMAGE_FILE_BYTES {
+        return Err(Error::parse(
+            path,
+            None,
+            format!("{} bytes: larger than any image read here ({MAX_IMAGE_FILE_BYTES})", meta.len()),
+        ));
+    }
+    Ok(())
+}
+
+/// Why the encoded image `bytes` is cut short, if it is: a JPEG must have its end-of-image
+/// marker (FF D9) after the start of its last scan (FF DA; an EXIF thumbnail's markers come
+/// before it), a PNG its `IEND` chunk. Decoders fill a truncated image with grey and say
+/// nothing; this check is O(bytes) with no decoding.
+pub fn truncation(bytes: &[u8]) -> Option<&'static str> {
+    let find_last = |pattern: &[u8]| bytes.windows(pattern.len()).rposition(|w| w == pattern);
+    if bytes.starts_with(&[0xFF, 0xD8]) {
+        let last_scan = find_last(&[0xFF, 0xDA]);
+        let end = find_last(&[0xFF, 0xD9]);
+        if !matches!((last_scan, end), (Some(s), Some(e)) if e > s) {
+            return Some("the JPEG is truncated: no end-of-image marker (FF D9) after its last scan");
+        }
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && find_last(b"IEND").is_none() {
+        return Some("the PNG is truncated: no IEND chunk");
+    }
+    None
+}
+
+/// Decode a JPEG or PNG file to 8-bit RGB, within [`MAX_SIDE`] and [`MAX_DECODE_BYTES`]; a
+/// truncated file ([`truncation`]) is an error, not a partly grey image.
 pub fn decode_rgb(path: &Path) -> Result<RgbImage> {
+    check_image_file(path)?;
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    if let Some(why) = truncation(&bytes) {
+        return Err(Error::parse(path, None, format!("cannot decode the image: {why}")));
+    }
     let decode_error =
         |e: &dyn std::fmt::Display| Error::parse(path, None, format!("cannot decode the image: {e}"));
     let mut reader = image::ImageReader::new(std::io::Cursor::new(&bytes))

@@ -227,9 +227,9 @@ impl Scorer for PosterScorer {
         let Some(poster) = &movie.poster else {
             return Ok(Scored::Skipped { model: "poster MLP".into(), reason: "no --poster given".into() });
         };
-        if !poster.is_file() {
-            return Err(Error::param("--poster", format!("{}: no such file", poster.display())));
-        }
+        // A missing file, a folder, a FIFO or a device is named as what it is.
+        crate::vgg::preprocess::check_image_file(poster)
+            .map_err(|e| Error::param("--poster", e.to_string()))?;
         let vgg = network_of_index(&self.index, crate::backend::Backend::cpu()?)?;
         let hw = self.index.input_hw;
         let preprocess = Preprocess { size: hw, ..Preprocess::for_weights(&vgg.weights.origin) };
