@@ -112,6 +112,7 @@ impl Client {
         let mut builder = reqwest::blocking::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
+            .redirect(same_origin_redirects())
             .user_agent(concat!("cinegenre/", env!("CARGO_PKG_VERSION")));
         if is_loopback(&config.api_base) && is_loopback(&config.image_base) {
             builder = builder.no_proxy();
@@ -180,13 +181,15 @@ impl Client {
             }
         }
         let url = format!("{}/{}", self.config.api_base.trim_end_matches('/'), request.path);
-        let (value, body) = self.with_retries(&key, || {
+        let (value, body, redirected) = self.with_retries(&key, || {
             let http = self.http.get(&url).query(&request.query);
-            let body = self.attempt(self.credentials.apply(http), Host::Api)?;
+            let (body, redirected) = self.attempt(self.credentials.apply(http), Host::Api)?;
             let value = parse(&body).map_err(Fault::BadBody)?;
-            Ok((value, body))
+            Ok((value, body, redirected))
         })?;
-        if let Some(cache) = &self.cache {
+        // A redirected answer (same host) is used once, never cached: the cache keeps only
+        // what the request's own URL answered.
+        if let Some(cache) = self.cache.as_ref().filter(|_| !redirected) {
             cache.put(&key, &body).map_err(Failure::Fatal)?;
         }
         Ok(value)
@@ -212,7 +215,7 @@ impl Client {
         }
         let url = poster_url(&self.config.image_base, size, poster_path);
         let body = self.with_retries(&what, || {
-            let body = self.attempt(self.http.get(&url), Host::Image)?;
+            let (body, _) = self.attempt(self.http.get(&url), Host::Image)?;
             decodes_as_image(&body).map_err(|why| Fault::BadBody(format!("not an image ({why})")))?;
             Ok(body)
         })?;
@@ -260,10 +263,24 @@ impl Client {
     }
 
     /// One GET under one rate-limit permit, body read to the end (at most the host's bound).
-    fn attempt(&self, request: reqwest::blocking::RequestBuilder, host: Host) -> Result<Vec<u8>, Fault> {
+    ///
+    /// `--timeout` bounds the whole attempt: the connection, the headers and the body. The
+    /// HTTP client's own timeout applies to each read, so a server that drips a byte at a time
+    /// is cut off here, between reads, at the deadline (a read that stalls ends at most one
+    /// timeout later).
+    /// Returns the body and whether a (same-origin) redirect was followed.
+    fn attempt(
+        &self,
+        request: reqwest::blocking::RequestBuilder,
+        host: Host,
+    ) -> Result<(Vec<u8>, bool), Fault> {
         let _permit = self.bucket.acquire();
         self.count(|s| s.sent += 1);
-        let response = request.send().map_err(|e| self.fault_of(e))?;
+        let deadline = std::time::Instant::now() + self.config.timeout;
+        let request = request.timeout(self.config.timeout).build().map_err(|e| self.fault_of(e))?;
+        let asked = request.url().clone();
+        let response = self.http.execute(request).map_err(|e| self.fault_of(e))?;
+        let redirected = response.url() != &asked;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -285,11 +302,23 @@ impl Client {
         }
         // Room for what was announced, up to 1 MiB; grown as bytes arrive, up to the bound.
         let mut body = Vec::with_capacity(announced.min(1 << 20) as usize);
-        response.take(limit + 1).read_to_end(&mut body).map_err(|e| self.io_fault(e))?;
+        let mut reader = response.take(limit + 1);
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            if std::time::Instant::now() > deadline {
+                return Err(Fault::Timeout);
+            }
+            match reader.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => body.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(self.io_fault(e)),
+            }
+        }
         if body.len() as u64 > limit {
             return Err(too_large());
         }
-        Ok(body)
+        Ok((body, redirected))
     }
 
     /// A read error of the body: a timeout, or the connection stopping short.
@@ -330,6 +359,19 @@ fn chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     message
+}
+
+/// Redirects are followed only within the origin (scheme, host, port) of the request: a
+/// redirect elsewhere is not followed (the request fails with its 3xx, which is neither
+/// retried nor cached), so neither a credential nor a cache entry goes to another host.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let origin = |u: &reqwest::Url| {
+            (u.scheme().to_string(), u.host_str().map(str::to_string), u.port_or_known_default())
+        };
+        let same = attempt.previous().first().is_some_and(|first| origin(first) == origin(attempt.url()));
+        if !same || attempt.previous().len() > 5 { attempt.stop() } else { attempt.follow() }
+    })
 }
 
 fn is_loopback(url: &str) -> bool {

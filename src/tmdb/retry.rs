@@ -90,12 +90,22 @@ pub enum Fault {
     NotFound,
     /// Any other 4xx.
     Client(u16),
+    /// A status that is neither 2xx nor an error the client knows (1xx, 3xx): a redirect the
+    /// client did not follow (to another host, or too many), or a reply with no usable body.
+    Unexpected(u16),
 }
 
 impl Fault {
     /// Whether trying again may help.
     pub fn is_retryable(&self) -> bool {
-        !matches!(self, Fault::Unauthorized | Fault::NotFound | Fault::Client(_) | Fault::BadPosterPath(_))
+        !matches!(
+            self,
+            Fault::Unauthorized
+                | Fault::NotFound
+                | Fault::Client(_)
+                | Fault::BadPosterPath(_)
+                | Fault::Unexpected(_)
+        )
     }
 
     /// A short stable name for counting faults in the summary (`429`, `timeout`, …).
@@ -104,7 +114,7 @@ impl Fault {
             Fault::Timeout => "timeout".into(),
             Fault::Connection(_) => "connection".into(),
             Fault::TooManyRequests(_) => "429".into(),
-            Fault::Server(code) | Fault::Client(code) => code.to_string(),
+            Fault::Server(code) | Fault::Client(code) | Fault::Unexpected(code) => code.to_string(),
             Fault::Denied(code) => format!("image {code}"),
             Fault::BadPosterPath(_) => "bad poster_path".into(),
             Fault::BadBody(_) => "bad body".into(),
@@ -121,7 +131,9 @@ impl Fault {
             429 => Some(Fault::TooManyRequests(retry_after)),
             500..=599 => Some(Fault::Server(code)),
             400..=499 => Some(Fault::Client(code)),
-            _ => None,
+            200..=299 => None,
+            // Never a body to parse or cache: 1xx, 3xx (a redirect not followed), 6xx+.
+            _ => Some(Fault::Unexpected(code)),
         }
     }
 
@@ -148,6 +160,11 @@ impl std::fmt::Display for Fault {
             Fault::BadPosterPath(why) => write!(f, "not requested: {why}"),
             Fault::NotFound => write!(f, "HTTP 404: TMDB does not know this item"),
             Fault::Client(code) => write!(f, "HTTP {code}: the request was refused"),
+            Fault::Unexpected(code) if (300..400).contains(code) => write!(
+                f,
+                "HTTP {code}: a redirect that was not followed (only redirects within the same host are)"
+            ),
+            Fault::Unexpected(code) => write!(f, "HTTP {code}: not a successful reply"),
         }
     }
 }

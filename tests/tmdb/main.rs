@@ -11,6 +11,7 @@ mod library;
 mod mock;
 mod mutate;
 mod restart;
+mod stall;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

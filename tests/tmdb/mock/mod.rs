@@ -72,6 +72,11 @@ pub enum Fault {
     HugeLength,
     /// A 200 without a Content-Length that streams `n` bytes of whitespace, then closes.
     Endless(usize),
+    /// A correct 200 whose body arrives one byte per interval (each read is quick; the whole
+    /// body takes `len × interval`).
+    Drip(Duration),
+    /// A 302 to this URL (another host, or this one), with a small body.
+    Redirect(String),
 }
 
 /// What the server serves and how it misbehaves.
@@ -282,6 +287,31 @@ fn serve(stream: TcpStream, state: &State) {
                 );
                 let _ = out.write_all(head.as_bytes()).and_then(|_| out.write_all(&body));
                 false
+            }
+            Some(Fault::Drip(every)) => {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+                    body.len()
+                );
+                let mut sent = out.write_all(head.as_bytes()).and_then(|_| out.flush());
+                for byte in &body {
+                    if sent.is_err() {
+                        break;
+                    }
+                    std::thread::sleep(every);
+                    sent = out.write_all(std::slice::from_ref(byte)).and_then(|_| out.flush());
+                }
+                false
+            }
+            Some(Fault::Redirect(location)) => {
+                let body =
+                    json!({"page": 1, "results": [], "total_pages": 1, "total_results": 0}).to_string();
+                let head = format!(
+                    "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Type: application/json\r\n\
+                     Content-Length: {}\r\n\r\n",
+                    body.len()
+                );
+                out.write_all(head.as_bytes()).and_then(|_| out.write_all(body.as_bytes())).is_ok()
             }
             Some(Fault::Endless(n)) => {
                 let head =
