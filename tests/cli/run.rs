@@ -169,3 +169,18 @@ fn quick_run_keeps_the_poster_model_small_and_says_its_size() {
     let said = format!("{} {mb:.1} MB", cinegenre::layout::POSTER_MLP);
     assert!(run.outcome.stderr.contains(&said), "the run does not say {said:?}:\n{}", run.outcome.stderr);
 }
+
+/// `run --threads N` is a thread count, deterministic as `vectors train --threads` is: two runs
+/// write the same word vectors. Hogwild is asked for by name (`--hogwild`).
+#[test]
+fn run_threads_are_deterministic_and_hogwild_is_explicit() {
+    let s = Scratch::new("run-threads");
+    let args = ["run", "--quick", "--quiet", "--no-svm", "--no-posters", "--threads", "3", "--out"];
+    s.ok(&[&args[..], &["a"]].concat());
+    s.ok(&[&args[..], &["b"]].concat());
+    let (a, b) =
+        (std::fs::read(s.path("a/vectors.bin")).unwrap(), std::fs::read(s.path("b/vectors.bin")).unwrap());
+    assert!(a == b, "run --threads 3 wrote different vectors twice");
+    let help = s.ok(&["run", "--help"]);
+    assert!(help.contains("--hogwild"), "{help}");
+}

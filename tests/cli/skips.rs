@@ -39,7 +39,8 @@ fn gpu_skips_are_announced_and_counted() {
     let summary =
         stderr.lines().find(|l| l.starts_with("skip summary: ")).unwrap_or_else(|| panic!("{stderr}"));
     assert!(
-        summary.starts_with("skip summary: 1 skipped") && summary.contains("gpu_skip_probe (no GPU adapter)")
+        summary.starts_with("skip summary: 1 test(s) skipped")
+            && summary.contains("gpu_skip_probe (no GPU adapter)")
     );
 
     // Under CINEGENRE_REQUIRE_GPU=1 the same missing adapter is a failure, not a skip.

@@ -4,7 +4,7 @@
 //! `skipped: no GPU adapter — set CINEGENRE_REQUIRE_GPU=1 to fail instead (TEST: WHY)` — written
 //! straight to the process's standard error, past the test harness's capture, so the skip shows
 //! in every `cargo test` log. Every skip (GPU or otherwise, [`announce_skip`]) is counted, and
-//! the test binary ends with one summary line, `skip summary: N skipped, …`, after the
+//! the test binary ends with one summary line, `skip summary: N test(s) skipped …`, after the
 //! harness's own `test result:` line.
 
 use std::io::Write as _;
@@ -17,9 +17,14 @@ use cinegenre::gpu::{GpuContext, REQUIRE_GPU_ENV};
 /// itself is tested (`tests/cli/skips.rs`).
 pub const HIDE_GPU_ENV: &str = "CINEGENRE_TEST_HIDE_GPU";
 
+/// Whether [`HIDE_GPU_ENV`] hides the adapter.
+pub fn gpu_hidden() -> bool {
+    std::env::var(HIDE_GPU_ENV).is_ok_and(|v| v == "1")
+}
+
 /// The GPU backend, or `None` after the skip line (a failure under `CINEGENRE_REQUIRE_GPU=1`).
 pub fn gpu_or_skip() -> Option<Backend> {
-    if std::env::var(HIDE_GPU_ENV).is_ok_and(|v| v == "1") {
+    if gpu_hidden() {
         skip_gpu(&format!("{HIDE_GPU_ENV}=1 hides it"));
         return None;
     }
@@ -81,14 +86,15 @@ fn summary_at_exit() {
     });
 }
 
-/// `skip summary: N skipped, did nothing — TEST (WHAT), …` on standard error.
+/// `skip summary: N test(s) skipped what needs a missing device — TEST (WHAT), …` on standard
+/// error.
 extern "C" fn print_summary() {
     let _ = std::panic::catch_unwind(|| {
         let skips = SKIPS.lock().map(|s| s.clone()).unwrap_or_default();
         let list: Vec<String> = skips.iter().map(|(t, what)| format!("{t} ({what})")).collect();
         let _ = writeln!(
             std::io::stderr().lock(),
-            "skip summary: {} skipped, did nothing — {}",
+            "skip summary: {} test(s) skipped what needs a missing device — {}",
             skips.len(),
             list.join(", ")
         );
