@@ -12,8 +12,8 @@ use cinegenre::{Error, Result};
 use crate::common::{Context, DeviceArg, OutputArg, describe_backend, in_range, non_negative, positive, say};
 
 /// The group's example (`cinegenre train --help`).
-pub const EXAMPLE: &str = "Example:\n  cinegenre vectorize --out X.mtx && cinegenre labels --out Y.npy\n  \
-                           cinegenre train nb --x X.mtx --y Y.npy --out nb.safetensors";
+pub const EXAMPLE: &str = "Example:\n  cinegenre train nb --x X.mtx --y Y.npy --out nb.safetensors\n  \
+                           cinegenre train mlp --x E.npy --y Y.npy --layers 300 --out mlp.safetensors";
 
 /// Train a model on features X and labels Y.
 #[derive(Subcommand)]
