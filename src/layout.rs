@@ -17,6 +17,7 @@
 //! OUT/text_mlp.safetensors         the text MLP on mean word vectors
 //! OUT/poster_features.npy          VGG16 features of the posters (+ .ids.json, their index)
 //! OUT/poster_mlp.safetensors       the poster MLP
+//! OUT/poster_training.json         the posters it trained on, by content (classify says so)
 //! OUT/cooccurrence.png, .svg       the genre co-occurrence heatmaps before/after biclustering
 //! ```
 //!
@@ -53,6 +54,8 @@ pub const POSTER_FEATURES: &str = "poster_features.npy";
 pub const POSTER_FEATURES_IDS: &str = "poster_features.ids.json";
 /// The poster MLP.
 pub const POSTER_MLP: &str = "poster_mlp.safetensors";
+/// The posters the poster MLP trained on, by content hash (`run::models::SeenPosters`).
+pub const POSTER_TRAINING: &str = "poster_training.json";
 /// The co-occurrence heatmaps (PNG for viewers, SVG inlined in the report).
 pub const HEATMAP_PNG: &str = "cooccurrence.png";
 pub const HEATMAP_SVG: &str = "cooccurrence.svg";

@@ -6,11 +6,11 @@
 set -uo pipefail
 bin=$1 out=$2
 step() { local name=$1; shift; echo "== $name"; timeout "$@" 2>&1 | tee "$out/$name.txt"; }
-step gemm_gpu 60 "$bin" bench gemm --device gpu --sizes 1024,2048,4096,8192 --dtype f32
+step gemm_gpu 60 "$bin" bench gemm --device gpu --sizes 1024,2048,4096,8192 --precision f32
 step vgg_gpu 90 "$bin" bench vgg --device gpu --batch 1,8,32 --reps 3 --check
 step torch_gpu 100 python3 "$(dirname "$0")/bench_torch_gpu.py" --json "$out/torch_gpu.json"
 step mlp_gpu 60 "$bin" bench mlp --device gpu
-step gemm_gpu_half 30 "$bin" bench gemm --device gpu --sizes 4096 --dtype f16,bf16
-step gemm_cpu 40 "$bin" bench gemm --device cpu --sizes 1024,4096 --dtype f32,bf16-dot
+step gemm_gpu_half 30 "$bin" bench gemm --device gpu --sizes 4096 --precision f16,bf16
+step gemm_cpu 40 "$bin" bench gemm --device cpu --sizes 1024,4096 --precision f32,bf16-dot
 step vgg_cpu 40 "$bin" bench vgg --device cpu --batch 8 --reps 2
 step mlp_cpu 40 "$bin" bench mlp --device cpu

@@ -134,8 +134,8 @@ def main():
             compare(name, ours, {"vectorize"}, theirs)
 
         x, y = tmp / "X.mtx", tmp / "Y.npy"
-        nb_ours = ["bash", "-c", f"'{CLI}' train nb --timings --x '{x}' --y '{y}' --model '{tmp}/nb.safetensors' && "
-                                 f"'{CLI}' predict --timings --model '{tmp}/nb.safetensors' --x '{x}' --out '{tmp}/P.npy'"]
+        nb_ours = ["bash", "-c", f"'{CLI}' train nb --timings --x '{x}' --y '{y}' --out '{tmp}/nb.safetensors' && "
+                                 f"'{CLI}' predict --timings --out '{tmp}/nb.safetensors' --x '{x}' --out '{tmp}/P.npy'"]
         nb_theirs = [sys.executable, "-c", PY_NB, str(x), str(y), str(tmp / "P_py.npy")]
         compare("naive Bayes fit + predict", nb_ours, {"fit", "predict"}, nb_theirs)
 

@@ -5,11 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${PYTHON:-}" ]; then
-    if [ ! -x .venv-fixtures/bin/python ]; then
-        python3 -m venv .venv-fixtures
-        .venv-fixtures/bin/pip install --quiet -r tools/requirements.txt
-    fi
-    PYTHON=.venv-fixtures/bin/python
+    PYTHON=$(tools/make_venv.sh)
 fi
 for gen in tools/gen_*.py; do
     echo "== $gen"

@@ -10,7 +10,7 @@ use crate::kernels::gemm::{
     self, Bf16Unit, Epilogue, Gemm, PackedB, Precision, Strided, Weight, gemm_packed, to_weights,
 };
 
-/// What a timed product stores and multiplies, as the user names it (`--dtype`).
+/// What a timed product stores and multiplies, as the user names it (`bench gemm --precision`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dtype {
     /// f32 operands and arithmetic.
@@ -26,7 +26,7 @@ pub enum Dtype {
 }
 
 impl Dtype {
-    /// Every dtype with the names `--dtype` accepts, the first one printed.
+    /// Every dtype with the names `--precision` accepts, the first one printed.
     const NAMES: [(Dtype, &'static [&'static str]); 5] = [
         (Dtype::F32, &["f32"]),
         (Dtype::F16, &["f16"]),

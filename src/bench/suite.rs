@@ -68,6 +68,17 @@ pub struct SuiteReport {
     pub reference: Vec<Measure>,
 }
 
+/// How [`SuiteReport::python`] starts when the given Python could not run the reference side.
+const PYTHON_NOT_RUN: &str = "not run: ";
+
+impl SuiteReport {
+    /// Why the reference side did not run with the Python the user gave (`None`: it ran, or
+    /// `--python none` skipped it on purpose).
+    pub fn python_failure(&self) -> Option<&str> {
+        self.python.strip_prefix(PYTHON_NOT_RUN)
+    }
+}
+
 /// Run the suite: Rust stages on every available backend, then the Python reference.
 pub fn run_suite(config: &SuiteConfig) -> Result<SuiteReport> {
     let data_dir = config.out.join("data");
@@ -176,7 +187,7 @@ pub fn run_suite(config: &SuiteConfig) -> Result<SuiteReport> {
     let (python, reference) = match &config.python {
         Some(py) => match python_side(py, &config.script, &data_dir, config.quick, svm_rows, mlp_rows) {
             Ok(r) => r,
-            Err(e) => (format!("not run: {e}"), Vec::new()),
+            Err(e) => (format!("{PYTHON_NOT_RUN}{e}"), Vec::new()),
         },
         None => ("not run (--python none)".into(), Vec::new()),
     };

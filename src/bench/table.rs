@@ -29,22 +29,45 @@ pub fn markdown(report: &SuiteReport) -> String {
         "GPU times include completion; SpMM, sigmoid and MLP-epoch GPU times also include host ↔ \
          device copies. Python ÷ cinegenre > 1: cinegenre is faster.\n\n",
     );
-    s.push_str("| stage | size | cinegenre | seconds | fastest Python | seconds | Python ÷ cinegenre |\n");
-    s.push_str("|---|---|---|---:|---|---:|---:|\n");
+    let header = ["stage", "size", "cinegenre", "seconds", "fastest Python", "seconds", "Python ÷ cinegenre"];
+    let right = [false, false, false, true, false, true, true];
+    let mut rows: Vec<[String; 7]> = Vec::new();
     for m in &report.ours {
         let (lib, theirs, ratio) = match best_reference(report, &m.stage) {
             Some(r) => (
-                r.implementation.as_str(),
+                r.implementation.clone(),
                 format!("{:.5}", r.seconds),
                 format!("{:.2}", r.seconds / m.seconds),
             ),
-            None => ("–", "–".into(), "–".into()),
+            None => ("–".into(), "–".into(), "–".into()),
         };
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {:.5} | {lib} | {theirs} | {ratio} |",
-            m.stage, m.size, m.implementation, m.seconds
-        );
+        let seconds = format!("{:.5}", m.seconds);
+        rows.push([m.stage.clone(), m.size.clone(), m.implementation.clone(), seconds, lib, theirs, ratio]);
+    }
+    // Column widths from the content (in characters: `÷`, `×` and `–` are one column each).
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths.iter().zip(right))
+            .map(|(c, (&w, r))| if r { format!("{c:>w$}") } else { format!("{c:<w$}") })
+            .collect();
+        format!("| {} |\n", padded.join(" | "))
+    };
+    s.push_str(&line(&header.map(String::from)));
+    let rule: Vec<String> = widths
+        .iter()
+        .zip(right)
+        .map(|(&w, r)| if r { format!("{}:", "-".repeat(w - 1)) } else { "-".repeat(w) })
+        .collect();
+    let _ = writeln!(s, "|-{}-|", rule.join("-|-"));
+    for row in &rows {
+        s.push_str(&line(row));
     }
     s
 }
@@ -78,7 +101,32 @@ mod tests {
             reference: vec![measure("gemm", "numpy", 2.0), measure("gemm", "torch", 1.0)],
         };
         let md = markdown(&report);
-        assert!(md.contains("| gemm | n | avx2 | 0.50000 | torch | 1.00000 | 2.00 |"), "{md}");
-        assert!(md.contains("| cocluster | n | cpu | 1.00000 | – | – | – |"), "{md}");
+        let cells = |line: &str| line.split('|').map(str::trim).collect::<Vec<_>>().join("|");
+        let rows: Vec<String> = md.lines().filter(|l| l.starts_with('|')).map(cells).collect();
+        assert!(rows.contains(&"|gemm|n|avx2|0.50000|torch|1.00000|2.00|".to_string()), "{md}");
+        assert!(rows.contains(&"|cocluster|n|cpu|1.00000|–|–|–|".to_string()), "{md}");
+    }
+
+    /// A long size text widens its column for every row: each `|` sits at the same character
+    /// column on every line of the table.
+    #[test]
+    fn columns_are_as_wide_as_their_longest_cell() {
+        let mut long = measure("svm fit", "cpu", 0.25);
+        long.size = "400 TF-IDF rows × 3,000 terms, 20 labels".into();
+        let report = SuiteReport {
+            machine: crate::results::Environment::default(),
+            python: "numpy 2".into(),
+            ours: vec![measure("gemm", "avx2+rayon", 0.5), long],
+            reference: vec![measure("gemm", "numpy", 2.0)],
+        };
+        let md = markdown(&report);
+        let bars = |line: &str| -> Vec<usize> {
+            line.chars().enumerate().filter(|&(_, c)| c == '|').map(|(i, _)| i).collect()
+        };
+        let lines: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
+        assert_eq!(lines.len(), 4, "{md}");
+        for l in &lines {
+            assert_eq!(bars(l), bars(lines[0]), "misaligned:\n{md}");
+        }
     }
 }

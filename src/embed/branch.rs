@@ -10,8 +10,8 @@
 //!
 //! The skip-gram vectors see every overview, test movies included, as the vectorizer of the
 //! naive-Bayes branch does: both are unsupervised and never see a genre. By default skip-gram is
-//! deterministic (the same vectors for the same seed, see [`super::skipgram`]); `run --threads N`
-//! trains Hogwild on N threads instead, faster but different in the last digits each run.
+//! deterministic (the same vectors for the same seed and `--threads`, see [`super::skipgram`]);
+//! `run --hogwild` trains Hogwild instead, faster but different in the last digits each run.
 //!
 //! Cost: skip-gram O(words · epochs · window · negative · dim).
 
@@ -34,20 +34,20 @@ pub enum VectorSource {
     File(PathBuf),
 }
 
-/// The run's own vectors: 100 dimensions, 10 epochs (5 with `quick`), seed `seed`; `hogwild`
-/// `None` trains in deterministic rounds of [`RUN_SKIPGRAM_THREADS`] jobs (the same vectors on any
-/// machine), `Some(n)` Hogwild on n threads; gensim's defaults otherwise.
+/// The run's own vectors: 100 dimensions, 10 epochs (5 with `quick`), seed `seed`, on `threads`
+/// threads (`None`: [`RUN_SKIPGRAM_THREADS`]) in deterministic rounds (the same vectors on any
+/// machine), or lock-free with `hogwild`; gensim's defaults otherwise.
 ///
 /// The corpus is small (~600k words), so epochs matter more than dimensions: on the bundled
 /// data the text MLP's top-3 precision goes 0.44 → 0.47 → 0.50 for 3, 5 and 10 epochs (150
 /// dimensions gain nothing at 5).
-pub fn run_skipgram_params(seed: u32, quick: bool, hogwild: Option<usize>) -> SkipGramParams {
+pub fn run_skipgram_params(seed: u32, quick: bool, threads: Option<usize>, hogwild: bool) -> SkipGramParams {
     SkipGramParams {
         dim: 100,
         epochs: if quick { 5 } else { 10 },
         seed: u64::from(seed),
-        threads: hogwild.unwrap_or(RUN_SKIPGRAM_THREADS),
-        hogwild: hogwild.is_some(),
+        threads: threads.unwrap_or(RUN_SKIPGRAM_THREADS),
+        hogwild,
         ..SkipGramParams::default()
     }
 }

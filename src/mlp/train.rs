@@ -140,6 +140,7 @@ pub fn fit(
     let mut history = History::default();
     let (mut best, mut since_best) = (f64::INFINITY, 0usize);
     let (mut xb, mut yb) = (Vec::new(), Vec::new());
+    let bar = progress(params, n_train.div_ceil(params.batch));
     for epoch in 0..params.epochs {
         let start = std::time::Instant::now();
         let syncs_before = engine.counters();
@@ -149,7 +150,6 @@ pub fn fit(
                 order.swap(i, j.min(i));
             }
         }
-        let bar = progress(params, n_train.div_ceil(params.batch), epoch);
         let (mut loss, mut acc) = (0.0, 0.0);
         // Add one batch's figures to the epoch's sums, or stop on a non-finite loss.
         let mut record = |batch: usize, stats: BatchStats, rows: usize| -> Result<()> {
@@ -160,7 +160,8 @@ pub fn fit(
             }
             loss += stats.loss * rows as f64;
             acc += stats.accuracy * rows as f64;
-            bar.message(&format!("loss {:.4} acc {:.4}", loss / n_train as f64, acc / n_train as f64));
+            let (l, a) = (loss / n_train as f64, acc / n_train as f64);
+            bar.message(&format!("epoch {}/{}, loss {l:.4} acc {a:.4}", epoch + 1, params.epochs));
             bar.inc(1);
             Ok(())
         };
@@ -196,7 +197,6 @@ pub fn fit(
                 }
             }
         }
-        bar.finish();
         match &engine {
             // Resident weights come back only for validation (and once after the last epoch);
             // the device flagged any non-finite one.
@@ -228,9 +228,7 @@ pub fn fit(
             seconds: start.elapsed().as_secs_f64(),
             syncs: engine.counters().map(|after| after - syncs_before.unwrap_or_default()),
         };
-        if !params.quiet {
-            eprintln!("epoch {}/{}: {}", epoch + 1, params.epochs, describe(&stats));
-        }
+        bar.message(&format!("epoch {}/{}: {}", epoch + 1, params.epochs, describe(&stats)));
         history.epochs.push(stats);
         if let (Some(patience), Some(v)) = (params.patience, val_loss) {
             if v < best {
@@ -243,6 +241,7 @@ pub fn fit(
             }
         }
     }
+    bar.finish();
     if let Engine::Resident(trainer) = &engine {
         trainer.download_into(&mut model)?;
     }
@@ -272,7 +271,9 @@ pub fn describe(s: &EpochStats) -> String {
     line
 }
 
-fn progress(params: &TrainParams, batches: usize, epoch: usize) -> Counter {
-    let label = format!("epoch {}/{}", epoch + 1, params.epochs);
-    Counter::new(&label, batches as u64, "batches", !params.quiet)
+/// One counter for the whole fit, as every other long stage has: `epochs × batches` batches,
+/// its message the epoch and loss so far, then the epoch's figures ([`describe`]).
+fn progress(params: &TrainParams, batches: usize) -> Counter {
+    let total = (params.epochs as u64).saturating_mul(batches as u64);
+    Counter::new("MLP training", total, "batches", !params.quiet)
 }

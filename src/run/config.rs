@@ -53,9 +53,11 @@ pub struct RunConfig {
     pub svm_cv: usize,
     /// Word vectors for the text MLP; `None` trains skip-gram vectors on the overviews.
     pub word_vectors: Option<PathBuf>,
-    /// Skip-gram threads: `None` trains deterministically (the same vectors for the same
-    /// seed); `Some(n)` runs Hogwild on `n` threads, faster but not reproducible.
+    /// Skip-gram threads (`None`: 2). Without `skipgram_hogwild` they train in deterministic
+    /// rounds (the same vectors for the same seed and thread count).
     pub skipgram_threads: Option<usize>,
+    /// Hogwild skip-gram (lock-free shared updates): faster, not reproducible.
+    pub skipgram_hogwild: bool,
     /// Output layer of the text MLP.
     pub text_output: crate::mlp::Output,
     /// Where the VGG16 features and the MLPs compute; `None`: `$CINEGENRE_DEVICE`, else the CPU.
@@ -103,6 +105,7 @@ impl Default for RunConfig {
             svm_cv: 3,
             word_vectors: None,
             skipgram_threads: None,
+            skipgram_hogwild: false,
             text_output: crate::mlp::Output::Sigmoid,
             device: None,
             posters: true,
@@ -192,7 +195,7 @@ impl RunConfig {
         }
         if !POSTER_SIZE_RANGE.contains(&self.poster_size) || !self.poster_size.is_multiple_of(32) {
             return Err(Error::param(
-                "--poster-size",
+                "--image-size",
                 format!(
                     "{} pixels: give a multiple of 32 from {} to {}",
                     self.poster_size,
@@ -274,8 +277,8 @@ mod tests {
             assert!(e.contains(flag), "{e}");
         };
         refused(RunConfig { poster_limit: Some(3), ..RunConfig::default() }, "--poster-limit");
-        refused(RunConfig { poster_size: 33, ..RunConfig::default() }, "--poster-size");
-        refused(RunConfig { poster_size: 0, ..RunConfig::default() }, "--poster-size");
+        refused(RunConfig { poster_size: 33, ..RunConfig::default() }, "--image-size");
+        refused(RunConfig { poster_size: 0, ..RunConfig::default() }, "--image-size");
         refused(RunConfig { svm_cv: 1, ..RunConfig::default() }, "--svm-cv");
         refused(RunConfig { alpha: f64::NAN, ..RunConfig::default() }, "--alpha");
         refused(RunConfig { skipgram_threads: Some(100_000), ..RunConfig::default() }, "--threads");

@@ -20,8 +20,8 @@
 //! The device is resolved once per run into a [`Backend`](crate::backend::Backend) (`--device`,
 //! else `$CINEGENRE_DEVICE`, else the CPU) and recorded per stage in `timings.json` and the
 //! report. Determinism: with the same seed on the same machine, `metrics.json` and every model
-//! file are byte-identical (skip-gram trains deterministically unless `--threads` asks for
-//! Hogwild).
+//! file are byte-identical (skip-gram trains deterministically, on any `--threads`, unless
+//! `--hogwild` asks for lock-free updates).
 
 pub mod biclusters;
 pub mod config;

@@ -20,8 +20,18 @@ fn features_vgg16_writes_rows_and_ids_and_skips_unreadable_images() {
     let s = Scratch::new("features-vgg16");
     poster_list(&s);
     // A narrowed network at 32×32 keeps the test fast: the pipeline is the same.
-    let args =
-        ["features", "vgg16", "--images", "list.txt", "--out", "f.npy", "--size", "32", "--narrow", "16"];
+    let args = [
+        "features",
+        "vgg16",
+        "--images",
+        "list.txt",
+        "--out",
+        "f.npy",
+        "--image-size",
+        "32",
+        "--narrow",
+        "16",
+    ];
     let out = s.cinegenre(&[&args[..], &["--batch", "2", "--quiet"]].concat());
     assert!(out.success, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("RANDOM weights") && out.stderr.contains("NOT meaningful"), "{}", out.stderr);
@@ -40,7 +50,8 @@ fn features_vgg16_writes_rows_and_ids_and_skips_unreadable_images() {
 fn features_vgg16_in_bf16_agree_with_f32_within_rounding() {
     let s = Scratch::new("features-bf16");
     poster_list(&s);
-    let args = ["features", "vgg16", "--images", "list.txt", "--size", "64", "--narrow", "8", "--quiet"];
+    let args =
+        ["features", "vgg16", "--images", "list.txt", "--image-size", "64", "--narrow", "8", "--quiet"];
     s.ok(&[&args[..], &["--out", "f32.npy"]].concat());
     let out = s.cinegenre(&[&args[..], &["--out", "bf16.npy", "--precision", "bf16"]].concat());
     let cpu = cinegenre::backend::Backend::cpu().unwrap();
@@ -62,8 +73,16 @@ fn features_vgg16_in_bf16_agree_with_f32_within_rounding() {
 fn features_vgg16_with_an_unreadable_weight_file_fails_cleanly() {
     let s = Scratch::new("features-weights");
     poster_list(&s);
-    let args =
-        ["features", "vgg16", "--weights", "missing.safetensors", "--images", "list.txt", "--out", "f.npy"];
+    let args = [
+        "features",
+        "vgg16",
+        "--vgg-weights",
+        "missing.safetensors",
+        "--images",
+        "list.txt",
+        "--out",
+        "f.npy",
+    ];
     s.fails(&args, "f.npy", &["missing.safetensors"]);
     s.fails(&["features", "vgg16", "--images", "nowhere", "--out", "f.npy"], "f.npy", &["nowhere"]);
 }
@@ -76,9 +95,9 @@ fn features_vgg16_refuses_bad_sizes_before_any_work() {
         ["features", "vgg16", "--images", "list.txt", "--out", "f.npy", flag, value]
     };
     s.refuses(&[
-        (&vgg("--size", "0"), &["--size", "0"]),
-        (&vgg("--size", "33"), &["--size", "33"]),
-        (&vgg("--size", "65536"), &["--size", "65536"]),
+        (&vgg("--image-size", "0"), &["--image-size", "0"]),
+        (&vgg("--image-size", "33"), &["--image-size", "33"]),
+        (&vgg("--image-size", "65536"), &["--image-size", "65536"]),
         (&vgg("--batch", "0"), &["--batch", "0"]),
         (&vgg("--narrow", "0"), &["--narrow", "0"]),
     ]);

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 #[path = "../common/mod.rs"]
 mod common;
 
+mod bench;
 mod browser;
 mod classify;
 mod cluster;
@@ -24,8 +25,10 @@ mod features;
 mod fetch;
 mod run;
 mod shell;
+mod skips;
 mod svm;
 mod train_predict;
+mod vocabulary;
 mod words;
 
 /// A refused flag is refused by the parser or the first check, in milliseconds; the least
@@ -243,7 +246,7 @@ impl SharedRun {
             "--quick",
             "--out",
             "out",
-            "--poster-size",
+            "--image-size",
             "32",
             "--poster-limit",
             "16",

@@ -12,7 +12,7 @@ fn quick_run_writes_metrics_model_and_vocabulary() {
     let s = Scratch::new("run");
     // Until the SIMD convolution lands, VGG16 at 224×224 takes ~1 min per poster: a 32×32 input and
     // 16 posters test the poster branch in seconds.
-    let args = ["run", "--quick", "--quiet", "--out", "out", "--poster-size", "32", "--poster-limit", "16"];
+    let args = ["run", "--quick", "--quiet", "--out", "out", "--image-size", "32", "--poster-limit", "16"];
     let stdout = s.ok(&args);
     assert!(stdout.contains("precision    recall  f1-score   support"), "{stdout}");
     assert!(stdout.contains("samples avg"), "{stdout}");
@@ -94,8 +94,8 @@ fn run_refuses_bad_flags_before_any_work() {
     let run = |flag: &'static str, value: &'static str| ["run", "--quick", "--out", "out", flag, value];
     s.refuses(&[
         (&run("--poster-limit", "3"), &["--poster-limit", "3"]),
-        (&run("--poster-size", "33"), &["--poster-size", "33"]),
-        (&run("--poster-size", "0"), &["--poster-size", "0"]),
+        (&run("--image-size", "33"), &["--image-size", "33"]),
+        (&run("--image-size", "0"), &["--image-size", "0"]),
         (&run("--svm-cv", "1"), &["--svm-cv", "1"]),
         (&run("--threads", "100000"), &["--threads", "100000"]),
         (&["run", "--quick", "--out", "file.txt"], &["--out", "file.txt", "not a folder"]),
@@ -153,4 +153,34 @@ fn bundled_posters_come_from_cinegenre_posters() {
     assert!(out.stderr.contains(POSTERS_ENV) && out.stderr.contains("no-such-folder"), "{}", out.stderr);
     assert!(out.elapsed < FAIL_FAST, "took {:?} to fail", out.elapsed);
     assert!(!s.path("out").exists(), "the run created its folder before failing");
+}
+
+/// `--quick` keeps the poster model small (hidden layers of `POSTER_QUICK_HIDDEN`, not the
+/// tutorial's 1024/256 that made a 104 MB file of 60 posters) and reports its size.
+#[test]
+fn quick_run_keeps_the_poster_model_small_and_says_its_size() {
+    let run = SharedRun::get();
+    let file = run.out.join(cinegenre::layout::POSTER_MLP);
+    let model = cinegenre::mlp::MlpModel::load(&file).unwrap();
+    let hidden: Vec<usize> = model.mlp.layers.iter().map(|l| l.n_out).collect();
+    let want = cinegenre::run::models::POSTER_QUICK_HIDDEN;
+    assert_eq!(hidden[..hidden.len() - 1], want, "hidden layers of the quick poster MLP");
+    let mb = std::fs::metadata(&file).unwrap().len() as f64 / 1e6;
+    let said = format!("{} {mb:.1} MB", cinegenre::layout::POSTER_MLP);
+    assert!(run.outcome.stderr.contains(&said), "the run does not say {said:?}:\n{}", run.outcome.stderr);
+}
+
+/// `run --threads N` is a thread count, deterministic as `vectors train --threads` is: two runs
+/// write the same word vectors. Hogwild is asked for by name (`--hogwild`).
+#[test]
+fn run_threads_are_deterministic_and_hogwild_is_explicit() {
+    let s = Scratch::new("run-threads");
+    let args = ["run", "--quick", "--quiet", "--no-svm", "--no-posters", "--threads", "3", "--out"];
+    s.ok(&[&args[..], &["a"]].concat());
+    s.ok(&[&args[..], &["b"]].concat());
+    let (a, b) =
+        (std::fs::read(s.path("a/vectors.bin")).unwrap(), std::fs::read(s.path("b/vectors.bin")).unwrap());
+    assert!(a == b, "run --threads 3 wrote different vectors twice");
+    let help = s.ok(&["run", "--help"]);
+    assert!(help.contains("--hogwild"), "{help}");
 }

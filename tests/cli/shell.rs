@@ -12,7 +12,7 @@ fn inputs(s: &Scratch) {
     s.write("movies.jsonl", small_movies(12));
     s.ok(&["labels", "--input", "movies.jsonl", "--out", "Y.npy"]);
     s.ok(&["vectorize", "--input", "movies.jsonl", "--out", "X.mtx"]);
-    s.ok(&["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--model", "nb.safetensors"]);
+    s.ok(&["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--out", "nb.safetensors"]);
     s.ok(&["predict", "--model", "nb.safetensors", "--x", "X.mtx", "--out", "P.npy"]);
 }
 
@@ -80,7 +80,7 @@ fn timings_print_every_step_and_the_total_on_every_command() {
         &["evaluate", "--y-true", "Y.npy", "--y-pred", "P.npy"],
         &["dataset", "--bundled", "tutorial", "--out", "m.jsonl"],
         &["vectorize", "--input", "movies.jsonl", "--out", "X2.mtx"],
-        &["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--model", "nb2.safetensors"],
+        &["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--out", "nb2.safetensors"],
         &["predict", "--model", "nb.safetensors", "--x", "X.mtx", "--out", "P2.npy"],
         &["cooccur", "--out", "C.npy"],
         &["cocluster", "--x", "C.npy", "--clusters", "3", "--out", "l.json"],

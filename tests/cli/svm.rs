@@ -26,7 +26,7 @@ fn svm_trains_by_grid_search_and_predicts_decision_values_or_labels() {
         "0.01,0.1,1",
         "--cv",
         "3",
-        "--model",
+        "--out",
         "svm.safetensors",
     ]);
     assert!(stdout.contains("mean CV micro-F1") && stdout.contains("4 labels, 40 fits"), "{stdout}");
@@ -51,7 +51,7 @@ fn svm_trains_by_grid_search_and_predicts_decision_values_or_labels() {
         "dcd",
         "--cv",
         "3",
-        "--model",
+        "--out",
         "dcd.safetensors",
     ]);
     s.ok(&["predict", "--model", "dcd.safetensors", "--x", "X.mtx", "--out", "D2.npy"]);
@@ -62,7 +62,7 @@ fn svm_rejects_bad_parameters_and_features() {
     let s = Scratch::new("svm-bad");
     svm_inputs(&s, 12);
     let train = |extra: &[&str]| {
-        let mut args = vec!["train", "svm", "--x", "X.mtx", "--y", "Y.npy", "--model", "svm.safetensors"];
+        let mut args = vec!["train", "svm", "--x", "X.mtx", "--y", "Y.npy", "--out", "svm.safetensors"];
         args.extend_from_slice(extra);
         args.iter().map(|a| a.to_string()).collect::<Vec<_>>()
     };
@@ -81,7 +81,7 @@ fn svm_rejects_bad_parameters_and_features() {
     // NaN and infinite features are named by row and column.
     s.write("nan.mtx", "%%MatrixMarket matrix coordinate real general\n12 3 2\n1 1 1.0\n4 2 nan\n");
     s.fails(
-        &["train", "svm", "--x", "nan.mtx", "--y", "Y.npy", "--model", "svm.safetensors"],
+        &["train", "svm", "--x", "nan.mtx", "--y", "Y.npy", "--out", "svm.safetensors"],
         "svm.safetensors",
         &["row 3, column 1", "finite"],
     );
@@ -109,7 +109,7 @@ fn svm_label_without_positives_is_a_constant_with_a_warning() {
         "Y.npy",
         "--cv",
         "3",
-        "--model",
+        "--out",
         "svm.safetensors",
     ]);
     assert!(out.success, "{}{}", out.stdout, out.stderr);

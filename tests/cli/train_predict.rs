@@ -66,7 +66,7 @@ fn end_to_end_on_the_tutorial_movies() {
     let terms: Vec<String> = by_column.into_iter().map(|(_, term)| term).collect();
     assert_eq!(terms, sklearn_vocabulary);
 
-    let stdout = s.ok(&["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--model", "nb.safetensors"]);
+    let stdout = s.ok(&["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--out", "nb.safetensors"]);
     assert!(stdout.contains("1559 rows × 1344 features, 20 labels"), "{stdout}");
     s.ok(&["predict", "--model", "nb.safetensors", "--x", "X.mtx", "--out", "P.npy"]);
     s.ok(&["predict", "--model", "nb.safetensors", "--x", "X.mtx", "--out", "S.npy", "--proba"]);
@@ -103,7 +103,7 @@ fn train_rejects_x_and_y_of_different_movies() {
     s.ok(&["vectorize", "--input", "five.jsonl", "--out", "X5.mtx"]);
     s.ok(&["labels", "--data", "four.jsonl", "--out", "Y4.npy"]);
     s.fails(
-        &["train", "nb", "--x", "X5.mtx", "--y", "Y4.npy", "--model", "nb.safetensors"],
+        &["train", "nb", "--x", "X5.mtx", "--y", "Y4.npy", "--out", "nb.safetensors"],
         "nb.safetensors",
         &["X5.mtx", "Y4.npy", "5 rows", "has 4"],
     );
@@ -117,7 +117,7 @@ fn predict_rejects_files_that_are_not_a_matching_model() {
     s.ok(&["vectorize", "--input", "movies.jsonl", "--out", "X.mtx"]);
     s.ok(&["vectorize", "--input", "other.txt", "--out", "other.mtx"]);
     s.ok(&["labels", "--data", "movies.jsonl", "--out", "Y.npy"]);
-    s.ok(&["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--model", "nb.safetensors"]);
+    s.ok(&["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--out", "nb.safetensors"]);
     s.ok(&["predict", "--model", "nb.safetensors", "--x", "X.mtx", "--out", "P.npy"]);
     std::fs::remove_file(s.path("P.npy")).unwrap();
 
@@ -167,11 +167,9 @@ fn predict_reads_npy_counts_for_naive_bayes_and_mtx_features_for_an_mlp() {
     let x = read_mtx(&s.path("X.mtx")).unwrap();
     write_npy(&s.path("X.npy"), &[x.n_rows(), x.n_cols()], &x.to_dense()).unwrap();
     // The same features, sparse and dense, give the same scores bit for bit.
-    s.ok(&["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--model", "nb.safetensors"]);
+    s.ok(&["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--out", "nb.safetensors"]);
     let mlp = ["--layers", "8", "--epochs", "3", "--batch", "4", "--device", "cpu"];
-    s.ok(
-        &[&["train", "mlp", "--x", "X.npy", "--y", "Y.npy", "--model", "mlp.safetensors"][..], &mlp].concat()
-    );
+    s.ok(&[&["train", "mlp", "--x", "X.npy", "--y", "Y.npy", "--out", "mlp.safetensors"][..], &mlp].concat());
     for model in ["nb.safetensors", "mlp.safetensors"] {
         let predict = |x: &str, out: &str| {
             s.ok(&["predict", "--model", model, "--x", x, "--out", out, "--proba", "--device", "cpu"]);
@@ -192,7 +190,7 @@ fn evaluate_and_train_mlp_refuse_out_of_range_numbers_before_any_work() {
     s.ok(&["labels", "--input", "movies.jsonl", "--out", "Y.npy"]);
     s.ok(&["vectorize", "--input", "movies.jsonl", "--out", "X.mtx"]);
     let mlp = |flag: &'static str, value: &'static str| {
-        ["train", "mlp", "--x", "X.mtx", "--y", "Y.npy", "--model", "m.safetensors", flag, value]
+        ["train", "mlp", "--x", "X.mtx", "--y", "Y.npy", "--out", "m.safetensors", flag, value]
     };
     s.refuses(&[
         (
@@ -212,7 +210,7 @@ fn evaluate_and_train_mlp_refuse_out_of_range_numbers_before_any_work() {
         (&mlp("--validation-split", "1.5"), &["--validation-split", "1.5"]),
         (&mlp("--patience", "0"), &["--patience", "0"]),
         (
-            &["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--model", "nb.safetensors", "--alpha", "-1"],
+            &["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--out", "nb.safetensors", "--alpha", "-1"],
             &["--alpha", "-1"],
         ),
     ]);

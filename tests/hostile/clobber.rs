@@ -51,14 +51,14 @@ fn no_command_writes_over_one_of_its_inputs() {
     std::os::unix::fs::symlink(dir.join("X.mtx"), dir.join("link.mtx")).unwrap();
     std::fs::hard_link(dir.join("Y.npy"), dir.join("hard.npy")).unwrap();
     let (x, y) = (std::fs::read(dir.join("X.mtx")).unwrap(), std::fs::read(dir.join("Y.npy")).unwrap());
-    let ok = cinegenre(&dir, &["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--model", "nb.safetensors"]);
+    let ok = cinegenre(&dir, &["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--out", "nb.safetensors"]);
     assert!(ok.status.success(), "{}", stderr(&ok));
     let cases: [(&[&str], &str); 6] = [
-        (&["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--model", "X.mtx"], "`--x`"),
-        (&["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--model", "link.mtx"], "`--x`"),
-        (&["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--model", "./sub/../hard.npy"], "`--y`"),
-        (&["train", "mlp", "--x", "X.mtx", "--y", "Y.npy", "--model", "Y.npy"], "`--y`"),
-        (&["train", "svm", "--x", "X.mtx", "--y", "Y.npy", "--model", "link.mtx"], "`--x`"),
+        (&["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--out", "X.mtx"], "`--x`"),
+        (&["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--out", "link.mtx"], "`--x`"),
+        (&["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--out", "./sub/../hard.npy"], "`--y`"),
+        (&["train", "mlp", "--x", "X.mtx", "--y", "Y.npy", "--out", "Y.npy"], "`--y`"),
+        (&["train", "svm", "--x", "X.mtx", "--y", "Y.npy", "--out", "link.mtx"], "`--x`"),
         (&["predict", "--model", "nb.safetensors", "--x", "X.mtx", "--out", "link.mtx"], "`--x`"),
     ];
     std::fs::create_dir(dir.join("sub")).unwrap();

@@ -113,7 +113,16 @@ fn truncated_images_are_errors_and_named_skips() {
 
     // `features vgg16` counts and names them as skipped.
     let args = [
-        "features", "vgg16", "--images", "posters", "--out", "F.npy", "--size", "32", "--narrow", "16",
+        "features",
+        "vgg16",
+        "--images",
+        "posters",
+        "--out",
+        "F.npy",
+        "--image-size",
+        "32",
+        "--narrow",
+        "16",
         "--quiet",
     ];
     let out = cinegenre(&dir, &args);

@@ -66,7 +66,7 @@ fn model_bytes(kind: &str) -> Vec<u8> {
                 "--c",
                 "1",
                 "--quiet",
-                "--model",
+                "--out",
                 "svm.safetensors",
             ],
             &[
@@ -80,7 +80,7 @@ fn model_bytes(kind: &str) -> Vec<u8> {
                 "3",
                 "--epochs",
                 "1",
-                "--model",
+                "--out",
                 "mlp.safetensors",
             ],
         ] {

@@ -36,20 +36,8 @@ fn damaged_model_parameters_are_refused_naming_file_and_tensor() {
     let steps: [&[&str]; 5] = [
         &["labels", "--input", "movies.jsonl", "--out", "Y.npy"],
         &["vectorize", "--input", "movies.jsonl", "--out", "X.mtx"],
-        &["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--model", "nb.safetensors"],
-        &[
-            "train",
-            "svm",
-            "--x",
-            "X.mtx",
-            "--y",
-            "Y.npy",
-            "--c",
-            "1",
-            "--quiet",
-            "--model",
-            "svm.safetensors",
-        ],
+        &["train", "nb", "--x", "X.mtx", "--y", "Y.npy", "--out", "nb.safetensors"],
+        &["train", "svm", "--x", "X.mtx", "--y", "Y.npy", "--c", "1", "--quiet", "--out", "svm.safetensors"],
         &[
             "train",
             "mlp",
@@ -61,7 +49,7 @@ fn damaged_model_parameters_are_refused_naming_file_and_tensor() {
             "4",
             "--epochs",
             "2",
-            "--model",
+            "--out",
             "mlp.safetensors",
         ],
     ];

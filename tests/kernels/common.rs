@@ -14,9 +14,14 @@ pub use shared::tolerance::{F32_REL, rel_error};
 /// Every fast backend to compare with [`Backend::Scalar`]. Without an adapter the GPU is
 /// skipped with a printed reason — or the test fails when `CINEGENRE_REQUIRE_GPU=1` (CI).
 pub fn fast_backends() -> Vec<Backend> {
-    let all: Vec<Backend> =
-        Backend::available().into_iter().filter(|b| !matches!(b, Backend::Scalar)).collect();
-    if !all.iter().any(Backend::is_gpu) {
+    let hidden = shared::gpu::gpu_hidden();
+    let all: Vec<Backend> = Backend::available()
+        .into_iter()
+        .filter(|b| !(matches!(b, Backend::Scalar) || hidden && b.is_gpu()))
+        .collect();
+    if hidden {
+        shared::gpu::skip_gpu(&format!("{}=1 hides it", shared::gpu::HIDE_GPU_ENV));
+    } else if !all.iter().any(Backend::is_gpu) {
         let why = GpuContext::get().err().map(|e| e.to_string()).unwrap_or_default();
         shared::gpu::skip_gpu(&why);
     }

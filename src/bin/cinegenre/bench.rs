@@ -105,7 +105,7 @@ impl TimedDevices {
 #[derive(Args)]
 #[command(
     allow_negative_numbers = true,
-    after_help = "Example:\n  cinegenre bench gemm --sizes 512,1024,2048 --dtype f32,bf16-amx"
+    after_help = "Example:\n  cinegenre bench gemm --sizes 512,1024,2048 --precision f32,bf16-amx"
 )]
 pub struct BenchGemmArgs {
     /// Matrix sizes (n for n×n×n, each 1 to 16384).
@@ -118,8 +118,8 @@ pub struct BenchGemmArgs {
     pub reps: usize,
     /// Storage of B (the weights): f32, f16 or bf16 (half: f32 accumulation), bf16-dot (both
     /// operands bf16, AVX512-BF16 pairs) or bf16-amx (AMX tiles), comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "f32")]
-    pub dtype: Vec<cinegenre::bench::Dtype>,
+    #[arg(long, value_delimiter = ',', default_value = "f32", alias = "dtype")]
+    pub precision: Vec<cinegenre::bench::Dtype>,
 }
 
 impl BenchGemmArgs {
@@ -134,7 +134,7 @@ impl BenchGemmArgs {
                     continue;
                 }
                 let reps = if matches!(backend, Backend::Scalar) { 0 } else { self.reps };
-                for &dtype in &self.dtype {
+                for &dtype in &self.precision {
                     if dtype == Dtype::Bf16Amx && !matches!(backend, Backend::Cpu { .. }) {
                         continue; // AMX is a CPU unit: only the SIMD backends have it.
                     }
@@ -199,8 +199,8 @@ pub struct BenchVggArgs {
     #[arg(long, default_value_t = 16)]
     pub depth: usize,
     /// Image edge in pixels (a multiple of 32 from 32 to 1024).
-    #[arg(long, default_value_t = 224, value_parser = in_range(32usize, 1024))]
-    pub size: usize,
+    #[arg(long, default_value_t = 224, alias = "size", value_parser = in_range(32usize, 1024))]
+    pub image_size: usize,
     /// Timed repetitions (best is reported; 1 to 1,000).
     #[arg(long, default_value_t = 3, value_parser = in_range(1usize, 1_000))]
     pub reps: usize,
@@ -218,16 +218,17 @@ pub struct BenchVggArgs {
 
 impl BenchVggArgs {
     fn run(self) -> Result<()> {
-        if !self.size.is_multiple_of(32) {
-            return Err(cinegenre::Error::param("--size", format!("{} is not a multiple of 32", self.size)));
+        if !self.image_size.is_multiple_of(32) {
+            let why = format!("{} is not a multiple of 32", self.image_size);
+            return Err(cinegenre::Error::param("--image-size", why));
         }
         let arch = cinegenre::vgg::Architecture::vgg(self.depth)?;
-        let hw = (self.size, self.size);
+        let hw = (self.image_size, self.image_size);
         let backends = self.devices.backends(false)?;
         let gflop = 2.0 * arch.macs(hw) as f64 / 1e9;
         cinegenre::progress::note(&format!(
             "{} at {}×{}: {gflop:.2} GFLOP per image",
-            arch.name, self.size, self.size
+            arch.name, self.image_size, self.image_size
         ));
         say!("backend,batch,seconds,images_per_s,gflops");
         for backend in &backends {
@@ -280,6 +281,15 @@ fn suite(a: &BenchSuiteArgs, context: &Context) -> Result<()> {
         if a.quick { " (quick sizes)" } else { "" }
     ));
     let report = context.step("suite", || suite::run_suite(&config))?;
+    if let Some(why) = report.python_failure() {
+        cinegenre::progress::note(&format!(
+            "note: skipped the Python side (scikit-learn, numpy, scipy, PyTorch: the comparison columns are \
+             empty): `{} tools/bench_suite.py` failed ({why}); make the pinned environment with \
+             `tools/make_venv.sh` and pass `--python .venv-fixtures/bin/python`, or `--python none` to time \
+             cinegenre alone",
+            a.python
+        ));
+    }
     context.step("write", || table::write(&report, &a.out))?;
     say!("{}", table::markdown(&report).trim_end());
     say!("\nwrote {0}/bench.json and {0}/bench.md", a.out.display());

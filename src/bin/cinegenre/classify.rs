@@ -15,15 +15,17 @@ use crate::common::{Context, in_range, say};
 #[command(
     allow_negative_numbers = true,
     after_help = "Example:\n  cinegenre classify --models out --title \"Alien\" \\\n    \
-                        --overview \"The crew of a space tug meets a deadly creature.\" --explain 3"
+                        --overview \"The crew of a space tug meets a deadly creature.\" --explain 3\n  \
+                        cinegenre classify --models out --overview \"…\" --poster alien.jpg --top 5"
 )]
 pub struct ClassifyArgs {
     /// Folder written by `cinegenre run --out`.
     #[arg(long)]
     pub models: PathBuf,
-    /// The movie's title (shown; the models read the overview and the poster).
+    /// The movie's title, shown above the scores when given (the models read the overview and
+    /// the poster only).
     #[arg(long)]
-    pub title: String,
+    pub title: Option<String>,
     /// The movie's plot summary.
     #[arg(long)]
     pub overview: String,
@@ -43,12 +45,14 @@ impl ClassifyArgs {
     pub fn run(self, context: &Context) -> Result<()> {
         let models = context.step("load", || RunModels::load(&self.models))?;
         let movie = NewMovie {
-            title: self.title.clone(),
+            title: self.title.clone().unwrap_or_default(),
             overview: self.overview.clone(),
             poster: self.poster.clone(),
         };
         let verdicts = context.step("classify", || models.classify(&movie, self.explain.unwrap_or(0)))?;
-        say!("{}", self.title);
+        if let Some(title) = &self.title {
+            say!("{title}");
+        }
         for verdict in &verdicts {
             match verdict {
                 Scored::Skipped { model, reason } => {
@@ -61,26 +65,24 @@ impl ClassifyArgs {
                     let shown = m.top(self.top);
                     let top: Vec<String> = shown.iter().map(|(g, s)| format!("{g} {s:.3}")).collect();
                     say!("  {:<12} {} ({})", m.model, top.join(", "), m.unit);
-                    let predicted: Vec<&str> = m
+                    let (predicted, below): (Vec<&str>, Vec<&str>) = m
                         .predicted
                         .iter()
-                        .filter(|g| shown.iter().any(|(s, _)| s == *g))
                         .map(String::as_str)
-                        .collect();
-                    let more = m.predicted.len() - predicted.len();
-                    let tail = if more > 0 {
-                        format!(" (+{more} more below the top {})", self.top)
-                    } else {
+                        .partition(|g| shown.iter().any(|(s, _)| s == g));
+                    let tail = if below.is_empty() {
                         String::new()
+                    } else {
+                        format!(" (also {} below the top {}; --top shows more)", below.join(", "), self.top)
                     };
                     say!(
                         "  {:<12} predicts: {}{tail}",
                         "",
                         if predicted.is_empty() { "-".to_string() } else { predicted.join(", ") }
                     );
-                    if let Some(caveat) = &m.caveat {
-                        say!("  {:<12} note: {caveat}", "");
-                        cinegenre::progress::note(&format!("warning: {}: {caveat}", m.model));
+                    // Each note once, beside the scores it qualifies.
+                    for note in m.seen_in_training.iter().chain(&m.caveat) {
+                        say!("  {:<12} note: {note}", "");
                     }
                     for (genre, words) in
                         m.explanations.iter().filter(|(g, _)| shown.iter().any(|(s, _)| s == g))

@@ -12,6 +12,10 @@ use cinegenre::{Error, Result};
 
 use crate::common::{Context, DeviceArg, in_range, say};
 
+/// The group's example (`cinegenre features --help`).
+pub const EXAMPLE: &str =
+    "Example:\n  cinegenre features vgg16 --images posters/ --vgg-weights vgg16.safetensors --out F.npy";
+
 /// Extract image features with a pretrained network (VGG16 for posters).
 #[derive(Subcommand)]
 pub enum FeaturesCommand {
@@ -31,13 +35,13 @@ impl FeaturesCommand {
 #[derive(Args)]
 #[command(
     allow_negative_numbers = true,
-    after_help = "Example:\n  cinegenre features vgg16 --images posters/ --weights vgg16.safetensors --out F.npy"
+    after_help = "Example:\n  cinegenre features vgg16 --images posters/ --vgg-weights vgg16.safetensors --out F.npy"
 )]
 pub struct FeaturesVggArgs {
     /// Weights: safetensors (torchvision or Keras names) or a Keras .h5 file. Without them the
     /// weights are random (seeded) and the features are NOT meaningful.
-    #[arg(long)]
-    pub weights: Option<PathBuf>,
+    #[arg(long, alias = "weights")]
+    pub vgg_weights: Option<PathBuf>,
     /// A folder of images (.jpg/.jpeg/.png, sorted by name) or a file listing one path per line.
     #[arg(long)]
     pub images: PathBuf,
@@ -68,12 +72,12 @@ pub struct FeaturesVggArgs {
     /// weights' framework (random weights: caffe).
     #[arg(long)]
     pub normalization: Option<Normalization>,
-    /// Seed of the random weights used when no --weights is given.
+    /// Seed of the random weights used when no --vgg-weights is given.
     #[arg(long, default_value_t = 0)]
     pub seed: u32,
     /// Input side in pixels (the tutorial: 224; a multiple of 32 from 32 to 1024).
-    #[arg(long, default_value_t = 224, value_parser = in_range(32usize, 1024))]
-    pub size: usize,
+    #[arg(long, default_value_t = 224, alias = "size", value_parser = in_range(32usize, 1024))]
+    pub image_size: usize,
     /// Divide every channel count by this (a narrowed network, for tests).
     #[arg(long, default_value_t = 1, hide = true, value_parser = in_range(1usize, 64))]
     pub narrow: usize,
@@ -84,14 +88,14 @@ pub struct FeaturesVggArgs {
 
 impl FeaturesVggArgs {
     pub fn run(self, context: &Context) -> Result<()> {
-        if !self.size.is_multiple_of(32) {
-            return Err(Error::param("--size", format!("{} is not a multiple of 32", self.size)));
+        if !self.image_size.is_multiple_of(32) {
+            return Err(Error::param("--image-size", format!("{} is not a multiple of 32", self.image_size)));
         }
         let ids = self.ids.clone().unwrap_or_else(|| self.out.with_extension("ids.json"));
         let outputs = [("--out", self.out.as_path()), ("--ids", &ids)];
         crate::common::refuse_inputs(
             &outputs,
-            &[("--images", Some(&self.images)), ("--weights", self.weights.as_deref())],
+            &[("--images", Some(&self.images)), ("--vgg-weights", self.vgg_weights.as_deref())],
         )?;
         let backend = self.device.backend()?;
         let inputs = context.step("list", || list_images(&self.images))?;
@@ -102,11 +106,11 @@ impl FeaturesVggArgs {
             1 => Architecture::vgg16(),
             d => Architecture::vgg16().narrowed(d),
         };
-        let weights = context.step("weights", || match &self.weights {
+        let weights = context.step("weights", || match &self.vgg_weights {
             Some(path) => VggWeights::load(path, arch),
             None => {
                 cinegenre::progress::note(&format!(
-                    "WARNING: no --weights given: VGG16 runs with RANDOM weights (seed {}); the features \
+                    "WARNING: no --vgg-weights given: VGG16 runs with RANDOM weights (seed {}); the features \
                      exercise the code but are NOT meaningful. Bring pretrained weights (README: VGG16 weights).",
                     self.seed
                 ));
@@ -114,7 +118,7 @@ impl FeaturesVggArgs {
             }
         })?;
         let mut preprocess = Preprocess {
-            size: (self.size, self.size),
+            size: (self.image_size, self.image_size),
             resize: self.resize,
             ..Preprocess::for_weights(&weights.origin)
         };

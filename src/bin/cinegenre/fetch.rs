@@ -8,6 +8,10 @@ use cinegenre::{Error, Result, tmdb};
 
 use crate::common::{Context, in_range, say};
 
+/// The group's example (`cinegenre fetch --help`).
+pub const EXAMPLE: &str = "Example:\n  TMDB_API_KEY=… cinegenre fetch tmdb --out crawl --pages 5\n  \
+                           cinegenre run --input crawl";
+
 /// Collect a fresh dataset from an online source.
 #[derive(Subcommand)]
 pub enum FetchCommand {

@@ -65,13 +65,17 @@ pub struct RunArgs {
     /// overviews' words); default: skip-gram vectors trained on the overviews.
     #[arg(long)]
     pub word_vectors: Option<PathBuf>,
-    /// Train skip-gram Hogwild on this many threads: faster, but the vectors (and the text
-    /// MLP's figures) then differ slightly from run to run. Default: deterministic.
+    /// Skip-gram worker threads (1 to 256; default 2). Jobs train in rounds of this many, so
+    /// the same seed and thread count give the same vectors on any machine.
     #[arg(long, value_parser = in_range(1usize, 256))]
     pub threads: Option<usize>,
+    /// Let the skip-gram threads update shared weights without locks (Hogwild, as gensim):
+    /// faster, but the vectors (and the text MLP's figures) differ slightly from run to run.
+    #[arg(long)]
+    pub hogwild: bool,
     /// Output layer of the text MLP: sigmoid, or the tutorial's softmax.
-    #[arg(long, value_enum, default_value = "sigmoid")]
-    pub text_output: OutputArg,
+    #[arg(long, value_enum, default_value = "sigmoid", alias = "text-output")]
+    pub text_output_layer: OutputArg,
     #[command(flatten)]
     pub device: DeviceArg,
     /// VGG16 weights for the poster branch (safetensors or Keras .h5); without them the
@@ -90,13 +94,13 @@ pub struct RunArgs {
     #[arg(long)]
     pub no_posters: bool,
     /// Side of the VGG16 input in pixels (a multiple of 32; smaller only for fast tests).
-    #[arg(long, default_value_t = 224, hide = true)]
-    pub poster_size: usize,
+    #[arg(long, default_value_t = 224, hide = true, alias = "poster-size")]
+    pub image_size: usize,
     /// Arithmetic of the VGG16 convolutions: f32, or bf16 on a CPU with Intel AMX or
     /// AVX512-BF16 (features within 7.2e-3 of f32, 2–3× faster). Default: bf16 where the CPU
     /// has either, else f32.
-    #[arg(long)]
-    pub poster_precision: Option<Precision>,
+    #[arg(long, alias = "poster-precision")]
+    pub precision: Option<Precision>,
     /// How the poster MLP sees the features: standardized (each feature scaled with the
     /// training posters' mean and deviation, saved with the model) or raw (the tutorial).
     #[arg(long, value_enum, default_value = "standardized")]
@@ -131,14 +135,15 @@ impl RunArgs {
             svm_cv: self.svm_cv,
             word_vectors: self.word_vectors,
             skipgram_threads: self.threads,
-            text_output: self.text_output.into(),
+            skipgram_hogwild: self.hogwild,
+            text_output: self.text_output_layer.into(),
             device: self.device.device,
             posters: !self.no_posters,
             vgg_weights: self.vgg_weights,
             posters_dir: self.posters,
             poster_limit: self.poster_limit,
-            poster_size: self.poster_size,
-            poster_precision: self.poster_precision,
+            poster_size: self.image_size,
+            poster_precision: self.precision,
             poster_scaling: match self.poster_scaling {
                 ScalingArg::Standardized => PosterScaling::Standardized,
                 ScalingArg::Raw => PosterScaling::Raw,

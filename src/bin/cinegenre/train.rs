@@ -11,6 +11,10 @@ use cinegenre::{Error, Result};
 
 use crate::common::{Context, DeviceArg, OutputArg, describe_backend, in_range, non_negative, positive, say};
 
+/// The group's example (`cinegenre train --help`).
+pub const EXAMPLE: &str = "Example:\n  cinegenre train nb --x X.mtx --y Y.npy --out nb.safetensors\n  \
+                           cinegenre train mlp --x E.npy --y Y.npy --layers 300 --out mlp.safetensors";
+
 /// Train a model on features X and labels Y.
 #[derive(Subcommand)]
 pub enum TrainCommand {
@@ -47,7 +51,7 @@ fn read_xy(x: &Path, y: &Path, context: &Context) -> Result<(Features, LabelFile
 #[derive(Args)]
 #[command(
     allow_negative_numbers = true,
-    after_help = "Example:\n  cinegenre train nb --x X.mtx --y Y.npy --model nb.safetensors"
+    after_help = "Example:\n  cinegenre train nb --x X.mtx --y Y.npy --out nb.safetensors"
 )]
 pub struct TrainNbArgs {
     /// Features: non-negative counts, Matrix Market (.mtx) or numpy (.npy).
@@ -66,15 +70,15 @@ pub struct TrainNbArgs {
     #[arg(long)]
     pub vocab: Option<PathBuf>,
     /// Output model (safetensors).
-    #[arg(long)]
-    pub model: PathBuf,
+    #[arg(long, alias = "model")]
+    pub out: PathBuf,
 }
 
 impl TrainNbArgs {
     pub fn run(self, context: &Context) -> Result<()> {
         let inputs =
             [("--x", Some(self.x.as_path())), ("--y", Some(&self.y)), ("--vocab", self.vocab.as_deref())];
-        crate::common::refuse_inputs(&[("--model", &self.model)], &inputs)?;
+        crate::common::refuse_inputs(&[("--out", &self.out)], &inputs)?;
         let (x, y) = read_xy(&self.x, &self.y, context)?;
         let x = x.to_sparse();
         let params = NbParams { alpha: self.alpha, fit_prior: !self.no_fit_prior };
@@ -82,13 +86,13 @@ impl TrainNbArgs {
         let model = context.step("fit", || {
             NbModel::train(&params, &x, &y, vocab).map_err(|e| e.for_inputs(&[&self.x, &self.y]))
         })?;
-        context.step("write", || model.save(&self.model))?;
+        context.step("write", || model.save(&self.out))?;
         say!(
             "trained naive Bayes on {} rows × {} features, {} labels → {}",
             x.n_rows(),
             x.n_cols(),
             y.names.len(),
-            self.model.display()
+            self.out.display()
         );
         Ok(())
     }
@@ -98,8 +102,8 @@ impl TrainNbArgs {
 #[derive(Args)]
 #[command(
     allow_negative_numbers = true,
-    after_help = "Example:\n  cinegenre train svm --x X_tfidf.mtx --y Y.npy --model svm.safetensors\n  \
-                        cinegenre train svm --x X_tfidf.mtx --y Y.npy --solver dcd --c 1 --model svm.safetensors"
+    after_help = "Example:\n  cinegenre train svm --x X_tfidf.mtx --y Y.npy --out svm.safetensors\n  \
+                        cinegenre train svm --x X_tfidf.mtx --y Y.npy --solver dcd --c 1 --out svm.safetensors"
 )]
 pub struct TrainSvmArgs {
     /// Features, e.g. TF-IDF: Matrix Market (.mtx) or numpy (.npy).
@@ -130,8 +134,8 @@ pub struct TrainSvmArgs {
     #[arg(long)]
     pub warm_start: bool,
     /// Output model (safetensors).
-    #[arg(long)]
-    pub model: PathBuf,
+    #[arg(long, alias = "model")]
+    pub out: PathBuf,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -141,7 +145,7 @@ impl TrainSvmArgs {
     pub fn run(self, context: &Context) -> Result<()> {
         use cinegenre::svm::{GridConfig, SolverKind, SvmModel, SvmParams};
         let inputs = [("--x", Some(self.x.as_path())), ("--y", Some(&self.y))];
-        crate::common::refuse_inputs(&[("--model", &self.model)], &inputs)?;
+        crate::common::refuse_inputs(&[("--out", &self.out)], &inputs)?;
         let (x, y) = read_xy(&self.x, &self.y, context)?;
         let x = x.to_sparse();
         let base =
@@ -162,7 +166,7 @@ impl TrainSvmArgs {
         let (model, search) = context.step("fit", || {
             SvmModel::train(&x, &y, &config).map_err(|e| e.for_inputs(&[&self.x, &self.y]))
         })?;
-        context.step("write", || model.save(&self.model))?;
+        context.step("write", || model.save(&self.out))?;
         if search.lazy_kernel {
             cinegenre::progress::note(&format!(
                 "note: {} rows > {}: kernel rows computed on demand with an LRU cache instead of one shared Gram matrix",
@@ -202,7 +206,7 @@ impl TrainSvmArgs {
             x.n_cols(),
             model.labels.len(),
             search.n_fits,
-            self.model.display()
+            self.out.display()
         );
         Ok(())
     }
@@ -231,7 +235,7 @@ pub enum OptimizerArg {
 #[derive(Args)]
 #[command(
     allow_negative_numbers = true,
-    after_help = "Example:\n  cinegenre train mlp --x E.npy --y Y.npy --layers 300 --model mlp.safetensors --device gpu"
+    after_help = "Example:\n  cinegenre train mlp --x E.npy --y Y.npy --layers 300 --out mlp.safetensors --device gpu"
 )]
 pub struct TrainMlpArgs {
     /// Features: .npy (2-D, any numeric dtype; used as float32) or .mtx.
@@ -246,9 +250,9 @@ pub struct TrainMlpArgs {
     /// Hidden activation.
     #[arg(long, value_enum, default_value = "relu")]
     pub activation: ActivationArg,
-    /// Output layer.
-    #[arg(long, value_enum, default_value = "sigmoid")]
-    pub output: OutputArg,
+    /// Output layer: sigmoid (independent per-genre probabilities) or softmax.
+    #[arg(long, value_enum, default_value = "sigmoid", alias = "output")]
+    pub output_layer: OutputArg,
     /// Epochs; 0 writes the freshly initialised model.
     #[arg(long, default_value_t = 10, value_parser = in_range(0usize, 100_000))]
     pub epochs: usize,
@@ -279,8 +283,8 @@ pub struct TrainMlpArgs {
     #[command(flatten)]
     pub device: DeviceArg,
     /// Output model (safetensors, f32).
-    #[arg(long)]
-    pub model: PathBuf,
+    #[arg(long, alias = "model")]
+    pub out: PathBuf,
 }
 
 impl TrainMlpArgs {
@@ -288,7 +292,7 @@ impl TrainMlpArgs {
         use cinegenre::kernels::Activation;
         use cinegenre::mlp::{Mlp, MlpModel, OptimizerKind, TrainParams, fit};
         let inputs = [("--x", Some(self.x.as_path())), ("--y", Some(&self.y))];
-        crate::common::refuse_inputs(&[("--model", &self.model)], &inputs)?;
+        crate::common::refuse_inputs(&[("--out", &self.out)], &inputs)?;
         let backend = self.device.backend()?;
         let (features, y) = read_xy(&self.x, &self.y, context)?;
         let (n, d) = features.shape();
@@ -306,7 +310,7 @@ impl TrainMlpArgs {
         let mut sizes = vec![d];
         sizes.extend(&self.layers);
         sizes.push(y.labels.n_cols());
-        let model = Mlp::new(&sizes, hidden, self.output.into(), self.seed)?;
+        let model = Mlp::new(&sizes, hidden, self.output_layer.into(), self.seed)?;
         let params = TrainParams {
             epochs: self.epochs,
             batch: self.batch,
@@ -319,8 +323,7 @@ impl TrainMlpArgs {
         };
         let t: Vec<f32> = y.labels.as_slice().iter().map(|&v| f32::from(v)).collect();
         let (mlp, history) = context.step("fit", || fit(&backend, model, &x, &t, &params))?;
-        context
-            .step("write", || MlpModel { mlp, labels: y.names.clone(), scaler: None }.save(&self.model))?;
+        context.step("write", || MlpModel { mlp, labels: y.names.clone(), scaler: None }.save(&self.out))?;
         let last = history
             .epochs
             .last()
@@ -330,7 +333,7 @@ impl TrainMlpArgs {
             "trained an MLP {sizes:?} on {n} rows for {} epochs on {}: {last} → {}",
             history.epochs.len(),
             describe_backend(&backend),
-            self.model.display()
+            self.out.display()
         );
         Ok(())
     }

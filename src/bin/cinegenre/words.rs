@@ -135,6 +135,10 @@ impl EmbedArgs {
     }
 }
 
+/// The group's example (`cinegenre vectors --help`).
+pub const VECTORS_EXAMPLE: &str = "Example:\n  cinegenre vectors train --out vectors.bin --dim 100 --epochs 10\n  \
+                                   cinegenre vectors neighbors murder --vectors vectors.bin";
+
 /// Word vectors: train skip-gram, look up neighbours, convert or filter a vector file.
 #[derive(Subcommand)]
 pub enum VectorsCommand {

@@ -12,6 +12,7 @@
 //! linear_svm   one-vs-rest linear SVM, C by grid search   TF-IDF              svm.safetensors (+ idf.npy)
 //! text_mlp     Dense(300) ReLU → Dense(20) sigmoid        mean word vectors   text_mlp.safetensors (+ vectors.bin)
 //! poster_mlp   Dense(1024)/Dense(256)/Dense(20)           VGG16 features      poster_mlp.safetensors (+ poster_features.*)
+//!              (--quick: Dense(64)/Dense(32)/Dense(20))
 //! ```
 //!
 //! Adding a model: a new file here with a type implementing [`RunModel`], and one line in
@@ -21,6 +22,7 @@ mod linear_svm;
 mod mlp_branch;
 mod naive_bayes;
 mod poster_mlp;
+mod seen_posters;
 mod text_mlp;
 
 use std::path::PathBuf;
@@ -28,7 +30,8 @@ use std::path::PathBuf;
 pub use linear_svm::LinearSvm;
 pub use mlp_branch::{MlpBranch, MlpOutcome, train_and_evaluate};
 pub use naive_bayes::NaiveBayes;
-pub use poster_mlp::PosterMlp;
+pub use poster_mlp::{PosterMlp, QUICK_HIDDEN as POSTER_QUICK_HIDDEN};
+pub use seen_posters::SeenPosters;
 pub use text_mlp::TextMlp;
 
 use crate::backend::Backend;
@@ -102,6 +105,9 @@ pub struct ModelScores {
     pub predicted: Vec<String>,
     /// A caveat to print beside the scores (random VGG16 weights).
     pub caveat: Option<String>,
+    /// Set when the model trained on this very movie (its poster): the scores are recalled,
+    /// not predicted.
+    pub seen_in_training: Option<String>,
     /// The words that pushed each genre, when asked (`--explain`): (genre, [(word, push)]),
     /// largest push first.
     pub explanations: Vec<(String, Vec<(String, f64)>)>,
@@ -124,6 +130,7 @@ impl ModelScores {
             scores: order.iter().map(|&i| (genres[i].clone(), scores[i])).collect(),
             predicted: order.iter().filter(|&&i| predicted[i]).map(|&i| genres[i].clone()).collect(),
             caveat: None,
+            seen_in_training: None,
             explanations: Vec::new(),
         }
     }

@@ -1,7 +1,9 @@
 //! The poster MLP in the run (tutorial section 7): the posters of the run's movies → VGG16
 //! features (crate::vgg::branch: cached, resumable) → standardised with the training posters'
 //! statistics → Dense(1024) ReLU → Dense(256) ReLU → Dense(20) sigmoid, RMSprop(lr 1e-4,
-//! decay 1e-6), batches of 64 → the three best genres per test poster.
+//! decay 1e-6), batches of 64 → the three best genres per test poster. `--quick` trains
+//! Dense([`QUICK_HIDDEN`]) instead: 60 posters cannot fit the tutorial's 26M weights (a 104 MB
+//! file for a model that does not beat the baseline), and its 1.6M make a 6 MB file.
 //!
 //! Scaling: the tutorial fed the raw features. On a random VGG16 (no weight file) they reach
 //! ~10³ with most at 0, and RMSprop then starts at a loss above 100 and ends below the
@@ -10,7 +12,7 @@
 //!
 //! Precision: where the CPU has a bf16 unit (AMX tiles, or AVX512-BF16 pairs with Winograd)
 //! the convolutions run in bf16 by default (f32 sums;
-//! features within 7e-3 relative of f32, `tests/parity/vgg.rs`), else f32; `--poster-precision`
+//! features within 7e-3 relative of f32, `tests/parity/vgg.rs`), else f32; `run --precision`
 //! chooses. Without `--vgg-weights FILE` the weights are random: the scores then say how well
 //! random convolutional features separate genres, not what a poster shows — every figure of
 //! this model carries that caveat.
@@ -32,12 +34,15 @@ use crate::vgg::network::Precision;
 use crate::vgg::preprocess::Preprocess;
 
 use super::mlp_branch::{MlpBranch, TOP_K, train_and_evaluate};
-use super::{BranchSummary, NewMovie, RunData, RunModel, Scored, Scorer, Trained};
+use super::{BranchSummary, NewMovie, RunData, RunModel, Scored, Scorer, SeenPosters, Trained};
 use crate::run::config::{MIN_POSTERS, PosterScaling};
 
 /// What the tutorial printed for its poster MLP (ImageNet weights): mean per-movie
 /// (precision, recall).
 pub const TUTORIAL: (f64, f64) = (0.4899, 0.5002);
+
+/// Hidden layers of the poster MLP under `run --quick`.
+pub const QUICK_HIDDEN: [usize; 2] = [64, 32];
 
 /// The registry entry.
 pub struct PosterMlp;
@@ -115,7 +120,7 @@ impl RunModel for PosterMlp {
             rows: &x,
             dim: index.dim,
             movie_rows: &movie_rows,
-            hidden: vec![1024, 256],
+            hidden: if config.quick { QUICK_HIDDEN.to_vec() } else { vec![1024, 256] },
             output: Output::Sigmoid,
             train: TrainParams {
                 epochs: if config.quick { QUICK_EPOCHS } else { EPOCHS },
@@ -137,6 +142,10 @@ impl RunModel for PosterMlp {
             &run.backend,
             &model_file,
         )?;
+        let seen_file = run.layout.path(layout::POSTER_TRAINING);
+        let seen: Vec<(&str, &Path)> =
+            out.split.train.iter().map(|&i| (index.ids[i].as_str(), index.paths[i].as_path())).collect();
+        SeenPosters::of(&seen)?.write(&seen_file)?;
         if !meaningful {
             out.result.caveat =
                 Some(format!("{RANDOM_WEIGHTS_NOTE}: pass --vgg-weights FILE for real features"));
@@ -164,14 +173,17 @@ impl RunModel for PosterMlp {
             final_binary_accuracy: last.map_or(f64::NAN, |e| e.accuracy),
             device: run.backend.name(),
         };
+        let model_bytes = std::fs::metadata(&model_file).map_err(|e| Error::io(&model_file, e))?.len();
         stages.done(&format!(
-            "{} epochs on {} ({} train, {} test): top-3 mean precision {:.4}, recall {:.4}",
+            "{} epochs on {} ({} train, {} test): top-3 mean precision {:.4}, recall {:.4}; {} {:.1} MB",
             summary.epochs,
             summary.device,
             summary.train_rows,
             summary.test_rows,
             out.result.evaluation.mean_precision,
-            out.result.evaluation.mean_recall
+            out.result.evaluation.mean_recall,
+            layout::POSTER_MLP,
+            model_bytes as f64 / 1e6
         ));
         let mut warnings = Vec::new();
         if !meaningful {
@@ -187,6 +199,7 @@ impl RunModel for PosterMlp {
                 run.layout.path(layout::POSTER_FEATURES),
                 run.layout.path(layout::POSTER_FEATURES_IDS),
                 model_file,
+                seen_file,
             ],
             warnings,
             inputs: vec![("VGG16 weights".into(), weights)],
@@ -204,7 +217,9 @@ impl RunModel for PosterMlp {
         else {
             return Ok(None);
         };
-        Ok(Some(Box::new(PosterScorer { model, index: FeatureIndex::read(&ids)? })))
+        // Runs before the list of training posters existed load without it.
+        let seen = layout.existing(layout::POSTER_TRAINING).map(|p| SeenPosters::read(&p)).transpose()?;
+        Ok(Some(Box::new(PosterScorer { model, index: FeatureIndex::read(&ids)?, seen })))
     }
 }
 
@@ -220,6 +235,8 @@ fn default_precision(backend: &crate::backend::Backend) -> Precision {
 struct PosterScorer {
     model: std::path::PathBuf,
     index: FeatureIndex,
+    /// The posters it trained on (`None`: a run from before the file existed).
+    seen: Option<SeenPosters>,
 }
 
 impl Scorer for PosterScorer {
@@ -237,6 +254,14 @@ impl Scorer for PosterScorer {
         let mut features = vec![0.0f32; out.len()];
         FlattenOrder::of(&vgg.weights.origin).flatten(&out, vgg.output_shape(hw), &mut features);
         let mut scores = super::mlp_scores("poster MLP", &MlpModel::load(&self.model)?, &features)?;
+        if let Some(seen) = &self.seen {
+            let bytes = std::fs::read(poster).map_err(|e| Error::io(poster, e))?;
+            if let Some(id) = seen.find(&bytes) {
+                scores.seen_in_training = Some(format!(
+                    "this poster was in the training set (TMDB id {id}): its scores are recalled, not predicted"
+                ));
+            }
+        }
         if self.index.weights.starts_with("random weights") {
             scores.caveat = Some(format!("{RANDOM_WEIGHTS_NOTE}: the run had no --vgg-weights"));
         }

@@ -45,9 +45,12 @@ impl RunModel for TextMlp {
         let config = run.config;
         let source = match &config.word_vectors {
             Some(path) => VectorSource::File(path.clone()),
-            None => {
-                VectorSource::Train(run_skipgram_params(config.seed, config.quick, config.skipgram_threads))
-            }
+            None => VectorSource::Train(run_skipgram_params(
+                config.seed,
+                config.quick,
+                config.skipgram_threads,
+                config.skipgram_hogwild,
+            )),
         };
         stages.start("word_vectors", "Word vectors and mean vectors of the overviews");
         let docs: Vec<String> = run.movies.iter().map(|m| m.overview.clone()).collect();
