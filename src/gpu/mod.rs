@@ -18,13 +18,50 @@
 //!
 //! GPU arithmetic is f32 only (WGSL has no portable f64). Every wgpu call whose signature
 //! changes between releases lives in this folder.
+//!
+//! Without the `gpu` feature (no wgpu in the build) the same names come from a small stand-in
+//! whose [`GpuContext::get`] says to rebuild with `--features gpu`; GPU code elsewhere is
+//! wrapped in `on_gpu!`.
 
+#[cfg(feature = "gpu")]
 mod buffer;
+#[cfg(feature = "gpu")]
 mod context;
+#[cfg(not(feature = "gpu"))]
+mod off;
+#[cfg(feature = "gpu")]
 mod pipeline;
+#[cfg(feature = "gpu")]
 pub use pipeline::{MAX_GROUPS_PER_DIM, grid_1d};
+#[cfg(feature = "gpu")]
 mod shaders;
 
+#[cfg(feature = "gpu")]
 pub use buffer::GpuBuffer;
+#[cfg(feature = "gpu")]
 pub use context::{AdapterReport, GpuContext, GpuCounters, REQUIRE_GPU_ENV};
+#[cfg(not(feature = "gpu"))]
+pub use off::{GpuBuffer, GpuContext, GpuCounters, NO_GPU_FEATURE, REQUIRE_GPU_ENV};
+#[cfg(feature = "gpu")]
 pub use shaders::Shader;
+
+/// `on_gpu!(ctx => expr)` is `expr` in a build with the `gpu` feature; without it, where
+/// `ctx` (a [`GpuContext`] or [`GpuBuffer`]) cannot exist, the arm is unreachable and `expr`
+/// is never compiled. Kernel dispatchers write their GPU arm as
+/// `Backend::Gpu(ctx) => on_gpu!(ctx => gpu::spmm(ctx, …)?)`; other bindings of the arm that
+/// only `expr` uses are listed after `ctx` (`on_gpu!(ctx, k => …)`).
+#[cfg(feature = "gpu")]
+macro_rules! on_gpu {
+    ($ctx:expr $(, $used:ident)* => $e:expr) => {
+        $e
+    };
+}
+
+#[cfg(not(feature = "gpu"))]
+macro_rules! on_gpu {
+    ($ctx:expr $(, $used:ident)* => $e:expr) => {{
+        $(let _ = &$used;)*
+        $ctx.absent()
+    }};
+}
+pub(crate) use on_gpu;
