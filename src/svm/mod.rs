@@ -38,7 +38,7 @@
 //! let y = [1, 0, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1];
 //! let names = ["Drama".to_string(), "Comedy".to_string()];
 //! let search = grid_search(&x, &y, &names, &GridConfig { cv: 2, ..GridConfig::default() })?;
-//! assert_eq!(search.n_fits, 2 * 3 * (2 + 1)); // genres × C × (folds + refit)
+//! assert_eq!(search.n_fits, 2 * (3 * 2 + 1)); // genres × (C × folds + the refit)
 //! assert!(search.labels.iter().all(|l| l.chosen_c.is_some()));
 //! assert_eq!(search.ovr().predict(&x)?, y);
 //! # Ok::<(), cinegenre::Error>(())
