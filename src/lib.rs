@@ -22,7 +22,7 @@
 //!    [`results`] holds.
 //! 9. **Report** and use it: the HTML page of a run ([`report`]), the genres of a new movie
 //!    from the saved models ([`classify`]), predictions from any saved model file
-//!    ([`predictor`]), and the timings against Python ([`bench`]).
+//!    ([`predictor`]), and the timings against Python ([`bench`](mod@bench)).
 //!
 //! `ARCHITECTURE.md` at the repository root maps the layers and says where to add a model, a
 //! kernel or a command.

@@ -8,9 +8,9 @@
 //!    (our logical connection to it, with a *queue* that executes submitted work) per process.
 //! 2. Data lives in *buffers*: `STORAGE` buffers hold tensors on the device, a small `UNIFORM`
 //!    buffer holds each dispatch's parameters (a `#[repr(C)]` struct mirrored in WGSL), and a
-//!    `MAP_READ` *staging* buffer is the only kind the host can read back ([`buffer`]).
+//!    `MAP_READ` *staging* buffer is the only kind the host can read back (`buffer`).
 //! 3. A *compute pipeline* is a compiled shader entry point; they are compiled once and cached
-//!    ([`pipeline`]). A *bind group* attaches buffers to the shader's `@binding(i)` slots.
+//!    (`pipeline`). A *bind group* attaches buffers to the shader's `@binding(i)` slots.
 //! 4. Work is recorded into a *command encoder* (one or many dispatches: chained kernels keep
 //!    their data on the device), finished into a command buffer and submitted to the queue.
 //! 5. Reading back = copy into a staging buffer, submit, map it asynchronously, poll the device

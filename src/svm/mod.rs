@@ -9,9 +9,9 @@
 //! ```
 //! The pieces, in the order a reader should follow them:
 //! [`params`] (C, class weights, tolerance) → [`kernel`] (the Gram matrix shared by every fit) →
-//! [`smo`] (the solver loop) → [`wss`] (second-order working-set selection, shrinking) →
+//! [`smo`] (the solver loop) → `wss` (second-order working-set selection, shrinking) →
 //! [`update`] (the two-variable step) → [`binary`] (one label: problem order, `w`, `b`) →
-//! [`folds`] + [`grid`] (stratified k-fold grid search, one-vs-rest) → [`file`] (model file).
+//! [`folds`] + [`grid`] (stratified k-fold grid search, one-vs-rest) → [`file`](mod@file) (model file).
 //! [`dcd`] is the second solver.
 //!
 //! ## Why Thriller and Science Fiction get recall 1.00 in the tutorial (ALGORITHMS §5.9)

@@ -50,7 +50,7 @@ pub fn activate(backend: &Backend, act: Activation, x: &mut [f32]) -> Result<()>
     Ok(())
 }
 
-/// g ← g · [y > 0].
+/// g ← g · \[y > 0\].
 pub fn relu_backward(backend: &Backend, y: &[f32], g: &mut [f32]) -> Result<()> {
     same_len("relu_backward", y.len(), g.len())?;
     match backend {

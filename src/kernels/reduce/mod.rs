@@ -29,7 +29,7 @@ use crate::backend::Backend;
 use crate::error::{Error, Result};
 use crate::gpu::on_gpu;
 
-/// out[j] = Σᵢ x[i][j].
+/// `out[j] = Σᵢ x[i][j]`.
 pub fn column_sums(backend: &Backend, m: usize, n: usize, x: &[f32], out: &mut [f32]) -> Result<()> {
     if x.len() != m * n || out.len() != n {
         return Err(Error::Shape(format!(
