@@ -7,6 +7,25 @@
 //!
 //! Choosing a device: `--device cpu|gpu|auto` on the command line, or the environment variable
 //! `CINEGENRE_DEVICE` (the flag wins). `auto` takes the GPU when an adapter exists, else the CPU.
+//!
+//! Without the `gpu` feature there is no wgpu in the build: [`Backend::gpu`] and `--device gpu`
+//! then fail with "built without the `gpu` feature: rebuild with --features gpu", and `auto`
+//! takes the CPU.
+//!
+//! ```
+//! use cinegenre::backend::{Backend, Device};
+//! use cinegenre::kernels::Activation;
+//! use cinegenre::kernels::gemm::{Epilogue, Gemm, gemm};
+//! let (a, b) = ([1.0f32, 2.0, 3.0, 4.0], [1.0f32, 0.0, 0.0, 1.0]); // (2, 2) · I
+//! for backend in Backend::available() {
+//!     let mut c = [f32::NAN; 4];
+//!     gemm(&backend, Gemm::nn(2, 2, 2), &a[..], &b[..], Epilogue::default(), &mut c)?;
+//!     assert_eq!(c, a, "{}", backend.name());
+//! }
+//! let cpu = Backend::for_device(Device::Cpu)?;
+//! assert!(!cpu.is_gpu() && Activation::Relu.apply(-1.0) == 0.0);
+//! # Ok::<(), cinegenre::Error>(())
+//! ```
 
 use std::sync::Arc;
 

@@ -9,13 +9,17 @@
 //!   elapsed)` — so a long stage is never silent.
 //!
 //! `CINEGENRE_PROGRESS=bars|lines|none` overrides the choice (tests use `lines` with
-//! `CINEGENRE_PROGRESS_EVERY=0.2` to see the lines of short work).
+//! `CINEGENRE_PROGRESS_EVERY=0.2` to see the lines of short work). Bars need the
+//! `progress-bars` feature (on with `cli`); without it progress is always lines.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+#[cfg(feature = "progress-bars")]
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+#[cfg(not(feature = "progress-bars"))]
+use no_bars::{MultiProgress, ProgressBar, ProgressStyle};
 
 /// Environment variable choosing how progress is shown: `bars`, `lines` or `none`.
 pub const PROGRESS_ENV: &str = "CINEGENRE_PROGRESS";
@@ -23,6 +27,9 @@ pub const PROGRESS_ENV: &str = "CINEGENRE_PROGRESS";
 pub const PROGRESS_EVERY_ENV: &str = "CINEGENRE_PROGRESS_EVERY";
 /// Time between two progress lines when standard error is not a terminal.
 pub const LINE_EVERY: Duration = Duration::from_secs(5);
+
+/// Whether this build can draw bars (the `progress-bars` feature).
+const BARS: bool = cfg!(feature = "progress-bars");
 
 /// How progress reaches the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,10 +41,10 @@ enum Mode {
 
 fn mode() -> Mode {
     match std::env::var(PROGRESS_ENV).as_deref() {
-        Ok("bars") => Mode::Bars,
+        Ok("bars") if BARS => Mode::Bars,
         Ok("lines") => Mode::Lines,
         Ok("none") => Mode::None,
-        _ if std::io::IsTerminal::is_terminal(&std::io::stderr()) => Mode::Bars,
+        _ if BARS && std::io::IsTerminal::is_terminal(&std::io::stderr()) => Mode::Bars,
         _ => Mode::Lines,
     }
 }
@@ -259,6 +266,53 @@ impl Stages {
     /// `(stage key, duration)` of every finished stage.
     pub fn timings(&self) -> &[(String, Duration)] {
         &self.timings
+    }
+}
+
+/// Stand-ins for the few indicatif calls made here, for a build without `progress-bars`:
+/// [`mode`] never chooses bars then, so none of them is ever drawn.
+#[cfg(not(feature = "progress-bars"))]
+mod no_bars {
+    pub struct MultiProgress;
+    pub struct ProgressBar;
+    pub struct ProgressStyle;
+
+    impl MultiProgress {
+        pub fn new() -> Self {
+            MultiProgress
+        }
+        pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+            f()
+        }
+        pub fn add(&self, bar: ProgressBar) -> ProgressBar {
+            bar
+        }
+        pub fn remove(&self, _: &ProgressBar) {}
+    }
+
+    impl ProgressBar {
+        pub fn new(_: u64) -> Self {
+            ProgressBar
+        }
+        pub fn new_spinner() -> Self {
+            ProgressBar
+        }
+        pub fn set_style(&self, _: ProgressStyle) {}
+        pub fn inc(&self, _: u64) {}
+        pub fn set_position(&self, _: u64) {}
+        pub fn reset_eta(&self) {}
+        pub fn set_message(&self, _: String) {}
+        pub fn finish_and_clear(&self) {}
+        pub fn enable_steady_tick(&self, _: std::time::Duration) {}
+    }
+
+    impl ProgressStyle {
+        pub fn with_template(_: &str) -> Result<Self, std::fmt::Error> {
+            Ok(ProgressStyle)
+        }
+        pub fn progress_chars(self, _: &str) -> Self {
+            self
+        }
     }
 }
 

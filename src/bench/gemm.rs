@@ -5,6 +5,7 @@
 use super::{best_of, random_matrix};
 use crate::backend::Backend;
 use crate::error::{Error, Result};
+#[cfg(feature = "gpu")]
 use crate::kernels::Activation;
 use crate::kernels::gemm::{
     self, Bf16Unit, Epilogue, Gemm, PackedB, Precision, Strided, Weight, gemm_packed, to_weights,
@@ -80,7 +81,7 @@ pub fn gemm_square_dtype(backend: &Backend, size: usize, reps: usize, dtype: Dty
         _ => None,
     };
     match (dtype, backend) {
-        (Dtype::F32, Backend::Gpu(ctx)) => {
+        (Dtype::F32, Backend::Gpu(ctx)) => crate::gpu::on_gpu!(ctx => {
             let a = random_matrix(size * size, 1);
             let (da, db) = (ctx.upload(&a, "a")?, ctx.upload(&b, "b")?);
             let dc = ctx.zeros(size * size, "c")?;
@@ -90,7 +91,7 @@ pub fn gemm_square_dtype(backend: &Backend, size: usize, reps: usize, dtype: Dty
                 ctx.finish_and_wait(encoder)
             })?;
             Ok(GemmTiming { backend: backend.name(), size, seconds, gflops: g.flops() / seconds / 1e9 })
-        }
+        }),
         (Dtype::F32, _) => {
             square(backend.name(), size, reps, |a, c| gemm::gemm(backend, g, a, &b, Epilogue::default(), c))
         }

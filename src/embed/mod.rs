@@ -15,6 +15,23 @@
 //! * [`neighbors`](mod@neighbors): nearest words by cosine, a sanity check for trained vectors.
 //! * [`text_model`](mod@text_model): the tutorial's text MLP on mean vectors, top-3 evaluation.
 //! * [`branch`](mod@branch): the word-vector stages of `cinegenre run`.
+//!
+//! Vectors trained on a toy corpus, then one mean vector per overview and a word's neighbours:
+//!
+//! ```
+//! use cinegenre::embed::{SkipGramParams, mean_vectors, nearest, train_skipgram};
+//! let docs = vec!["a detective hunts a killer through the night city"; 40];
+//! let params = SkipGramParams { dim: 16, min_count: 1, epochs: 3, threads: 1, ..SkipGramParams::default() };
+//! let (vectors, report) = train_skipgram(&docs, &params, false)?;
+//! assert_eq!((vectors.len(), vectors.dim()), (8, 16));
+//! assert_eq!(report.raw_words, 3 * 40 * 9); // epochs × overviews × words
+//! let means = mean_vectors(&docs[..2], &vectors); // "a" and "the" are stop words
+//! assert_eq!((means.kept.clone(), means.rows.len()), (vec![0, 1], 2 * 16));
+//! assert_eq!(means.rows[..16], means.rows[16..]); // the same overview, the same mean
+//! let near = nearest(&vectors, "killer", 3)?;
+//! assert!(near.len() == 3 && near.iter().all(|(w, cos)| *w != "killer" && cos.abs() <= 1.0 + 1e-9));
+//! # Ok::<(), cinegenre::Error>(())
+//! ```
 
 pub mod branch;
 pub mod format;

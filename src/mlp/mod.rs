@@ -30,6 +30,10 @@
 
 pub mod backprop;
 pub mod file;
+#[cfg(feature = "gpu")]
+pub mod gpu;
+#[cfg(not(feature = "gpu"))]
+#[path = "gpu_off.rs"]
 pub mod gpu;
 pub mod layer;
 pub mod loss;

@@ -26,10 +26,10 @@ impl Environment {
         let simd =
             crate::simd::SimdLevel::get().map(|l| l.name().to_string()).unwrap_or_else(|e| e.to_string());
         let gpu_adapter = stage_backends.iter().find_map(|(_, b)| match b {
-            Backend::Gpu(ctx) => Some(format!(
+            Backend::Gpu(ctx) => crate::gpu::on_gpu!(ctx => Some(format!(
                 "{} ({}, {}, driver {})",
                 ctx.report.name, ctx.report.backend, ctx.report.device_type, ctx.report.driver
-            )),
+            ))),
             _ => None,
         });
         Environment {

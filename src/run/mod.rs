@@ -14,10 +14,10 @@
 //! write        metrics.json, timings.json, genres.json, vocabulary.json, report.html (write.rs)
 //! ```
 //! The data flows one way: stages fill a [`RunData`] (shared, read-only) and each model returns
-//! a [`models::Trained`]; [`RunResults`](crate::results::RunResults) gathers them for
+//! a [`models::Trained`]; [`RunResults`] gathers them for
 //! `metrics.json` and the report. Every file name comes from [`crate::layout`].
 //!
-//! The device is resolved once per run into a [`Backend`](crate::backend::Backend) (`--device`,
+//! The device is resolved once per run into a [`Backend`] (`--device`,
 //! else `$CINEGENRE_DEVICE`, else the CPU) and recorded per stage in `timings.json` and the
 //! report. Determinism: with the same seed on the same machine, `metrics.json` and every model
 //! file are byte-identical (skip-gram trains deterministically, on any `--threads`, unless

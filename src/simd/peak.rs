@@ -24,7 +24,7 @@ pub enum Loop {
     DotBf16,
 }
 
-/// `iters` iterations of [`CHAINS`] instructions of `which`; `None` where the CPU lacks them.
+/// `iters` iterations of `CHAINS` instructions of `which`; `None` where the CPU lacks them.
 pub fn run(which: Loop, iters: usize) -> Option<f32> {
     #[cfg(target_arch = "x86_64")]
     {

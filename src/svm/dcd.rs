@@ -14,18 +14,18 @@
 //! Hsieh, Chang, Lin, Keerthi & Sundararajan, "A Dual Coordinate Descent Method for Large-scale
 //! Linear SVM", ICML 2008, <https://www.csie.ntu.edu.tw/~cjlin/papers/cddual.pdf>. Reference:
 //! liblinear `solve_l2r_l1l2_svc` as in scikit-learn 1.9.1 (`sklearn/svm/src/liblinear/linear.cpp`),
-//! including its shrinking of variables stuck at a bound ([`solve`]; `params.shrinking = false`
+//! including its shrinking of variables stuck at a bound (`solve`; `params.shrinking = false`
 //! turns it off and reaches the same optimum, more slowly).
 //!
-//! The pieces: [`rows`] copies the training rows once, label sign folded in and the bias as a
-//! last column, with the two sparse kernels of a step (`w·z_i`, `w += d z_i`); [`solve`] is
+//! The pieces: `rows` copies the training rows once, label sign folded in and the bias as a
+//! last column, with the two sparse kernels of a step (`w·z_i`, `w += d z_i`); `solve` is
 //! liblinear's loop with shrinking; this file sets up `C_i`, `D_ii`, `U_i`, `Q̄_ii` and reads the
 //! model out (`w`, bias, support vectors, dual objective).
 //!
 //! Deviations: the permutation draws from numpy's MT19937 ([`crate::rng::Mt19937`]) seeded by
 //! `params.seed`, not liblinear's generator, so the path differs from `LinearSVC`'s and parity is
 //! on the objective (both stop within `eps` of the same optimum). `w·z_i` is summed in four
-//! interleaved partial sums instead of one chain ([`rows`]): the same value up to rounding, with a
+//! interleaved partial sums instead of one chain (`rows`): the same value up to rounding, with a
 //! dependency chain a quarter as long. The bias is a weight on a constant feature 1 (`intercept_scaling = 1`),
 //! regularised, so this is **not** the model of `SVC(kernel='linear')` even at the optimum.
 //! scikit-learn's `LinearSVC(dual='auto')` solves the *primal* (trust-region Newton) whenever

@@ -9,9 +9,9 @@
 //! ```
 //! The pieces, in the order a reader should follow them:
 //! [`params`] (C, class weights, tolerance) → [`kernel`] (the Gram matrix shared by every fit) →
-//! [`smo`] (the solver loop) → [`wss`] (second-order working-set selection, shrinking) →
+//! [`smo`] (the solver loop) → `wss` (second-order working-set selection, shrinking) →
 //! [`update`] (the two-variable step) → [`binary`] (one label: problem order, `w`, `b`) →
-//! [`folds`] + [`grid`] (stratified k-fold grid search, one-vs-rest) → [`file`] (model file).
+//! [`folds`] + [`grid`] (stratified k-fold grid search, one-vs-rest) → [`file`](mod@file) (model file).
 //! [`dcd`] is the second solver.
 //!
 //! ## Why Thriller and Science Fiction get recall 1.00 in the tutorial (ALGORITHMS §5.9)
@@ -24,6 +24,25 @@
 //! 1.00 and precision = prevalence. Cross-validation picks `C` by accuracy, and a constant sign
 //! can flip between a fold fit and the refit, so a small `C` can win and still be constant.
 //! [`binary::FitInfo::constant_prediction`] flags it and `train svm` prints a warning.
+//!
+//! The grid search on a toy problem: two genres, each following one word, `C` chosen per genre
+//! by 2-fold cross-validation over the tutorial's grid.
+//!
+//! ```
+//! use cinegenre::matrix::CsrMatrix;
+//! use cinegenre::svm::{GridConfig, grid_search};
+//! let x = CsrMatrix::from_dense(8, 2, &[
+//!     1.0, 0.0, 0.9, 0.1, 1.0, 0.2, 0.8, 0.0, // genre 0: word 0
+//!     0.0, 1.0, 0.1, 0.9, 0.2, 1.0, 0.0, 0.8, // genre 1: word 1
+//! ]);
+//! let y = [1, 0, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1];
+//! let names = ["Drama".to_string(), "Comedy".to_string()];
+//! let search = grid_search(&x, &y, &names, &GridConfig { cv: 2, ..GridConfig::default() })?;
+//! assert_eq!(search.n_fits, 2 * (3 * 2 + 1)); // genres × (C × folds + the refit)
+//! assert!(search.labels.iter().all(|l| l.chosen_c.is_some()));
+//! assert_eq!(search.ovr().predict(&x)?, y);
+//! # Ok::<(), cinegenre::Error>(())
+//! ```
 
 pub mod binary;
 pub mod dcd;

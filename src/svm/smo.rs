@@ -8,13 +8,13 @@
 //! Support Vector Machines", JMLR 6, 2005, <https://www.jmlr.org/papers/v6/fan05a.html>; Chang &
 //! Lin, "LIBSVM: A library for support vector machines", 2011, §4):
 //! 1. start at α (0, or a warm start), `G = Qα − e`, `Ḡ_k = Σ_{α_i = C_i} C_i Q_ik`;
-//! 2. pick the working pair `(i, j)` by second-order information ([`crate::svm::wss`]); stop when
+//! 2. pick the working pair `(i, j)` by second-order information (`svm::wss`); stop when
 //!    the maximal violation `m(α) − M(α) < eps`;
 //! 3. minimise over `(α_i, α_j)` analytically and clip ([`crate::svm::update`]);
 //! 4. `G_k += Q_ik Δα_i + Q_jk Δα_j` over the active set; update `Ḡ` when `α_i` or `α_j`
 //!    reaches or leaves its upper bound;
-//! 5. every `min(l, 1000)` steps, shrink variables stuck at a bound ([`crate::svm::wss`]);
-//! 6. the bias `ρ` from the free variables' gradients ([`Solver::rho`]).
+//! 5. every `min(l, 1000)` steps, shrink variables stuck at a bound (`svm::wss`);
+//! 6. the bias `ρ` from the free variables' gradients (`Solver::rho`).
 //!
 //! Reference implementation: libsvm 3.x `Solver` in scikit-learn 1.9.1
 //! (`sklearn/svm/src/libsvm/svm.cpp`), line for line — the same scans with the same `>=` tie

@@ -20,6 +20,23 @@
 //! Recognition", ICLR 2015, arXiv:1409.1556. Reference implementations: Keras 2.0
 //! `keras/applications/vgg16.py` (`include_top=False`) and torchvision `models/vgg.py`
 //! (`features`). Cost: 15.35 G multiply-adds (30.7 GFLOP) per 224×224 image, 14.7 M parameters.
+//!
+//! A tiny VGG16 (every channel count ÷ 32, seeded random weights) on one 32×32 image, on the
+//! scalar reference backend: the same 13 convolutions and 5 pools, in milliseconds.
+//!
+//! ```
+//! use cinegenre::backend::Backend;
+//! use cinegenre::vgg::network::Vgg;
+//! use cinegenre::vgg::{Architecture, VggWeights};
+//! let arch = Architecture::vgg16().narrowed(32); // 2 … 16 channels instead of 64 … 512
+//! let vgg = Vgg::new(VggWeights::random(arch, 0), Backend::Scalar)?;
+//! let image = vec![0.5f32; 32 * 32 * 3]; // NHWC, already preprocessed
+//! let features = vgg.forward(&image, 1, (32, 32))?;
+//! assert_eq!(vgg.output_shape((32, 32)), (1, 1, 16)); // 32 / 2⁵ = 1
+//! assert_eq!(features.len(), 16);
+//! assert!(features.iter().all(|v| v.is_finite() && *v >= 0.0)); // the last conv's ReLU
+//! # Ok::<(), cinegenre::Error>(())
+//! ```
 
 pub mod arch;
 pub mod branch;

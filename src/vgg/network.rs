@@ -14,7 +14,9 @@ use std::sync::Mutex;
 use super::weights::VggWeights;
 use crate::backend::Backend;
 use crate::error::{Error, Result};
-use crate::gpu::{GpuBuffer, GpuContext};
+#[cfg(feature = "gpu")]
+use crate::gpu::GpuContext;
+use crate::gpu::{GpuBuffer, on_gpu};
 use crate::kernels::conv;
 use crate::kernels::conv::ConvKernel;
 /// The arithmetic of the convolutions: f32, or bf16 (AMX tiles or AVX512-BF16 pairs, f32
@@ -30,6 +32,7 @@ pub struct Vgg {
     backend: Backend,
     precision: Precision,
     /// (kernel, bias) per conv, resident on the GPU (GPU backend only).
+    #[cfg_attr(not(feature = "gpu"), allow(dead_code))]
     device: Vec<(GpuBuffer, GpuBuffer)>,
     /// Each conv's kernel packed once for the backend and precision (CPU backends).
     packed: Vec<ConvKernel>,
@@ -65,12 +68,12 @@ impl Vgg {
                     "bf16 runs on the CPU (Intel AMX or AVX512-BF16), not on the GPU".to_string(),
                 ));
             }
-            Backend::Gpu(ctx) => {
+            Backend::Gpu(ctx) => on_gpu!(ctx => {
                 let upload = |p: &super::weights::ConvWeights| {
                     Ok((ctx.upload(&p.kernel, &p.name)?, ctx.upload(&p.bias, &p.name)?))
                 };
                 (weights.convs.iter().map(upload).collect::<Result<_>>()?, Vec::new())
-            }
+            }),
             _ => {
                 let pack = |p: &super::weights::ConvWeights| {
                     conv::pack_kernel(&backend, precision, &p.kernel, p.in_ch, p.out_ch)
@@ -106,7 +109,7 @@ impl Vgg {
             )));
         }
         if let Backend::Gpu(ctx) = &self.backend {
-            return self.forward_gpu(ctx, x, (n, h, w, in_ch));
+            on_gpu!(ctx => return self.forward_gpu(ctx, x, (n, h, w, in_ch)));
         }
         // Two ping-pong buffers sized for the largest activation, kept between passes: fresh
         // ones would page-fault tens of MB per pass (~5% of a 224² image's time here). A pass
@@ -144,6 +147,7 @@ impl Vgg {
     }
 
     /// The GPU pass: one upload, every layer recorded on resident buffers, one download.
+    #[cfg(feature = "gpu")]
     fn forward_gpu(
         &self,
         ctx: &GpuContext,

@@ -8,6 +8,7 @@ use cinegenre::kernels::gemm::{Epilogue, Gemm, gemm};
 #[path = "../common/mod.rs"]
 mod shared;
 
+#[cfg_attr(not(feature = "gpu"), allow(unused_imports))] // only the GPU-only modules use it
 pub use shared::gpu::gpu_or_skip;
 pub use shared::tolerance::{F32_REL, rel_error};
 

@@ -7,8 +7,10 @@ mod common;
 mod conv;
 mod elementwise;
 mod gemm;
+#[cfg(feature = "gpu")]
 mod gpu_tile;
 mod half;
+#[cfg(feature = "gpu")]
 mod mlp_epoch;
 mod reduce;
 mod rmsprop;

@@ -27,7 +27,7 @@
 //!
 //! **Threads.** By default (`hogwild: false`) `threads` jobs train at once, each on its own copy
 //! of the weights, and their changes are summed in job order at the end of each round
-//! ([`train`]): the same seed and thread count give the same vectors, whatever the machine.
+//! (`train`): the same seed and thread count give the same vectors, whatever the machine.
 //! With `hogwild: true` the threads update the two shared matrices without locks, as the C tool
 //! and gensim do (Recht et al. 2011): two threads may read and write the same row at once, and
 //! an update can then be lost or mix old and new values of a few coordinates. With sparse

@@ -2,7 +2,7 @@
 //! is recorded into one command encoder with activations resident, and slice-level wrappers
 //! (upload → dispatch → readback) for one-shot calls.
 //!
-//! The convolution is the GEMM's tiled core ([`gemm::gpu_tile`]: double-buffered tiles, vec4
+//! The convolution is the GEMM's tiled core ([`gemm::gpu_tile`](crate::kernels::gemm::gpu_tile): double-buffered tiles, vec4
 //! loads where c or o is a multiple of 4, the adapter's tuned tile configuration) with
 //! conv.wgsl's implicit-im2col operand reads in place of gemm.wgsl's.
 

@@ -49,6 +49,7 @@
 //! assert_eq!(y, [5.0]);
 //! ```
 
+#[cfg(feature = "gpu")]
 pub mod gpu;
 pub mod scalar;
 mod shape;
@@ -60,6 +61,7 @@ use shape::want;
 
 use crate::backend::Backend;
 use crate::error::{Error, Result};
+use crate::gpu::on_gpu;
 use crate::kernels::Activation;
 use crate::kernels::gemm::{Bf16Unit, Epilogue, Gemm, PackedB, Precision, gemm_packed};
 
@@ -208,7 +210,9 @@ pub fn conv3x3_relu_packed(
                 scalar::conv3x3_relu(s, &x, k, bias, y)
             }
         },
-        (Backend::Gpu(ctx), Algorithm::Direct, Some(k)) => gpu::conv3x3_relu(ctx, s, x, k, bias, y)?,
+        (Backend::Gpu(ctx), Algorithm::Direct, Some(k)) => {
+            on_gpu!(ctx, k => gpu::conv3x3_relu(ctx, s, x, k, bias, y)?)
+        }
         (Backend::Cpu { par, .. }, Algorithm::Direct, None) => {
             let g = Gemm::nn(s.n * s.h * s.w, out_ch, 9 * in_ch);
             let epilogue = Epilogue { bias: Some(bias), activation: Activation::Relu };
@@ -237,7 +241,7 @@ pub fn maxpool2x2(backend: &Backend, s: Shape, x: &[f32], y: &mut [f32]) -> Resu
     match backend {
         Backend::Scalar => scalar::maxpool2x2(s, x, y),
         Backend::Cpu { simd, par } => simd::maxpool2x2(*simd, *par, s, x, y),
-        Backend::Gpu(ctx) => gpu::maxpool2x2(ctx, s, x, y)?,
+        Backend::Gpu(ctx) => on_gpu!(ctx => gpu::maxpool2x2(ctx, s, x, y)?),
     }
     Ok(())
 }

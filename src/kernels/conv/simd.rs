@@ -5,8 +5,8 @@
 //! A[(img, row, col)][(dh·3 + dw)·c + i] = x[img, row+dh−1, col+dw−1, i]   (0 outside the image)
 //! ```
 //!
-//! A is never written out. The packed GEMM ([`gemm_packed`]) asks for one MR-row
-//! panel of one k-slice at a time, and [`Im2col`] fills it straight from x: a pixel's 9c row
+//! A is never written out. The packed GEMM ([`gemm_packed`](crate::kernels::gemm::gemm_packed)) asks for one MR-row
+//! panel of one k-slice at a time, and `Im2col` fills it straight from x: a pixel's 9c row
 //! is 9 runs of c contiguous channels, one per tap, each an input pixel's channels or
 //! padding, so a panel row is 9 copies (the panel keeps A's rows as rows). The GEMM's
 //! epilogue adds the bias and applies the ReLU in registers.

@@ -22,12 +22,14 @@
 //! assert_eq!(x, [0.0, 2.0]);
 //! ```
 
+#[cfg(feature = "gpu")]
 pub mod gpu;
 pub mod scalar;
 pub mod simd;
 
 use crate::backend::Backend;
 use crate::error::{Error, Result};
+use crate::gpu::on_gpu;
 use crate::kernels::Activation;
 
 fn same_len(op: &str, a: usize, b: usize) -> Result<()> {
@@ -43,18 +45,18 @@ pub fn activate(backend: &Backend, act: Activation, x: &mut [f32]) -> Result<()>
     match backend {
         Backend::Scalar => scalar::activate(act, x),
         Backend::Cpu { simd: level, par } => simd::activate(*level, *par, act, x),
-        Backend::Gpu(ctx) => gpu::activate(ctx, act, x)?,
+        Backend::Gpu(ctx) => on_gpu!(ctx => gpu::activate(ctx, act, x)?),
     }
     Ok(())
 }
 
-/// g ← g · [y > 0].
+/// g ← g · \[y > 0\].
 pub fn relu_backward(backend: &Backend, y: &[f32], g: &mut [f32]) -> Result<()> {
     same_len("relu_backward", y.len(), g.len())?;
     match backend {
         Backend::Scalar => scalar::relu_backward(y, g),
         Backend::Cpu { simd: level, par } => simd::relu_backward(*level, *par, y, g),
-        Backend::Gpu(ctx) => gpu::unary_backward(ctx, gpu::RELU_BACKWARD, y, g)?,
+        Backend::Gpu(ctx) => on_gpu!(ctx => gpu::unary_backward(ctx, gpu::RELU_BACKWARD, y, g)?),
     }
     Ok(())
 }
@@ -65,7 +67,7 @@ pub fn sigmoid_backward(backend: &Backend, y: &[f32], g: &mut [f32]) -> Result<(
     match backend {
         Backend::Scalar => scalar::sigmoid_backward(y, g),
         Backend::Cpu { simd: level, par } => simd::sigmoid_backward(*level, *par, y, g),
-        Backend::Gpu(ctx) => gpu::unary_backward(ctx, gpu::SIGMOID_BACKWARD, y, g)?,
+        Backend::Gpu(ctx) => on_gpu!(ctx => gpu::unary_backward(ctx, gpu::SIGMOID_BACKWARD, y, g)?),
     }
     Ok(())
 }
@@ -77,7 +79,7 @@ pub fn bce_grad(backend: &Backend, z: &[f32], t: &[f32], scale: f32, g: &mut [f3
     match backend {
         Backend::Scalar => scalar::bce_grad(z, t, scale, g),
         Backend::Cpu { simd: level, par } => simd::bce_grad(*level, *par, z, t, scale, g),
-        Backend::Gpu(ctx) => gpu::bce_grad(ctx, z, t, scale, g)?,
+        Backend::Gpu(ctx) => on_gpu!(ctx => gpu::bce_grad(ctx, z, t, scale, g)?),
     }
     Ok(())
 }

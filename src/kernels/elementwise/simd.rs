@@ -1,5 +1,5 @@
 //! The elementwise maps in cache-sized chunks, each chunk's loop compiled for the SIMD level
-//! ([`simd_fn`]), optionally across cores.
+//! (`simd_fn!`), optionally across cores.
 
 use rayon::prelude::*;
 
@@ -85,7 +85,7 @@ simd_fn! {
     }
 }
 
-/// The sigmoid uses the branch-free [`exp_nonpositive`] so that it vectorises too: the scalar
+/// The sigmoid uses the branch-free `exp_nonpositive` so that it vectorises too: the scalar
 /// reference calls the library `exp` (correctly rounded to within an ulp), this one is within
 /// a few ulps of it.
 pub fn activate(level: SimdLevel, par: Par, act: Activation, x: &mut [f32]) {

@@ -8,14 +8,14 @@
 //! ```
 //!
 //! Both operands are rounded to bf16 (8 significant bits, round to nearest even), products of
-//! pairs are exact and sums are f32 — the arithmetic of [`super::pairs`]'s `vdpbf16ps`,
+//! pairs are exact and sums are f32 — the arithmetic of `pairs`'s `vdpbf16ps`,
 //! so the same error: ‖C − C_f32‖/‖C_f32‖ ≈ 2.1e-3 on uniform data (√2 × the error of
 //! rounding B alone). What changes is speed: one TDPBF16PS does 8,192
 //! multiply-adds; measured on this machine's Sapphire-Rapids-class core, a loop of them runs at
 //! 2.8 TFLOP/s per core against 0.2 TFLOP/s for AVX-512 f32 FMAs.
 //!
-//! The driver mirrors [`super::simd`]'s prepacked path: B (a layer's weights) is packed once
-//! ([`pack`], k-pairs interleaved as TDPBF16PS wants them, "VNNI" layout); a task packs
+//! The driver mirrors `simd`'s prepacked path: B (a layer's weights) is packed once
+//! (`pack`, k-pairs interleaved as TDPBF16PS wants them, "VNNI" layout); a task packs
 //! one 32-row A panel of a k-slice from any [`PanelSource`] (f32), rounds it to bf16 with
 //! AVX512-BF16 `vcvtneps2bf16`, and runs the tile kernel over its B panels. Interior C blocks
 //! are loaded into and stored from the tiles directly; edge blocks and the epilogue (bias,
@@ -24,7 +24,7 @@
 //! Availability: the CPU must report AMX-TILE, AMX-BF16 and AVX512-BF16, and Linux must grant
 //! the process the tile data state (`arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA)`,
 //! Linux ≥ 5.16); [`available`] asks once. [`Precision::Bf16`](super::Precision::Bf16) takes
-//! these tiles where they are available, else the AVX512-BF16 pairs of [`super::pairs`] (the
+//! these tiles where they are available, else the AVX512-BF16 pairs of `pairs` (the
 //! same arithmetic), else reports an error: nothing falls back to f32 silently.
 //!
 //! Reference: Intel 64 and IA-32 Architectures Software Developer's Manual, vol. 1 ch. 20

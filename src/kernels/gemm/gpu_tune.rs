@@ -6,14 +6,14 @@
 //! 1. `CINEGENRE_GEMM_TUNE=off` → [`TileConfig::DEFAULT`], nothing timed or written.
 //! 2. Otherwise the cache file `gemm-tune-<key>.json` in the cache folder (`$CINEGENRE_CACHE`,
 //!    else `$XDG_CACHE_HOME/cinegenre`, else `~/.cache/cinegenre`) is read; the key hashes the
-//!    adapter name, driver and [`shader_hash`], so a new driver or kernel retunes. A file for
+//!    adapter name, driver and `shader_hash`, so a new driver or kernel retunes. A file for
 //!    another key, an unknown format or a configuration this device cannot run is ignored.
 //!    So is, with a warning, anything but a regular file of at most 64 KiB (a FIFO or
 //!    `/dev/zero` in its place is never opened or read: `io::state`).
 //! 3. Missing: each of [`TileConfig::candidates`] runs C = A·B on uploaded random operands of
 //!    one representative size (n = 2048 on a GPU, n = 256 on a CPU adapter such as lavapipe,
 //!    so tuning takes about a second there): one warm-up (compiles the pipeline), then the
-//!    best of [`REPS`] timed runs to completion. The fastest is saved by write-and-rename;
+//!    best of `REPS` timed runs to completion. The fastest is saved by write-and-rename;
 //!    an unwritable folder only costs the saving.
 //!
 //! Every configuration computes the same sums in the same k order per output, so the choice

@@ -55,8 +55,11 @@
 //! ```
 
 pub mod amx;
+#[cfg(feature = "gpu")]
 pub mod gpu;
+#[cfg(feature = "gpu")]
 pub mod gpu_tile;
+#[cfg(feature = "gpu")]
 pub mod gpu_tune;
 mod micro;
 mod packed;
@@ -78,6 +81,7 @@ pub use weight::{Weight, to_weights};
 
 use crate::backend::Backend;
 use crate::error::{Error, Result};
+use crate::gpu::on_gpu;
 
 /// C = act(op(A)·op(B) + bias) on `backend`, A and B stored as f32, f16 or bf16 (widened
 /// exactly; f32 products and sums).
@@ -104,14 +108,14 @@ pub fn gemm<A: Weight, B: Weight>(
             let (unit, a) = (simd::F32(*simd), Strided::of(g, a));
             simd::blocked(&unit, *par, g, &a, simd::Right::<B, f32>::Stored(b), epilogue, c)
         }
-        Backend::Gpu(ctx) => match A::as_f32(a) {
+        Backend::Gpu(ctx) => on_gpu!(ctx => match A::as_f32(a) {
             Some(a) => gpu::gemm(ctx, g, (a, b), epilogue, c)?,
             None => {
                 let mut wide = vec![0.0f32; a.len()];
                 A::widen(a, &mut wide);
                 gpu::gemm(ctx, g, (&wide, b), epilogue, c)?
             }
-        },
+        }),
     }
     Ok(())
 }
@@ -147,7 +151,7 @@ pub fn gemm_packed<A: PanelSource + ?Sized>(
             scalar::gemm(g, &rows, bp, epilogue, c);
         }
         (Backend::Gpu(ctx), Panels::Plain(bp)) => {
-            gpu::gemm(ctx, g, (&panel::materialise(a, g.m, g.k), bp), epilogue, c)?
+            on_gpu!(ctx, bp => gpu::gemm(ctx, g, (&panel::materialise(a, g.m, g.k), bp), epilogue, c)?)
         }
         (Backend::Cpu { simd, par }, Panels::F32(level, bp)) if level == simd => {
             simd::blocked(&simd::F32(*simd), *par, g, a, simd::Right::<f32, f32>::Packed(bp), epilogue, c)

@@ -3,7 +3,7 @@
 use super::problem::{Epilogue, Gemm};
 use super::weight::Weight;
 
-/// C[i][j] = act(Σₚ op(A)[i][p]·op(B)[p][j] + bias[j]), summed in f64 in order p = 0, 1, ….
+/// `C[i][j] = act(Σₚ op(A)[i][p]·op(B)[p][j] + bias[j])`, summed in f64 in order p = 0, 1, ….
 /// Half-precision operands ([`Weight`]) are widened element by element (exactly) first.
 pub fn gemm<A: Weight, B: Weight>(g: Gemm, a: &[A], b: &[B], epilogue: Epilogue<'_>, c: &mut [f32]) {
     let (rsa, csa) = g.a_strides();

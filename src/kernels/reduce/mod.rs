@@ -16,17 +16,20 @@
 //! assert_eq!(out, [4.0, 6.0]);
 //! ```
 
+#[cfg(feature = "gpu")]
 pub mod gpu;
 pub mod scalar;
 pub mod simd;
 
 /// The GPU encoder, for chained kernels (the MLP's resident training step).
+#[cfg(feature = "gpu")]
 pub use gpu::encode;
 
 use crate::backend::Backend;
 use crate::error::{Error, Result};
+use crate::gpu::on_gpu;
 
-/// out[j] = Σᵢ x[i][j].
+/// `out[j] = Σᵢ x[i][j]`.
 pub fn column_sums(backend: &Backend, m: usize, n: usize, x: &[f32], out: &mut [f32]) -> Result<()> {
     if x.len() != m * n || out.len() != n {
         return Err(Error::Shape(format!(
@@ -38,7 +41,7 @@ pub fn column_sums(backend: &Backend, m: usize, n: usize, x: &[f32], out: &mut [
     match backend {
         Backend::Scalar => scalar::column_sums(n, x, out),
         Backend::Cpu { simd, par } => simd::column_sums(*simd, *par, n, x, out),
-        Backend::Gpu(ctx) => gpu::column_sums(ctx, m, n, x, out)?,
+        Backend::Gpu(ctx) => on_gpu!(ctx => gpu::column_sums(ctx, m, n, x, out)?),
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The reference column sums: each column in f64, rows in order.
 
-/// out[j] = Σᵢ x[i][j] for the n-wide rows of `x`.
+/// `out[j] = Σᵢ x[i][j]` for the n-wide rows of `x`.
 pub fn column_sums(n: usize, x: &[f32], out: &mut [f32]) {
     let m = x.len().checked_div(n).unwrap_or(0);
     for j in 0..n {

@@ -22,15 +22,18 @@
 //! assert!((a[0] - 0.4).abs() < 1e-6 && (p[0] - (1.0 - 0.1 * 2.0 / 0.4f32.sqrt())).abs() < 1e-6);
 //! ```
 
+#[cfg(feature = "gpu")]
 pub mod gpu;
 pub mod scalar;
 pub mod simd;
 
 /// The GPU encoder, for chained kernels (the MLP's resident training step).
+#[cfg(feature = "gpu")]
 pub use gpu::encode;
 
 use crate::backend::Backend;
 use crate::error::{Error, Result};
+use crate::gpu::on_gpu;
 
 /// The constants of one update.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,7 +68,7 @@ pub fn rmsprop(backend: &Backend, step: RmspropStep, p: &mut [f32], g: &[f32], a
     match backend {
         Backend::Scalar => scalar::rmsprop(step, p, g, a),
         Backend::Cpu { simd, par } => simd::rmsprop(*simd, *par, step, p, g, a),
-        Backend::Gpu(ctx) => gpu::rmsprop(ctx, step, p, g, a)?,
+        Backend::Gpu(ctx) => on_gpu!(ctx => gpu::rmsprop(ctx, step, p, g, a)?),
     }
     Ok(())
 }

@@ -31,12 +31,14 @@
 //! assert_eq!(c, [6.0, 8.0]);
 //! ```
 
+#[cfg(feature = "gpu")]
 pub mod gpu;
 pub mod scalar;
 pub mod simd;
 
 use crate::backend::Backend;
 use crate::error::{Error, Result};
+use crate::gpu::on_gpu;
 
 /// A borrowed CSR matrix with f32 values and u32 offsets (the GPU's integer width).
 #[derive(Debug, Clone, Copy)]
@@ -97,7 +99,7 @@ pub fn spmm(backend: &Backend, s: CsrRef<'_>, n: usize, b: &[f32], c: &mut [f32]
     match backend {
         Backend::Scalar => scalar::spmm(s, n, b, c),
         Backend::Cpu { simd, par } => simd::spmm(*simd, *par, s, n, b, c),
-        Backend::Gpu(ctx) => gpu::spmm(ctx, s, n, b, c)?,
+        Backend::Gpu(ctx) => on_gpu!(ctx => gpu::spmm(ctx, s, n, b, c)?),
     }
     Ok(())
 }
