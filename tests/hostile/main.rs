@@ -17,17 +17,23 @@
 //! cache files: links, FIFOs, bounds), `trust` (damaged model parameters), `disk` (a
 //! file-size limit, stale temp files, truncated images).
 
+// The modules behind `cli` run the `cinegenre` binary or the TMDB cache, built only with that feature.
+#[cfg(feature = "cli")]
 mod clobber;
 mod common;
 mod crafted;
+#[cfg(feature = "cli")]
 mod disk;
 mod inputs;
 mod mutate;
+#[cfg(feature = "cli")]
 mod mutate_state;
 mod nonfinite;
 mod outputs;
 mod sizes;
+#[cfg(feature = "cli")]
 mod state;
+#[cfg(feature = "cli")]
 mod trust;
 
 use std::alloc::{GlobalAlloc, Layout, System};
