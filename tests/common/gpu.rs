@@ -44,7 +44,13 @@ pub fn skip_gpu(why: &str) {
     if GpuContext::required() {
         panic!("{REQUIRE_GPU_ENV}=1 but {test} found no GPU adapter: {why}");
     }
-    announce_skip(&format!("no GPU adapter — set {REQUIRE_GPU_ENV}=1 to fail instead"), why);
+    if cfg!(feature = "gpu") {
+        announce_skip(&format!("no GPU adapter — set {REQUIRE_GPU_ENV}=1 to fail instead"), why);
+    } else {
+        // Without the feature there is no GPU code to test: the GPU tests of the default
+        // build cover it, and `CINEGENRE_REQUIRE_GPU` does not apply.
+        announce_skip("built without the `gpu` feature — the default features test the GPU", why);
+    }
 }
 
 /// The current test skipped its work because `what` (`no GPU adapter — set … to fail
