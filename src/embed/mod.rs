@@ -14,9 +14,7 @@
 //!   2013), so the branch works without the 3.6 GB GoogleNews file.
 //! * [`neighbors`](mod@neighbors): nearest words by cosine, a sanity check for trained vectors.
 //! * [`text_model`](mod@text_model): the tutorial's text MLP on mean vectors, top-3 evaluation.
-//! * [`branch`](mod@branch): the word-vector stages of `cinegenre run`.
 
-pub mod branch;
 pub mod format;
 mod job;
 pub mod mean;

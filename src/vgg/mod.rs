@@ -14,7 +14,6 @@
 //!   [`crate::kernels::conv`].
 //! - [`extract`]: a folder of posters → one feature row each, streamed and resumable
 //!   (`cinegenre features vgg16`).
-//! - [`branch`]: the poster branch of `cinegenre run` (features → MLP → top-3 genres).
 //!
 //! Paper: K. Simonyan, A. Zisserman, "Very Deep Convolutional Networks for Large-Scale Image
 //! Recognition", ICLR 2015, arXiv:1409.1556. Reference implementations: Keras 2.0
@@ -22,7 +21,6 @@
 //! (`features`). Cost: 15.35 G multiply-adds (30.7 GFLOP) per 224×224 image, 14.7 M parameters.
 
 pub mod arch;
-pub mod branch;
 pub mod extract;
 pub mod import;
 pub mod network;
