@@ -181,8 +181,8 @@ fn trace(
     ));
     trace.notes.push(format!(
         "C is chosen per genre from {:?} by {}-fold grid search on micro-F1; the curves are the final \
-         fits of the {} most frequent genres (f(α*): the objective at the end; a step below the \
-         tolerance {} of the violation stops the solver).",
+         fits of the {} most frequent genres (f(α*): the objective at the end; the solver stops \
+         once the violation falls below {}, and a curve ends where the log scale cannot show 0).",
         grid.grid,
         grid.cv,
         order.len(),
