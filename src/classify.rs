@@ -1,18 +1,14 @@
 //! `cinegenre classify`: the genres of a new movie from every model `run` saved in a folder.
 //!
 //! ```text
-//! overview ─ tutorial_clean ─ counts (vocabulary.json) ─────────────→ naive Bayes P(genre)
-//!                                   └─ TF-IDF (idf.npy) ─────────────→ linear SVM decision value
-//! overview ─ content words ─ mean vector (vectors.bin) ─────────────→ text MLP output
-//! poster   ─ VGG16 features (the run's recipe) ──────────────────────→ poster MLP output
+//! for each model of the run's registry (crate::run::models, in its order):
+//!     RunModel::load(folder)  → its Scorer, or nothing when the folder lacks its files
+//!     Scorer::score(movie)    → its scores per genre and the genres it predicts,
+//!                               or why it has nothing to say (Scored::Skipped)
 //! ```
-//! Each model of the run's registry (`crate::run::models`) loads what it saved and scores the
-//! movie; a model with nothing to say (no word of the overview has a vector, no poster given)
-//! says why instead. NB and SVM predict with scikit-learn's threshold rule (probability > 0.5,
-//! decision > 0); the MLPs predict their top 3, as the tutorial does. With `explain = k`, NB
-//! and the SVM also list, per genre, the k words that pushed its score up most (their
-//! log-likelihood-ratio or weight contributions). The title is shown, not scored: the tutorial's
-//! models read overviews and posters only.
+//! What a model reads (the overview, the poster), how it predicts (a threshold, its top 3) and
+//! which words it can name as pushing a score (`explain = k`) belong to its registry file; the
+//! table of models is in `crate::run::models`. The title is shown, not scored.
 //!
 //! Cost: one vectorization and one forward pass per model; reading `vectors.bin` keeps only the
 //! overview's words.

@@ -99,6 +99,8 @@ pub struct Cocluster {
     pub column_labels: Vec<usize>,
     /// The `ℓ` singular values of `Aₙ` found (the first, ≈ 1, included).
     pub singular_values: Vec<f64>,
+    /// The winning k-means run's inertia per iteration ([`crate::cluster::KMeansFit::inertia_per_iter`]).
+    pub kmeans_inertia: Vec<f64>,
 }
 
 /// The normalised matrix `Aₙ = D₁^(−1/2) A D₂^(−1/2)` and the scalings `r`, `c`.
@@ -253,7 +255,7 @@ pub fn cocluster(x: Input<'_>, params: &CoclusterParams) -> Result<Cocluster> {
     let column_labels = fit.labels[m..].to_vec();
     let mut row_labels = fit.labels;
     row_labels.truncate(m);
-    Ok(Cocluster { row_labels, column_labels, singular_values: svd.s })
+    Ok(Cocluster { row_labels, column_labels, singular_values: svd.s, kmeans_inertia: fit.inertia_per_iter })
 }
 
 impl Cocluster {

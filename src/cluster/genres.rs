@@ -51,6 +51,9 @@ pub struct GenreBiclusters {
     /// The heatmap as SVG markup, for pages that inline it.
     #[serde(skip)]
     pub svg: String,
+    /// The k-means step's inertia per iteration (`metrics.json` keeps it under `traces`).
+    #[serde(skip)]
+    pub kmeans_inertia: Vec<f64>,
 }
 
 /// Co-occurrence of `movies`' genres → biclusters → the heatmaps written to `heatmaps` (`.png`
@@ -96,6 +99,7 @@ pub fn genre_biclusters(movies: &[Movie], seed: u32, heatmaps: &[PathBuf]) -> Re
         compared_genres,
         heatmaps: heatmaps.to_vec(),
         svg,
+        kmeans_inertia: fit.kmeans_inertia.clone(),
     })
 }
 

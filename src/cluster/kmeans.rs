@@ -62,6 +62,10 @@ pub struct KMeansFit {
     pub inertia: f64,
     /// Lloyd iterations of the winning run.
     pub n_iter: usize,
+    /// The winning run's inertia after each iteration's assignment step, `Σ‖x − c_label‖²`
+    /// against the centres that step used (non-increasing: Lloyd's two steps each lower it).
+    /// O(n d) per iteration beside the assignment's O(n k d).
+    pub inertia_per_iter: Vec<f64>,
 }
 
 /// Cluster the rows of `x` `(n, d)`.
@@ -117,7 +121,13 @@ pub fn kmeans(x: &DenseMatrix, params: &KMeansParams) -> Result<KMeansFit> {
     for c in 0..k {
         centers.row_mut(c).iter_mut().zip(&mean).for_each(|(v, m)| *v += m);
     }
-    Ok(KMeansFit { labels: best.labels, centers, inertia: best.inertia, n_iter: best.n_iter })
+    Ok(KMeansFit {
+        labels: best.labels,
+        centers,
+        inertia: best.inertia,
+        n_iter: best.n_iter,
+        inertia_per_iter: best.inertia_per_iter,
+    })
 }
 
 struct Run {
@@ -125,6 +135,7 @@ struct Run {
     centers: DenseMatrix,
     inertia: f64,
     n_iter: usize,
+    inertia_per_iter: Vec<f64>,
 }
 
 fn dist2(a: &[f64], b: &[f64]) -> f64 {
@@ -139,9 +150,11 @@ fn single_run(x: &DenseMatrix, k: usize, max_iter: usize, tol: f64, seed: u32) -
     let mut old = vec![usize::MAX; n];
     let mut strict = false;
     let mut iterations = 0;
+    let mut inertia_per_iter = Vec::new();
     for it in 0..max_iter {
         iterations = it + 1;
         assign(x, &centers, &mut labels);
+        inertia_per_iter.push((0..n).map(|i| dist2(x.row(i), centers.row(labels[i]))).sum());
         let new_centers = update(x, &centers, &labels, k);
         let shift: f64 = (0..k).map(|c| dist2(centers.row(c), new_centers.row(c))).sum();
         centers = new_centers;
@@ -158,7 +171,7 @@ fn single_run(x: &DenseMatrix, k: usize, max_iter: usize, tol: f64, seed: u32) -
         assign(x, &centers, &mut labels);
     }
     let inertia = (0..n).map(|i| dist2(x.row(i), centers.row(labels[i]))).sum();
-    Run { labels, centers, inertia, n_iter: iterations }
+    Run { labels, centers, inertia, n_iter: iterations, inertia_per_iter }
 }
 
 /// Greedy k-means++ seeding with `2 + ⌊ln k⌋` candidates per centre.
@@ -253,4 +266,21 @@ fn same_partition(a: &[usize], b: &[usize], k: usize) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inertia_per_iteration_never_rises_and_ends_above_the_final() {
+        let mut rng = Mt19937::new(5);
+        let data: Vec<f64> = (0..120).map(|i| (i % 3) as f64 * 4.0 + rng.random_sample() * 3.0).collect();
+        let x = DenseMatrix::from_vec(60, 2, data).unwrap();
+        let fit = kmeans(&x, &KMeansParams { n_init: 1, ..KMeansParams::new(3, 1) }).unwrap();
+        let per = &fit.inertia_per_iter;
+        assert_eq!(per.len(), fit.n_iter);
+        assert!(per.windows(2).all(|w| w[1] <= w[0] + 1e-12), "{per:?}");
+        assert!(fit.inertia <= per[per.len() - 1] + 1e-12, "{} after {per:?}", fit.inertia);
+    }
 }

@@ -14,7 +14,6 @@
 //!   2013), so the branch works without the 3.6 GB GoogleNews file.
 //! * [`neighbors`](mod@neighbors): nearest words by cosine, a sanity check for trained vectors.
 //! * [`text_model`](mod@text_model): the tutorial's text MLP on mean vectors, top-3 evaluation.
-//! * [`branch`](mod@branch): the word-vector stages of `cinegenre run`.
 //!
 //! Vectors trained on a toy corpus, then one mean vector per overview and a word's neighbours:
 //!
@@ -33,7 +32,6 @@
 //! # Ok::<(), cinegenre::Error>(())
 //! ```
 
-pub mod branch;
 pub mod format;
 mod job;
 pub mod mean;

@@ -35,20 +35,35 @@ const MAX_SWEEPS: usize = 60;
 /// assert!((svd.s[0] - 45f64.sqrt()).abs() < 1e-14 && (svd.s[1] - 5f64.sqrt()).abs() < 1e-14);
 /// ```
 pub fn jacobi_svd(a: &DenseMatrix) -> Svd {
-    let (m, n) = a.shape();
-    if m < n {
-        let t = jacobi_svd_tall(&transpose(a));
-        let mut svd = Svd { u: t.v, s: t.s, v: t.u };
-        svd_flip(&mut svd);
-        return svd;
-    }
-    let mut svd = jacobi_svd_tall(a);
-    svd_flip(&mut svd);
-    svd
+    jacobi_svd_sweeps(a).0
 }
 
-/// One-sided Jacobi for `m ≥ n`, unsorted signs.
-fn jacobi_svd_tall(a: &DenseMatrix) -> Svd {
+/// [`jacobi_svd`] and how it converged: per sweep, the largest cosine `|γ| / √(αβ)` between
+/// two columns it met (the off-orthogonality the rotations drive below the tolerance; the last
+/// entry is the sweep that found every pair orthogonal). Free: the sweep computes it anyway.
+///
+/// ```
+/// use cinegenre::linalg::jacobi_svd_sweeps;
+/// use cinegenre::matrix::DenseMatrix;
+/// let a = DenseMatrix::from_vec(3, 3, vec![4.0, 1.0, 0.5, 1.0, 3.0, 0.2, 0.5, 0.2, 2.0]).unwrap();
+/// let (_, residual) = jacobi_svd_sweeps(&a);
+/// assert!(residual.len() >= 2 && residual[0] > 1e-3 && *residual.last().unwrap() < 1e-12);
+/// ```
+pub fn jacobi_svd_sweeps(a: &DenseMatrix) -> (Svd, Vec<f64>) {
+    let (m, n) = a.shape();
+    if m < n {
+        let (t, residual) = jacobi_svd_tall(&transpose(a));
+        let mut svd = Svd { u: t.v, s: t.s, v: t.u };
+        svd_flip(&mut svd);
+        return (svd, residual);
+    }
+    let (mut svd, residual) = jacobi_svd_tall(a);
+    svd_flip(&mut svd);
+    (svd, residual)
+}
+
+/// One-sided Jacobi for `m ≥ n`, unsorted signs, with the largest cosine per sweep.
+fn jacobi_svd_tall(a: &DenseMatrix) -> (Svd, Vec<f64>) {
     let (m, n) = a.shape();
     let mut w: Vec<Vec<f64>> = (0..n).map(|j| (0..m).map(|i| a.get(i, j)).collect()).collect();
     let mut v: Vec<Vec<f64>> = (0..n)
@@ -58,11 +73,16 @@ fn jacobi_svd_tall(a: &DenseMatrix) -> Svd {
             e
         })
         .collect();
+    let mut residual = Vec::new();
     for _ in 0..MAX_SWEEPS {
         let mut rotated = false;
+        let mut worst = 0.0f64;
         for i in 0..n {
             for j in i + 1..n {
                 let (alpha, beta, gamma) = norms_and_dot(&w[i], &w[j]);
+                if alpha > 0.0 && beta > 0.0 {
+                    worst = worst.max(gamma.abs() / (alpha * beta).sqrt());
+                }
                 if gamma == 0.0 || gamma.abs() <= ORTHOGONALITY_TOL * (alpha * beta).sqrt() {
                     continue;
                 }
@@ -75,6 +95,7 @@ fn jacobi_svd_tall(a: &DenseMatrix) -> Svd {
                 rotate(&mut v, i, j, c, s);
             }
         }
+        residual.push(worst);
         if !rotated {
             break;
         }
@@ -95,7 +116,7 @@ fn jacobi_svd_tall(a: &DenseMatrix) -> Svd {
             vv.data_mut()[i * n + k] = v[j][i];
         }
     }
-    Svd { u, s, v: vv }
+    (Svd { u, s, v: vv }, residual)
 }
 
 fn norms_and_dot(x: &[f64], y: &[f64]) -> (f64, f64, f64) {

@@ -39,7 +39,7 @@ pub mod qr;
 mod random;
 mod randomized;
 
-pub use jacobi::{jacobi_svd, svd_flip};
+pub use jacobi::{jacobi_svd, jacobi_svd_sweeps, svd_flip};
 pub use lanczos::lanczos_svd;
 pub use operator::Operator;
 pub use random::LegacyGauss;

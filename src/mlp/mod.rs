@@ -45,7 +45,7 @@ pub use file::{MLP_KIND, MlpModel};
 pub use layer::Dense;
 pub use optim::{Optimizer, OptimizerKind};
 pub use scale::Standardizer;
-pub use train::{EpochStats, History, TrainParams, fit};
+pub use train::{EpochStats, History, TrainParams, fit, fit_watched};
 
 use crate::backend::Backend;
 use crate::error::{Error, Result};
@@ -199,5 +199,34 @@ pub fn softmax_rows(z: &mut [f32], n: usize) {
             sum += *v;
         }
         row.iter_mut().for_each(|v| *v /= sum);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Watching a held-out set records its loss per epoch and changes nothing in training.
+    #[test]
+    fn fit_watched_records_the_held_out_loss_and_trains_the_same() {
+        let backend = Backend::cpu().unwrap();
+        let x: Vec<f32> = (0..40).map(|i| ((i * 7 % 11) as f32) / 11.0 - 0.5).collect();
+        let y: Vec<f32> = x.chunks(2).map(|r| f32::from(u8::from(r[0] > r[1]))).collect();
+        let (x_train, y_train, x_test, y_test) = (&x[..30], &y[..15], &x[30..], &y[15..]);
+        let mlp = || Mlp::new(&[2, 4, 1], Activation::Relu, Output::Sigmoid, 3).unwrap();
+        let params = TrainParams { epochs: 4, batch: 5, ..TrainParams::default() };
+        let (plain, h0) = fit(&backend, mlp(), x_train, y_train, &params).unwrap();
+        let (watched, h1) =
+            fit_watched(&backend, mlp(), x_train, y_train, &params, Some((x_test, y_test))).unwrap();
+        assert_eq!(plain.layers[0].w, watched.layers[0].w);
+        assert_eq!(h1.epochs.len(), 4);
+        assert!(h0.epochs.iter().all(|e| e.val_loss.is_none()));
+        let last = h1.epochs.last().unwrap();
+        let p = watched.predict_proba(&backend, x_test, 5).unwrap();
+        assert!((last.val_loss.unwrap() - loss::bce_clipped(&p, y_test)).abs() < 1e-12);
+        assert!((0.0..=1.0).contains(&last.val_accuracy.unwrap()));
+        assert!(
+            fit_watched(&backend, mlp(), x_train, y_train, &params, Some((&x_test[..3], y_test))).is_err()
+        );
     }
 }

@@ -100,12 +100,39 @@ impl Engine {
 /// Train `model` on `x` (n, n_in) and targets `y` (n, n_out) on `backend`.
 pub fn fit(
     backend: &Backend,
-    mut model: Mlp,
+    model: Mlp,
     x: &[f32],
     y: &[f32],
     params: &TrainParams,
 ) -> Result<(Mlp, History)> {
+    fit_watched(backend, model, x, y, params, None)
+}
+
+/// [`fit`], watching a held-out set: after every epoch the loss and binary accuracy on `watch`
+/// = (x, y), rows the training never sees, go into [`EpochStats::val_loss`] and
+/// [`EpochStats::val_accuracy`] (a validation split, when `params` has one, wins). Training
+/// itself is unchanged — the same weights come out — at the cost of one forward pass over the
+/// watched rows per epoch (and on a GPU one weight readback). `patience` watches it as it would
+/// a validation split.
+pub fn fit_watched(
+    backend: &Backend,
+    mut model: Mlp,
+    x: &[f32],
+    y: &[f32],
+    params: &TrainParams,
+    watch: Option<(&[f32], &[f32])>,
+) -> Result<(Mlp, History)> {
     let (n_in, n_out) = (model.n_inputs(), model.n_outputs());
+    if let Some((wx, wy)) = watch {
+        let rows = wx.len() / n_in.max(1);
+        if wx.len() != rows * n_in || wy.len() != rows * n_out || rows == 0 {
+            return Err(Error::Shape(format!(
+                "the watched set has {} inputs and {} targets: expected m·{n_in} and m·{n_out}, m ≥ 1",
+                wx.len(),
+                wy.len()
+            )));
+        }
+    }
     let n = x.len() / n_in.max(1);
     if x.len() != n * n_in || y.len() != n * n_out {
         return Err(Error::Shape(format!(
@@ -200,7 +227,7 @@ pub fn fit(
         match &engine {
             // Resident weights come back only for validation (and once after the last epoch);
             // the device flagged any non-finite one.
-            Engine::Resident(trainer) if n_val > 0 => trainer.download_into(&mut model)?,
+            Engine::Resident(trainer) if n_val > 0 || watch.is_some() => trainer.download_into(&mut model)?,
             Engine::Streamed(trainer) => trainer.download_into(&mut model)?,
             _ => {}
         }
@@ -217,6 +244,9 @@ pub fn fit(
             let p = model.predict_proba(backend, &x[n_train * n_in..], n_val)?;
             let t = &y[n_train * n_out..];
             (Some(bce_clipped(&p, t)), Some(binary_accuracy(&p, t)))
+        } else if let Some((wx, wy)) = watch {
+            let p = model.predict_proba(backend, wx, wy.len() / n_out.max(1))?;
+            (Some(bce_clipped(&p, wy)), Some(binary_accuracy(&p, wy)))
         } else {
             (None, None)
         };

@@ -1,7 +1,8 @@
 //! Inline SVG bar charts: one row per category, one bar per series, a legend and an x axis.
 //!
 //! Horizontal bars because the categories are genre and model names, which read best
-//! left-aligned. Values are drawn from 0 to `max` (1 for scores, the largest count otherwise);
+//! left-aligned. Values are drawn from 0 to the first round number at or above `max` (1 for
+//! scores, the largest count otherwise), with ticks at multiples of a 1-2-5 step ([`ticks`]);
 //! NaN values (undefined scores) draw no bar.
 
 use std::fmt::Write as _;
@@ -47,6 +48,8 @@ pub fn bar_chart(
     let label_width = (longest as f64 * CHAR_WIDTH + 12.0).max(60.0);
     let width = label_width + PLOT + VALUE_WIDTH;
     let max = if max.is_finite() && max > 0.0 { max } else { 1.0 };
+    let axis = ticks(0.0, max);
+    let max = *axis.last().unwrap_or(&max);
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
          viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\" font-size=\"11\" \
@@ -101,7 +104,7 @@ pub fn bar_chart(
             );
         }
     }
-    // The x axis with five ticks.
+    // The x axis, ticks at round numbers.
     let y_axis = top + categories.len() as f64 * row;
     let _ = writeln!(
         s,
@@ -109,10 +112,10 @@ pub fn bar_chart(
          <line x1=\"{label_width}\" y1=\"{y_axis}\" x2=\"{}\" y2=\"{y_axis}\" stroke=\"#555\"/>",
         label_width + plot
     );
-    for t in 0..=4 {
-        let v = max * t as f64 / 4.0;
-        let x = label_width + plot * t as f64 / 4.0;
-        let label = if max <= 1.0 { format!("{v:.2}") } else { format!("{v:.0}") };
+    for &v in &axis {
+        let x = label_width + plot * v / max;
+        let label = format!("{v:.6}");
+        let label = label.trim_end_matches('0').trim_end_matches('.');
         let _ = writeln!(
             s,
             "<line x1=\"{x}\" y1=\"{y_axis}\" x2=\"{x}\" y2=\"{}\" stroke=\"#555\"/>\
@@ -123,6 +126,19 @@ pub fn bar_chart(
     }
     s.push_str("</svg>\n");
     s
+}
+
+/// Ticks at round numbers covering `[lo, hi]`: the multiples of the first step of 1, 2, 5 × 10ᵏ
+/// that cuts the range into at most 5 intervals, from the last one at or below `lo` to the first
+/// one at or above `hi`.
+pub fn ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let (lo, hi) = if hi > lo && (hi - lo).is_finite() { (lo, hi) } else { (lo.min(0.0), lo.max(0.0) + 1.0) };
+    let raw = (hi - lo) / 5.0;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * magnitude).find(|&s| s >= raw * (1.0 - 1e-9));
+    let step = step.unwrap_or(10.0 * magnitude);
+    let (first, last) = ((lo / step + 1e-9).floor() as i64, (hi / step - 1e-9).ceil() as i64);
+    (first..=last.max(first + 1)).map(|k| k as f64 * step).collect()
 }
 
 /// Category labels longer than this are cut with an ellipsis (the table beside has them whole).
@@ -175,6 +191,20 @@ mod tests {
     }
 
     #[test]
+    fn ticks_are_round_numbers() {
+        let near = |got: Vec<f64>, want: &[f64]| {
+            assert_eq!(got.len(), want.len(), "{got:?}");
+            assert!(got.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-9), "{got:?} vs {want:?}");
+        };
+        near(ticks(0.0, 1.0), &[0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
+        near(ticks(0.0, 1234.0), &[0.0, 500.0, 1000.0, 1500.0]);
+        near(ticks(0.0, 3.7), &[0.0, 1.0, 2.0, 3.0, 4.0]);
+        near(ticks(0.31, 0.7), &[0.3, 0.4, 0.5, 0.6, 0.7]);
+        near(ticks(0.0, 10.0), &[0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        near(ticks(5.0, 5.0), &[0.0, 2.0, 4.0, 6.0]);
+    }
+
+    #[test]
     fn bars_never_leave_the_plot() {
         let svg = bar_chart("t", &["a".into()], &[Series { name: "s", values: vec![7.0] }], 2.0, 0);
         assert!(svg.contains(&format!("width=\"{PLOT:.1}\"")), "{svg}");
@@ -182,7 +212,7 @@ mod tests {
 
     #[test]
     fn long_labels_get_the_room_they_need() {
-        let long = "text MLP (sigmoid output, top 3 genres)".to_string();
+        let long = "a model's long name (sigmoid, top 3 genres)".to_string();
         let svg =
             bar_chart("t", std::slice::from_ref(&long), &[Series { name: "s", values: vec![0.5] }], 1.0, 2);
         // The label ends 6 px left of the axis and must start at x ≥ 0.

@@ -2,13 +2,16 @@
 //! reads instead of the terminal — and can mail: nothing it shows sits beside it.
 //!
 //! ```text
-//! Data and weights        source, preparation, splits, features, word vectors, posters, weights
+//! Data and weights        source, preparation, splits, features, what each model used
 //! Dataset summary         movies per genre (bar chart)
 //! Genre co-occurrence     the heatmaps before/after biclustering (inline SVG); this run's
 //!                         biclusters and the tutorial's grouping as two lists, their ARI
 //! Models vs baseline      mean per-movie P/R/F1 of every model on its own test movies, beside
 //!                         the most-frequent-genres baseline and the tutorial's printed figures
-//! Per-genre scores        per model: precision/recall/F1/support table + bar chart
+//! Per-genre scores        per model: precision/recall/F1, the baseline's F1, support (and the
+//!                         columns the model's trace adds, e.g. the C chosen per genre) + bar chart
+//! How each model learned  per model: its training curves as line charts (SMO objective and
+//!                         KKT violation, loss and accuracy per epoch, …), notes, details
 //! Sample predictions      test movies across genres: poster thumbnail (a data: URI), true
 //!                         genres, every model's genres
 //! Timings and devices     seconds per stage, SIMD level, threads, GPU adapter, backend per stage
@@ -31,6 +34,8 @@
 
 pub mod chart;
 pub mod html;
+mod learning;
+pub mod lines;
 mod sections;
 
 use std::fmt::Write as _;
@@ -76,6 +81,7 @@ pub fn render(report: &RunResults) -> String {
     s.push_str(&sections::cooccurrence(report));
     s.push_str(&sections::comparison(report));
     s.push_str(&sections::models(report));
+    s.push_str(&learning::learning(report));
     s.push_str(&sections::samples(report));
     s.push_str(&sections::timings(report));
     s.push_str("</body>\n</html>\n");
@@ -90,6 +96,26 @@ pub fn write(report: &RunResults, layout: &RunLayout) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// A made-up trace of the demo's first model: one chart, a note, a detail, a per-genre column.
+fn demo_traces() -> crate::results::Keyed<crate::results::Trace> {
+    use crate::results::{Chart, Curve, Keyed, Trace};
+    let mut trace = Trace::default();
+    trace.details.push("chosen_c", serde_json::json!({"Drama": 0.1, "Comedy": 1.0}));
+    trace.charts.push(Chart {
+        title: "Loss per epoch".into(),
+        x: "epoch".into(),
+        y: "loss".into(),
+        log_y: false,
+        curves: vec![
+            Curve::counted("training", [0.69, 0.52, 0.41]),
+            Curve::counted("test <watched>", [0.70, 0.58, 0.55]),
+        ],
+    });
+    trace.notes.push("The loss falls <fast>.".into());
+    trace.per_genre.push(("C".into(), vec!["0.1".into(), "1".into(), "-".into()]));
+    Keyed(vec![("one".into(), trace)])
+}
+
 /// A small made-up run (3 genres, 2 models, hostile strings) for tests, docs and browsers.
 pub fn demo_report() -> RunResults {
     use crate::metrics::{Baseline, Evaluation};
@@ -97,12 +123,13 @@ pub fn demo_report() -> RunResults {
     let genres: Vec<String> = ["Drama", "Comedy", "<Sci-Fi & \"Fantasy\">"].map(String::from).to_vec();
     let truth = [1u8, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1];
     let guess = [[1u8, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1], [1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0]];
-    let names = ["naive Bayes", "linear SVM <script>alert(1)</script>"];
+    let names = ["model one", "model two <script>alert(1)</script>"];
     let models = names
         .iter()
+        .zip(["one", "two"])
         .zip(guess)
-        .map(|(name, pred)| ModelResult {
-            key: name.split(' ').next().unwrap_or(name).to_string(),
+        .map(|((name, key), pred)| ModelResult {
+            key: key.to_string(),
             name: name.to_string(),
             features: "counts".into(),
             train_rows: 4,
@@ -137,7 +164,7 @@ pub fn demo_report() -> RunResults {
         },
         models,
         timings: Timings {
-            stages: vec![("load".into(), 0.12), ("naive_bayes".into(), 0.5)],
+            stages: vec![("load".into(), 0.12), ("one".into(), 0.5)],
             environment: Environment {
                 simd: "avx2".into(),
                 threads: 2,
@@ -149,8 +176,9 @@ pub fn demo_report() -> RunResults {
         out_dir: PathBuf::from("out"),
         biclusters: None,
         warnings: vec!["label <Sci-Fi> predicts a constant".into()],
-        word_vectors: None,
-        posters: None,
+        details: Default::default(),
+        traces: demo_traces(),
+        notes: vec![("Word vectors".into(), "own skip-gram <demo>".into())],
         samples: vec![Sample {
             title: "Tom & Jerry <3".into(),
             true_genres: vec![genres[0].clone()],

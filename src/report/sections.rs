@@ -7,17 +7,18 @@ use super::html::{Cell, definitions, escape, score, table};
 use crate::results::{ModelResult, RunResults};
 
 /// Section ids and headings, in order (the navigation bar and the tests use them).
-pub const HEADINGS: [(&str, &str); 7] = [
+pub const HEADINGS: [(&str, &str); 8] = [
     ("inputs", "Data and weights"),
     ("dataset", "Dataset summary"),
     ("cooccurrence", "Genre co-occurrence"),
     ("comparison", "Models against the baseline and the tutorial"),
     ("models", "Per-genre scores"),
+    ("learning", "How each model learned"),
     ("samples", "Sample predictions"),
     ("timings", "Timings and devices"),
 ];
 
-fn heading(id: &str) -> String {
+pub(super) fn heading(id: &str) -> String {
     let title = HEADINGS.iter().find(|(i, _)| *i == id).map_or(id, |(_, t)| t);
     format!("<section id=\"{id}\">\n<h2>{}</h2>\n", escape(title))
 }
@@ -30,8 +31,9 @@ pub fn inputs(r: &RunResults) -> String {
         (
             "Split",
             format!(
-                "{} training, {} test movies (seed {}) for naive Bayes and the SVM; each MLP draws its \
-                 own 80/20 split of the movies it has features for",
+                "{} training, {} test movies (seed {}) for the models on the text features; a model \
+                 whose features only some movies have draws its own 80/20 split of those (its test \
+                 movies are in the table below)",
                 r.train_rows, r.test_rows, r.seed
             ),
         ),
@@ -43,17 +45,8 @@ pub fn inputs(r: &RunResults) -> String {
             ),
         ),
     ];
-    if let Some(w) = &r.word_vectors {
-        pairs.push(("Word vectors", w.vectors.clone()));
-    }
-    if let Some(p) = &r.posters {
-        pairs.push((
-            "Posters",
-            format!(
-                "{} of {} found, VGG16 in {}, features {} for the MLP",
-                p.posters_used, p.posters_found, p.precision, p.scaling
-            ),
-        ));
+    for (what, description) in &r.notes {
+        pairs.push((what.as_str(), description.clone()));
     }
     for (what, from) in &r.inputs {
         pairs.push((what.as_str(), from.clone()));
@@ -105,13 +98,14 @@ pub fn cooccurrence(r: &RunResults) -> String {
             b.svg, b.movies, b.n_clusters
         );
     }
-    let ours: Vec<String> =
-        b.groups.iter().enumerate().map(|(i, g)| format!("{}: {}", i + 1, g.join(", "))).collect();
+    // Numbered from 0 by the list itself, as the terminal numbers them; the tutorial's groups
+    // have names instead.
+    let ours: Vec<String> = b.groups.iter().map(|g| g.join(", ")).collect();
     let theirs: Vec<String> =
         b.tutorial_grouping.iter().map(|(n, g)| format!("{n}: {}", g.join(", "))).collect();
     s.push_str("<div class=\"model\">\n");
-    s.push_str(&list("This run's biclusters", &ours));
-    s.push_str(&list("The tutorial's suggested grouping", &theirs));
+    s.push_str(&list("This run's biclusters", &ours, "<ol start=\"0\" class=\"groups\">", "</ol>"));
+    s.push_str(&list("The tutorial's suggested grouping", &theirs, "<ul class=\"groups\">", "</ul>"));
     s.push_str("</div>\n");
     let _ = writeln!(
         s,
@@ -125,12 +119,12 @@ pub fn cooccurrence(r: &RunResults) -> String {
     s
 }
 
-fn list(title: &str, items: &[String]) -> String {
-    let mut s = format!("<div><h3>{}</h3>\n<ol class=\"groups\">\n", escape(title));
+fn list(title: &str, items: &[String], open: &str, close: &str) -> String {
+    let mut s = format!("<div><h3>{}</h3>\n{open}\n", escape(title));
     for item in items {
         let _ = writeln!(s, "<li>{}</li>", escape(item));
     }
-    s.push_str("</ol></div>\n");
+    let _ = writeln!(s, "{close}</div>");
     s
 }
 
@@ -184,12 +178,22 @@ pub fn comparison(r: &RunResults) -> String {
         ],
         &rows,
     ));
-    if let Some(m) = r.models.first() {
+    // Each model's baseline comes from its own training movies: one line per distinct baseline,
+    // naming the models that share it.
+    let mut baselines: Vec<(&[String], usize, Vec<&str>)> = Vec::new();
+    for m in &r.models {
+        match baselines.iter_mut().find(|(g, _, _)| *g == m.baseline.genres.as_slice()) {
+            Some((_, _, names)) => names.push(&m.name),
+            None => baselines.push((&m.baseline.genres, m.baseline.k, vec![&m.name])),
+        }
+    }
+    for (genres, k, names) in &baselines {
+        let whose =
+            if baselines.len() == 1 { String::new() } else { format!(" of {}", escape(&names.join(", "))) };
         let _ = writeln!(
             s,
-            "<p>Baseline: always {} (the {} most frequent training genres).</p>",
-            escape(&m.baseline.genres.join(", ")),
-            m.baseline.k
+            "<p>Baseline{whose}: always {} (the {k} most frequent genres of its training movies).</p>",
+            escape(&genres.join(", "))
         );
     }
     let names: Vec<String> = r.models.iter().map(|m| m.key.replace('_', " ")).collect();
@@ -221,7 +225,14 @@ pub fn models(r: &RunResults) -> String {
         if let Some(caveat) = &m.caveat {
             let _ = writeln!(s, "<p class=\"warning\">{}</p>", escape(caveat));
         }
-        let p = &e.per_label;
+        let (p, base) = (&e.per_label, &m.baseline.evaluation);
+        // Columns the model's own trace adds (a C chosen per genre, …).
+        let extra: &[(String, Vec<String>)] =
+            r.traces.get(&m.key).map_or(&[][..], |t| t.per_genre.as_slice());
+        let base_f1 = |genre: &str| {
+            let at = base.genres.iter().position(|g| g == genre);
+            at.and_then(|i| base.per_label.f1.get(i)).copied().unwrap_or(f64::NAN)
+        };
         let rows: Vec<Vec<Cell>> = e
             .genres
             .iter()
@@ -229,24 +240,37 @@ pub fn models(r: &RunResults) -> String {
             .map(|(g, name)| {
                 let at = |v: &[f64]| Cell::num(score(v.get(g).copied().unwrap_or(f64::NAN), 2));
                 let support = p.support.get(g).map_or(String::new(), |n| n.to_string());
-                vec![Cell::text(name), at(&p.precision), at(&p.recall), at(&p.f1), Cell::num(support)]
+                let mut row = vec![Cell::text(name), at(&p.precision), at(&p.recall), at(&p.f1)];
+                row.push(Cell::num(score(base_f1(name), 2)));
+                row.push(Cell::num(support));
+                row.extend(
+                    extra.iter().map(|(_, cells)| Cell::num(cells.get(g).cloned().unwrap_or_default())),
+                );
+                row
             })
             .chain(e.averages.iter().map(|a| {
-                vec![
+                let b = base.averages.iter().find(|x| x.average == a.average).map_or(f64::NAN, |x| x.f1);
+                let mut row = vec![
                     Cell::text(format!("{} avg", a.average)),
                     Cell::num(score(a.precision, 2)),
                     Cell::num(score(a.recall, 2)),
                     Cell::num(score(a.f1, 2)),
+                    Cell::num(score(b, 2)),
                     Cell::num(""),
-                ]
+                ];
+                row.extend(extra.iter().map(|_| Cell::num("")));
+                row
             }))
             .collect();
+        let mut header = vec!["genre", "precision", "recall", "F1", "baseline F1", "support"];
+        header.extend(extra.iter().map(|(h, _)| h.as_str()));
         s.push_str("<div class=\"model\">\n");
-        s.push_str(&table("per-genre", &["genre", "precision", "recall", "F1", "support"], &rows));
+        s.push_str(&table("per-genre", &header, &rows));
         let series = [
             Series { name: "precision", values: p.precision.clone() },
             Series { name: "recall", values: p.recall.clone() },
             Series { name: "F1", values: p.f1.clone() },
+            Series { name: "baseline F1", values: e.genres.iter().map(|g| base_f1(g)).collect() },
         ];
         let _ = writeln!(s, "<figure>{}</figure>\n</div>", bar_chart(&m.name, &e.genres, &series, 1.0, 2));
     }
@@ -265,7 +289,7 @@ pub fn samples(r: &RunResults) -> String {
          genres for it (an empty cell: that model trained on the movie or had no features for it).</p>\n",
     );
     let models: Vec<&str> = r.models.iter().map(|m| m.name.as_str()).collect();
-    let posters = r.posters.is_some() || r.samples.iter().any(|x| x.poster.is_some());
+    let posters = r.samples.iter().any(|x| x.poster.is_some());
     let mut header: Vec<&str> = if posters { vec!["poster"] } else { Vec::new() };
     header.extend(["title", "true genres"]);
     header.extend(models.iter().copied());

@@ -65,26 +65,27 @@ fn strings_from_data_are_escaped() {
         assert!(!html.contains(raw), "{raw} unescaped");
     }
     assert!(html.contains("&lt;Sci-Fi &amp; &quot;Fantasy&quot;&gt;"));
-    assert!(html.contains("linear SVM &lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("model two &lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("Tom &amp; Jerry &lt;3"));
 }
 
 #[test]
 fn one_table_and_chart_per_model_whatever_the_number() {
     let mut report = demo_report();
-    let poster = ModelResultLike::from(&report.models[0], "poster MLP");
-    report.models.push(poster);
+    let third = ModelResultLike::from(&report.models[0], "a third model");
+    report.models.push(third);
     let html = render(&report);
     assert_eq!(html.matches("<table class=\"per-genre\">").count(), 3);
-    assert!(html.contains("<h3 id=\"model-2\">poster MLP"));
-    // One chart per model, one in the comparison, one of genres and one of timings.
-    assert_eq!(html.matches("<svg ").count(), 3 + 3);
+    assert!(html.contains("<h3 id=\"model-2\">a third model"));
+    // One chart per model, one in the comparison, one of genres, one of timings, and the
+    // demo trace's line chart.
+    assert_eq!(html.matches("<svg ").count(), 3 + 3 + 1);
     // The comparison row carries the tutorial's figures, and the baseline's.
     assert!(html.contains("<td class=\"num\">0.49</td><td class=\"num\">0.55</td>"));
     assert!(html.contains("Baseline: always Drama"), "{html}");
 }
 
-/// A copy of a model result under another name (as the poster branch would push one).
+/// A copy of a model result under another name (as another registry entry would push one).
 struct ModelResultLike;
 
 impl ModelResultLike {
@@ -110,11 +111,14 @@ fn the_heatmap_is_inline_and_the_groupings_are_two_lists() {
         compared_genres: 1,
         heatmaps: Vec::new(),
         svg: "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"2\" height=\"2\"></svg>".into(),
+        kmeans_inertia: Vec::new(),
     });
     let html = render(&report);
     assert!(html.contains("<figure class=\"heatmap\"><svg xmlns"), "{html}");
     assert!(!html.contains("<img class=\"heatmap\""), "the heatmap must not be a file beside the page");
-    assert!(html.contains("<li>1: Drama, &lt;War&gt;</li>") && html.contains("<li>Drama etc.: Drama</li>"));
+    // Numbered from 0 by the list, as on the terminal, and numbered once.
+    assert!(html.contains("<ol start=\"0\" class=\"groups\">\n<li>Drama, &lt;War&gt;</li>"), "{html}");
+    assert!(html.contains("<ul class=\"groups\">\n<li>Drama etc.: Drama</li>"), "{html}");
     assert!(html.contains("adjusted Rand") && html.contains("0.250"));
     assert_balanced(&html);
 }
@@ -141,4 +145,53 @@ fn posters_are_data_uris_with_a_placeholder_when_missing() {
     assert!(html.contains("src=\"data:image/jpeg;base64,/9j/\""), "{html}");
     assert_eq!(html.matches("<span class=\"no-poster\">no poster</span>").count(), 1);
     assert_balanced(&html);
+}
+
+#[test]
+fn per_genre_tables_have_the_baseline_and_the_traces_columns() {
+    let html = render(&demo_report());
+    let header =
+        "<th>genre</th><th>precision</th><th>recall</th><th>F1</th><th>baseline F1</th><th>support</th>";
+    assert_eq!(html.matches(header).count(), 2, "{html}");
+    // The first model's trace adds its C column; the second has none.
+    assert_eq!(html.matches(&format!("{header}<th>C</th>")).count(), 1);
+    // The demo baseline always predicts Drama, 3 of the 4 movies' genre: F1 2·0.75/1.75 = 0.86,
+    // right after the model's own F1 on the Drama row.
+    let base = &demo_report().models[0].baseline.evaluation;
+    assert!((base.per_label.f1[0] - 1.5 / 1.75).abs() < 1e-12);
+    assert!(html.contains("<td class=\"num\">0.86</td><td class=\"num\">3</td>"), "{html}");
+}
+
+#[test]
+fn each_model_names_its_own_baseline() {
+    let mut report = demo_report();
+    let html = render(&report);
+    assert_eq!(html.matches("<p>Baseline").count(), 1, "one shared baseline, one line");
+    let mut other = report.models[1].clone();
+    other.name = "image model".into();
+    other.baseline.genres = vec!["Comedy".into()];
+    report.models.push(other);
+    let html = render(&report);
+    assert!(
+        html.contains(
+            "<p>Baseline of model one, model two &lt;script&gt;alert(1)&lt;/script&gt;: always Drama"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("<p>Baseline of image model: always Comedy"), "{html}");
+}
+
+#[test]
+fn the_learning_section_draws_each_trace() {
+    let mut report = demo_report();
+    let html = render(&report);
+    let at = html.find("<section id=\"learning\">").unwrap();
+    let section = &html[at..at + html[at..].find("</section>").unwrap()];
+    assert!(section.contains("<h3>model one</h3>"), "the trace is titled by its model's name: {section}");
+    assert_eq!(section.matches("<polyline").count(), 2);
+    assert!(section.contains("test &lt;watched&gt;") && section.contains("The loss falls &lt;fast&gt;."));
+    assert!(section.contains("<td>chosen_c</td>"));
+    assert_balanced(&html);
+    report.traces = Default::default();
+    assert!(render(&report).contains("No model recorded how it learned."));
 }

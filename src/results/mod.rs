@@ -9,18 +9,18 @@
 
 mod environment;
 mod summary;
+mod trace;
 
 use std::path::PathBuf;
 
 use serde::Serialize;
 
 pub use environment::Environment;
+pub use trace::{Chart, Curve, Keyed, Trace};
 
 use crate::cluster::GenreBiclusters;
 use crate::dataset::PrepareReport;
-use crate::embed::branch::WordVectorSummary;
 use crate::metrics::{Baseline, Evaluation};
-use crate::vgg::branch::PosterSummary;
 
 /// The results of a run, as written to `metrics.json` (timings aside).
 #[derive(Debug, Clone, Serialize)]
@@ -28,7 +28,7 @@ pub struct RunResults {
     pub cinegenre_version: &'static str,
     pub data: DataSummary,
     pub seed: u32,
-    /// The split of the count/TF-IDF models (naive Bayes, SVM); the MLPs split their own rows.
+    /// The run's split of the movies; a model whose features only some movies have splits those.
     pub train_rows: usize,
     pub test_rows: usize,
     pub features: FeatureSummary,
@@ -38,16 +38,21 @@ pub struct RunResults {
     pub biclusters: Option<GenreBiclusters>,
     /// Things to know about the models (a label predicting a constant, random weights).
     pub warnings: Vec<String>,
-    /// The word-vector branch (tutorial section 6).
-    pub word_vectors: Option<WordVectorSummary>,
-    /// The poster branch (tutorial section 7).
-    pub posters: Option<PosterSummary>,
+    /// What each model's stages did beyond its evaluation, under keys its registry file
+    /// chose, as top-level keys of `metrics.json`.
+    #[serde(flatten)]
+    pub details: Keyed<serde_json::Value>,
     /// A few test movies with every model's predicted genres.
     pub samples: Vec<Sample>,
     /// What data and weights the run used beyond the movies: (what, where from).
     pub inputs: Vec<(String, String)>,
+    /// How each model learned (curves and details, e.g. a `chosen_c` per genre), by model key.
+    pub traces: Keyed<Trace>,
     /// Every file the run wrote, relative to its output folder.
     pub outputs: Vec<PathBuf>,
+    /// What the models used, for the report's "Data and weights" list: (what, description).
+    #[serde(skip)]
+    pub notes: Vec<(String, String)>,
     /// The output folder.
     #[serde(skip)]
     pub out_dir: PathBuf,
@@ -81,7 +86,7 @@ pub struct FeatureSummary {
 /// tutorial's printed figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct ModelResult {
-    /// The registry key (`naive_bayes`, `linear_svm`, `text_mlp`, `poster_mlp`).
+    /// The model's key in the run's registry (`crate::run::models`).
     pub key: String,
     pub name: String,
     pub features: String,

@@ -30,3 +30,24 @@ pub fn stage(run: &RunData, stages: &mut Stages) -> Result<(GenreBiclusters, Vec
     ));
     Ok((biclusters, heatmaps))
 }
+
+/// The co-clustering's k-means step, for the report's "How each model learned".
+pub fn trace(b: &GenreBiclusters) -> crate::results::Trace {
+    use crate::results::{Chart, Curve, Trace};
+    let mut trace = Trace::default();
+    trace.details.push("kmeans_iterations", serde_json::Value::from(b.kmeans_inertia.len()));
+    trace.charts.push(Chart {
+        title: "Co-clustering: k-means inertia per iteration".into(),
+        x: "iteration".into(),
+        y: "inertia Σ‖z − c‖²".into(),
+        log_y: false,
+        curves: vec![Curve::counted("best of the restarts", b.kmeans_inertia.iter().copied())],
+    });
+    trace.notes.push(format!(
+        "k-means on the genres (as rows and as columns) placed by the singular vectors: each iteration assigns each to \
+         its nearest centre and moves the centres to their means, and neither step raises the \
+         inertia; it stopped after {} iterations.",
+        b.kmeans_inertia.len()
+    ));
+    trace
+}

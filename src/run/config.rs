@@ -216,7 +216,7 @@ impl RunConfig {
 
     /// Where the posters are: `--posters`, else the `posters/` folder of a `--data` folder
     /// (what `fetch tmdb` writes), else the bundled posters
-    /// ([`crate::vgg::branch::bundled_posters_dir`]).
+    /// ([`crate::run::posters::bundled_posters_dir`]).
     pub fn effective_posters_dir(&self) -> Result<PathBuf> {
         if let Some(dir) = &self.posters_dir {
             return Ok(dir.clone());
@@ -226,7 +226,7 @@ impl RunConfig {
         {
             return Ok(fetched);
         }
-        crate::vgg::branch::bundled_posters_dir()
+        crate::run::posters::bundled_posters_dir()
     }
 }
 
@@ -264,7 +264,7 @@ mod tests {
         let bundled = RunConfig::default();
         assert_eq!(
             bundled.effective_posters_dir().unwrap(),
-            crate::vgg::branch::bundled_posters_dir().unwrap()
+            crate::run::posters::bundled_posters_dir().unwrap()
         );
         std::fs::remove_dir_all(&fetched).unwrap();
     }

@@ -27,7 +27,9 @@ pub mod biclusters;
 pub mod config;
 pub mod data;
 pub mod models;
+pub mod posters;
 pub mod samples;
+pub mod word_vectors;
 pub mod write;
 
 pub use config::{DataChoice, PosterScaling, QUICK_MOVIES, RunConfig};
@@ -38,7 +40,7 @@ use crate::error::Result;
 use crate::progress::Stages;
 use crate::results::RunResults;
 
-use models::{BranchSummary, REGISTRY, RunModel, Trained};
+use models::{REGISTRY, RunModel, Trained};
 
 /// Run the pipeline.
 pub fn run(config: &RunConfig) -> Result<RunResults> {
@@ -85,8 +87,9 @@ fn gather(
         models: Vec::new(),
         biclusters: Some(biclusters),
         warnings: Vec::new(),
-        word_vectors: None,
-        posters: None,
+        details: Default::default(),
+        traces: Default::default(),
+        notes: Vec::new(),
         samples,
         inputs: Vec::new(),
         outputs: heatmaps,
@@ -95,16 +98,20 @@ fn gather(
     };
     let mut devices = Vec::new();
     for t in trained {
+        let key = t.result.key.clone();
         results.models.push(t.result);
         results.outputs.extend(t.outputs);
         results.warnings.extend(t.warnings);
         results.inputs.extend(t.inputs);
         devices.extend(t.devices);
-        match t.summary {
-            BranchSummary::None => {}
-            BranchSummary::WordVectors(w) => results.word_vectors = Some(w),
-            BranchSummary::Posters(p) => results.posters = Some(p),
+        results.details.0.extend(t.details);
+        results.notes.extend(t.notes);
+        if let Some(trace) = t.trace {
+            results.traces.push(key, trace);
         }
+    }
+    if let Some(b) = &results.biclusters {
+        results.traces.push("co-clustering", biclusters::trace(b));
     }
     results.timings.environment = crate::results::Environment::detect(&devices);
     Ok(results)
@@ -149,7 +156,11 @@ mod tests {
             std::fs::copy(dir.join("c").join(name), dir.join("a").join(name)).unwrap();
         }
         let cached = run(&config("a")).unwrap();
-        assert!(cached.posters.as_ref().is_some_and(|p| p.features_cached));
+        assert!(
+            cached.notes.iter().any(|(what, d)| what == "Posters" && d.contains("cached")),
+            "{:?}",
+            cached.notes
+        );
         compare("c");
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -136,7 +136,7 @@ mod tests {
 
     #[test]
     fn thumbnails_are_small_jpeg_data_uris() {
-        let dir = crate::vgg::branch::bundled_posters_dir().unwrap();
+        let dir = crate::run::posters::bundled_posters_dir().unwrap();
         let uri = thumbnail(&dir.join("10009.jpg")).unwrap();
         assert!(uri.starts_with("data:image/jpeg;base64,/9j/"), "{}", &uri[..40]);
         assert!(uri.len() < 16_000, "{} bytes", uri.len());

@@ -29,7 +29,7 @@ use crate::matrix::CsrMatrix;
 use crate::ovr::BinaryClassifier;
 use crate::svm::kernel::{GRAM_MAX_ROWS, Gram, LAZY_CACHE_BYTES, LazyRows, LinearKernel, Rows};
 use crate::svm::params::{SolverKind, SvmParams};
-use crate::svm::smo::{SmoOptions, SmoProblem, solve};
+use crate::svm::smo::{Checkpoint, SmoOptions, SmoProblem, solve};
 
 /// What the solver reports about one fit.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -48,6 +48,9 @@ pub struct FitInfo {
     pub hit_max_iter: bool,
     /// Every training row fell on one side: the model predicts a constant (ALGORITHMS §5.9).
     pub constant_prediction: Option<u8>,
+    /// How the solver converged, when [`SvmParams::checkpoint_every`] asked (SMO: every that
+    /// many steps; DCD: every pass).
+    pub checkpoints: Vec<Checkpoint>,
 }
 
 /// A fitted linear SVM for one label: `decision(x) = coef·x + intercept`.
@@ -125,8 +128,13 @@ pub fn fit_smo(
         None => Rows::Lazy(LazyRows::new(kernel, LAZY_CACHE_BYTES)),
     };
     let problem = SmoProblem { rows: source, index: index.clone(), y: signs.clone(), c, alpha: warm };
-    let options =
-        SmoOptions { eps: params.tol, shrinking: params.shrinking, max_iter: params.max_iter, trace: false };
+    let options = SmoOptions {
+        eps: params.tol,
+        shrinking: params.shrinking,
+        max_iter: params.max_iter,
+        trace: false,
+        checkpoint_every: params.checkpoint_every,
+    };
     let solution = solve(problem, &options);
     let mut coef = vec![0.0; kernel.x().n_cols()];
     let (mut support, mut dual_coef) = (Vec::new(), Vec::new());
@@ -149,6 +157,7 @@ pub fn fit_smo(
         dual_coef,
         hit_max_iter: solution.hit_max_iter,
         constant_prediction: None,
+        checkpoints: solution.checkpoints,
     };
     let mut svm = BinarySvm { coef, intercept: solution.rho, info };
     svm.info.constant_prediction = constant_on(&svm, kernel.x(), rows);
@@ -191,5 +200,57 @@ impl BinaryClassifier for BinarySvm {
 
     fn score(&self, x: &CsrMatrix) -> Result<Vec<f64>> {
         self.decision(x)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 40 points on a noisy line: neither class separable, so both solvers take many steps.
+    fn data() -> (CsrMatrix, Vec<u8>) {
+        let mut rng = crate::rng::Mt19937::new(7);
+        let (mut dense, mut y) = (Vec::new(), Vec::new());
+        for i in 0..40 {
+            let label = u8::from(i % 2 == 0);
+            let shift = if label == 1 { 0.6 } else { -0.6 };
+            dense.extend([shift + rng.random_sample() * 2.0 - 1.0, rng.random_sample() * 2.0 - 1.0]);
+            y.push(label);
+        }
+        (CsrMatrix::from_dense(40, 2, &dense), y)
+    }
+
+    #[test]
+    fn smo_checkpoints_fall_to_the_solution() {
+        let (x, y) = data();
+        let params = SvmParams { checkpoint_every: Some(3), tol: 1e-6, ..SvmParams::default() };
+        let svm = fit_all_rows(&x, &y, &params).unwrap();
+        let cps = &svm.info.checkpoints;
+        assert!(cps.len() >= 3, "{cps:?}");
+        assert!(cps.iter().rev().skip(1).all(|c| c.step % 3 == 0), "{cps:?}");
+        let last = cps.last().unwrap();
+        assert_eq!(last.step, svm.info.n_iter);
+        assert!((last.objective - svm.info.objective).abs() <= 1e-9 * svm.info.objective.abs().max(1.0));
+        assert!(last.violation < 1e-6, "{last:?}");
+        assert_eq!(last.support, svm.info.support.len());
+        // SMO lowers f(α) at every step.
+        assert!(cps.windows(2).all(|w| w[1].objective <= w[0].objective + 1e-12), "{cps:?}");
+        // And recording changes nothing else.
+        let plain = fit_all_rows(&x, &y, &SvmParams { checkpoint_every: None, ..params }).unwrap();
+        assert_eq!((plain.coef.clone(), plain.intercept), (svm.coef.clone(), svm.intercept));
+        assert!(plain.info.checkpoints.is_empty());
+    }
+
+    #[test]
+    fn dcd_checkpoints_one_per_pass() {
+        let (x, y) = data();
+        let params = SvmParams { checkpoint_every: Some(1), ..SvmParams::linear_svc() };
+        let svm = fit_all_rows(&x, &y, &params).unwrap();
+        let cps = &svm.info.checkpoints;
+        assert_eq!(cps.len(), svm.info.n_iter);
+        assert_eq!(cps.iter().map(|c| c.step).collect::<Vec<_>>(), (1..=svm.info.n_iter).collect::<Vec<_>>());
+        assert!((cps.last().unwrap().objective - svm.info.objective).abs() < 1e-9);
+        assert!(cps.last().unwrap().violation <= params.tol);
+        assert!(cps[0].violation > params.tol);
     }
 }

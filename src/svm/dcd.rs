@@ -95,8 +95,14 @@ pub fn fit_dcd(
         axpy(&mut w, var.alpha, cols, vals);
     }
     let max_iter = params.max_iter.unwrap_or(1000);
-    let schedule = Schedule { tol: params.tol, max_iter, shrinking: params.shrinking, seed: params.seed };
-    let n_iter = solve(&z, &mut vars, &mut w, &schedule);
+    let schedule = Schedule {
+        tol: params.tol,
+        max_iter,
+        shrinking: params.shrinking,
+        seed: params.seed,
+        checkpoints: params.checkpoint_every.is_some(),
+    };
+    let (n_iter, checkpoints) = solve(&z, &mut vars, &mut w, &schedule);
     w.truncate(x.n_cols() + 1); // drop the padding column (0)
     let norm2 = w.iter().map(|v| v * v).sum::<f64>();
     let objective = (norm2 + vars.iter().map(|v| v.alpha * (v.alpha * v.diag - 2.0)).sum::<f64>()) / 2.0;
@@ -111,6 +117,7 @@ pub fn fit_dcd(
         dual_coef,
         hit_max_iter: n_iter >= max_iter,
         constant_prediction: None,
+        checkpoints,
     };
     let intercept = w.pop().unwrap_or(0.0);
     let mut svm = BinarySvm { coef: w, intercept, info };

@@ -105,6 +105,9 @@ pub struct SvmParams {
     pub loss: DcdLoss,
     /// DCD only: seed of liblinear's random permutation.
     pub seed: u64,
+    /// Record the solver's objective and KKT violation ([`crate::svm::smo::Checkpoint`]) every
+    /// this many SMO steps, or every DCD pass; `None` (the default): record nothing, at no cost.
+    pub checkpoint_every: Option<usize>,
 }
 
 impl Default for SvmParams {
@@ -119,6 +122,7 @@ impl Default for SvmParams {
             solver: SolverKind::Smo,
             loss: DcdLoss::SquaredHinge,
             seed: 0,
+            checkpoint_every: None,
         }
     }
 }

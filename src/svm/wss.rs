@@ -101,6 +101,7 @@ impl Solver<'_> {
                 }
             }
         }
+        self.violation = gmax + gmax2;
         if gmax + gmax2 < self.eps {
             return None;
         }

@@ -14,7 +14,6 @@
 //!   [`crate::kernels::conv`].
 //! - [`extract`]: a folder of posters → one feature row each, streamed and resumable
 //!   (`cinegenre features vgg16`).
-//! - [`branch`]: the poster branch of `cinegenre run` (features → MLP → top-3 genres).
 //!
 //! Paper: K. Simonyan, A. Zisserman, "Very Deep Convolutional Networks for Large-Scale Image
 //! Recognition", ICLR 2015, arXiv:1409.1556. Reference implementations: Keras 2.0
@@ -39,7 +38,6 @@
 //! ```
 
 pub mod arch;
-pub mod branch;
 pub mod extract;
 pub mod import;
 pub mod network;

@@ -69,6 +69,6 @@ fn report_renders_in_headless_chromium() {
     for (id, title) in cinegenre::report::HEADINGS {
         assert!(dom.contains(&format!("<h2>{title}</h2>")), "the rendered DOM lacks section {id}:\n{dom}");
     }
-    assert_eq!(dom.matches("<svg").count(), 5, "charts in the DOM");
+    assert_eq!(dom.matches("<svg").count(), 6, "charts in the DOM (5 bar charts, 1 learning curve)");
     assert!(!dom.contains("<script"), "escaped data became a script element");
 }

@@ -255,7 +255,7 @@ impl SharedRun {
         command
             .env("CINEGENRE_PROGRESS", "lines")
             .env("CINEGENRE_PROGRESS_EVERY", "0.2")
-            .env(cinegenre::vgg::branch::POSTERS_ENV, &posters)
+            .env(cinegenre::run::posters::POSTERS_ENV, &posters)
             .stdin(Stdio::null());
         let outcome = run_command(command);
         SharedRun { out: scratch.path("out"), posters, outcome, scratch }

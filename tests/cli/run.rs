@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use cinegenre::vgg::branch::POSTERS_ENV;
+use cinegenre::run::posters::POSTERS_ENV;
 
 use crate::{FAIL_FAST, SHARED_POSTERS, Scratch, SharedRun, run_command, timings};
 

@@ -55,9 +55,9 @@ impl ClassifyArgs {
         }
         for verdict in &verdicts {
             match verdict {
-                Scored::Skipped { model, reason } => {
+                Scored::Skipped { model, reason, expected } => {
                     say!("  {model:<12} no score: {reason}");
-                    if self.poster.is_some() || model != "poster MLP" {
+                    if !expected {
                         cinegenre::progress::note(&format!("warning: {model}: {reason}"));
                     }
                 }

@@ -86,6 +86,10 @@ pub struct SkipGramParams {
     pub threads: usize,
     /// Lock-free shared updates (faster, not reproducible) instead of deterministic rounds.
     pub hogwild: bool,
+    /// Sum the loss `−log σ(u_w·v_c) − Σᵢ log σ(−u_{nᵢ}·v_c)` of every pair trained, per epoch
+    /// ([`TrainReport::epoch_loss`]; gensim's `compute_loss`, off by default: one logarithm
+    /// per term when on, one predicted branch when off).
+    pub compute_loss: bool,
 }
 
 impl Default for SkipGramParams {
@@ -102,12 +106,13 @@ impl Default for SkipGramParams {
             seed: 1,
             threads: 0,
             hogwild: false,
+            compute_loss: false,
         }
     }
 }
 
 /// What training did.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TrainReport {
     /// Words in the vocabulary.
     pub vocabulary: usize,
@@ -117,6 +122,11 @@ pub struct TrainReport {
     pub effective_words: u64,
     /// Wall-clock seconds of the training loop (vocabulary building excluded).
     pub seconds: f64,
+    /// The loss summed over each epoch's pairs, when [`SkipGramParams::compute_loss`] asked
+    /// (gensim's `running_training_loss`, reset every epoch); empty otherwise. Terms whose
+    /// `|u·v|` reaches the sigmoid table's edge (6) are skipped, as gensim skips them. With
+    /// sub-sampling the pairs differ from epoch to epoch, and the sum wanders with their number.
+    pub epoch_loss: Vec<f64>,
 }
 
 impl TrainReport {
@@ -156,13 +166,14 @@ pub fn train_skipgram<S: AsRef<str>>(
         cum_table: &cum_table,
         exp_table: &exp_table,
     };
-    let effective = train_all(&ctx, &jobs, &mut syn0, &mut syn1, &counter)?;
+    let (effective, epoch_loss) = train_all(&ctx, &jobs, &mut syn0, &mut syn1, &counter)?;
     counter.finish();
     let report = TrainReport {
         vocabulary: v,
         raw_words: total,
         effective_words: effective,
         seconds: start.elapsed().as_secs_f64(),
+        epoch_loss: if params.compute_loss { epoch_loss } else { Vec::new() },
     };
     Ok((WordVectors::from_rows(dim, corpus.words, &syn0)?, report))
 }
@@ -209,7 +220,7 @@ fn check(p: &SkipGramParams) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::corpus::{CUM_DOMAIN, cum_table, exp_table, sample_thresholds};
+    use super::corpus::{CUM_DOMAIN, cum_table, exp_table, lcg, sample_thresholds};
     use super::*;
 
     fn docs() -> Vec<String> {
@@ -226,6 +237,48 @@ mod tests {
         let (c, _) = train_skipgram(&docs(), &SkipGramParams { seed: 2, ..params }, false).unwrap();
         assert_ne!(a.data(), c.data());
         assert!(a.data().iter().all(|x| x.is_finite()));
+    }
+
+    #[test]
+    fn the_loss_falls_per_epoch_and_costs_the_vectors_nothing() {
+        let params = SkipGramParams {
+            dim: 16,
+            min_count: 1,
+            epochs: 4,
+            threads: 2,
+            compute_loss: true,
+            sample: 0.0,
+            ..SkipGramParams::default()
+        };
+        // Two topics of twenty words each, every document drawn from one of them.
+        let mut next = 7u64;
+        let topical: Vec<String> = (0..300)
+            .map(|d| {
+                let words: Vec<String> = (0..12)
+                    .map(|_| {
+                        next = lcg(next);
+                        format!("t{}w{}", d % 2, (next >> 16) % 20)
+                    })
+                    .collect();
+                words.join(" ")
+            })
+            .collect();
+        let (a, report) = train_skipgram(&topical, &params, false).unwrap();
+        let (b, plain) =
+            train_skipgram(&topical, &SkipGramParams { compute_loss: false, ..params }, false).unwrap();
+        assert_eq!(a, b, "computing the loss changed the vectors");
+        assert!(plain.epoch_loss.is_empty());
+        let l = &report.epoch_loss;
+        assert_eq!(l.len(), 4);
+        assert!(l.iter().all(|v| v.is_finite() && *v > 0.0), "{l:?}");
+        assert!(l[3] < l[0], "the loss did not fall: {l:?}");
+        // Deterministic in rounds, as the vectors are.
+        assert_eq!(train_skipgram(&topical, &params, false).unwrap().1.epoch_loss, *l);
+        // Untrained output vectors (syn1 = 0) give σ(0) = ½ for every term: the loss is a
+        // whole number of ln 2.
+        let still = SkipGramParams { alpha: 1e-12, min_alpha: 0.0, epochs: 1, ..params };
+        let l0 = train_skipgram(&topical, &still, false).unwrap().1.epoch_loss[0] / std::f64::consts::LN_2;
+        assert!(l0 > 1000.0 && (l0 - l0.round()).abs() < 1e-3, "{l0} terms of ln 2?");
     }
 
     #[test]

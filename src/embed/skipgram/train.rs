@@ -62,14 +62,15 @@ pub(super) struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// Train one job of `epoch`; returns the words kept by sub-sampling.
+    /// Train one job of `epoch`; returns the words kept by sub-sampling and the job's loss
+    /// (0 unless `compute_loss`).
     fn train_job(
         &self,
         shared: &Shared,
         epoch: usize,
         &(doc0, word0, word1): &(usize, usize, usize),
         total: u64,
-    ) -> u64 {
+    ) -> (u64, f64) {
         let p = self.params;
         let done = epoch as u64 * self.corpus.ids.len() as u64 + word0 as u64;
         let alpha = p.alpha - (p.alpha - p.min_alpha) * (done as f64 / total as f64) as f32;
@@ -77,6 +78,7 @@ impl Context<'_> {
         let mut kept = Vec::new();
         let mut work = vec![0f32; p.dim];
         let mut effective = 0;
+        let mut loss = 0.0;
         let mut start = word0;
         for &end in &self.corpus.ends[doc0..] {
             if start >= word1 {
@@ -94,15 +96,17 @@ impl Context<'_> {
                 let lo = i.saturating_sub(p.window - b);
                 let hi = (i + p.window + 1 - b).min(kept.len());
                 for j in (lo..hi).filter(|&j| j != i) {
-                    self.pair(shared, kept[i] as usize, kept[j] as usize, alpha, &mut work, &mut next);
+                    loss +=
+                        self.pair(shared, kept[i] as usize, kept[j] as usize, alpha, &mut work, &mut next);
                 }
             }
             start = end;
         }
-        effective
+        (effective, loss)
     }
 
-    /// gensim's `fast_sentence_sg_neg`: predict `word` from `context`.
+    /// gensim's `fast_sentence_sg_neg`: predict `word` from `context`; returns the pair's loss
+    /// `−log σ(±u·v)` summed over its terms when `compute_loss`, else 0.
     fn pair(
         &self,
         shared: &Shared,
@@ -111,8 +115,9 @@ impl Context<'_> {
         alpha: f32,
         work: &mut [f32],
         next: &mut u64,
-    ) {
+    ) -> f64 {
         work.fill(0.0);
+        let mut loss = 0.0;
         let last = *self.cum_table.last().unwrap_or(&1) as u64;
         for d in 0..=self.params.negative {
             let (target, label) = if d == 0 {
@@ -133,6 +138,10 @@ impl Context<'_> {
                 continue;
             }
             let sigma = self.exp_table[((f + MAX_EXP) * (EXP_TABLE_SIZE as f32 / MAX_EXP / 2.0)) as usize];
+            if self.params.compute_loss {
+                // σ(−f) = 1 − σ(f) for a noise word.
+                loss -= f64::from(if d == 0 { sigma } else { 1.0 - sigma }).max(f64::MIN_POSITIVE).ln();
+            }
             let g = (label - sigma) * alpha;
             axpy(g, l2, work);
             axpy(g, l1, l2);
@@ -140,6 +149,7 @@ impl Context<'_> {
         // SAFETY: as above (row 0 of syn1 is any valid row; only syn0's is used).
         let (l1, _) = unsafe { shared.rows(context, 0) };
         axpy(1.0, work, l1);
+        loss
     }
 }
 
@@ -185,19 +195,31 @@ fn schedule(epochs: usize, jobs: usize) -> Vec<(usize, usize)> {
     (0..epochs).flat_map(|e| (0..jobs).map(move |j| (e, j))).collect()
 }
 
-/// Train every job of every epoch into `syn0`/`syn1`; returns the words kept by sub-sampling.
+/// Train every job of every epoch into `syn0`/`syn1`; returns the words kept by sub-sampling
+/// and the loss of each epoch (zeros unless `compute_loss`), summed job by job in job order
+/// whatever the threads did.
 pub(super) fn train_all(
     ctx: &Context,
     jobs: &[(usize, usize, usize)],
     syn0: &mut [f32],
     syn1: &mut [f32],
     progress: &Counter,
-) -> Result<u64> {
+) -> Result<(u64, Vec<f64>)> {
     let p = ctx.params;
     let total = ctx.corpus.ids.len() as u64 * p.epochs as u64;
     let effective = AtomicU64::new(0);
+    // One slot per (epoch, job), written once: the f64 bits of its loss.
+    let job_loss: Vec<AtomicU64> = (0..p.epochs * jobs.len()).map(|_| AtomicU64::new(0)).collect();
+    let losses = || -> Vec<f64> {
+        job_loss
+            .chunks(jobs.len().max(1))
+            .map(|epoch| epoch.iter().map(|l| f64::from_bits(l.load(Ordering::Relaxed))).sum())
+            .collect()
+    };
     let run = |shared: &Shared, &(epoch, job): &(usize, usize)| {
-        effective.fetch_add(ctx.train_job(shared, epoch, &jobs[job], total), Ordering::Relaxed);
+        let (kept, loss) = ctx.train_job(shared, epoch, &jobs[job], total);
+        effective.fetch_add(kept, Ordering::Relaxed);
+        job_loss[epoch * jobs.len() + job].store(loss.to_bits(), Ordering::Relaxed);
         progress.inc((jobs[job].2 - jobs[job].1) as u64);
     };
     let all = schedule(p.epochs, jobs.len());
@@ -205,7 +227,7 @@ pub(super) fn train_all(
     if threads == 1 {
         let shared = Shared::new(syn0, syn1, p.dim);
         all.iter().for_each(|job| run(&shared, job));
-        return Ok(effective.into_inner());
+        return Ok((effective.into_inner(), losses()));
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -214,7 +236,7 @@ pub(super) fn train_all(
     if p.hogwild {
         let shared = Shared::new(syn0, syn1, p.dim);
         pool.install(|| all.par_iter().for_each(|job| run(&shared, job)));
-        return Ok(effective.into_inner());
+        return Ok((effective.into_inner(), losses()));
     }
     let mut copies: Vec<(Vec<f32>, Vec<f32>)> =
         (0..threads).map(|_| (syn0.to_vec(), syn1.to_vec())).collect();
@@ -229,7 +251,7 @@ pub(super) fn train_all(
             merge(syn1, copies[..round.len()].iter().map(|c| c.1.as_slice()));
         });
     }
-    Ok(effective.into_inner())
+    Ok((effective.into_inner(), losses()))
 }
 
 /// `base += Σ_j (copy_j − base)`, the copies added in their order (deterministic), rows in

@@ -6,7 +6,7 @@
 //! split     tutorial_mask(rows, seed, 0.8): a fresh draw over the branch's rows, as the
 //!           tutorial draws a new msk over the movies each branch keeps
 //! scale     optional StandardScaler fitted on the training rows (saved with the model)
-//! train     crate::mlp::fit on the training rows
+//! train     crate::mlp::fit_watched on the training rows, the test rows watched per epoch
 //! evaluate  top-3 genres per test movie (np.argsort(p)[-3:]) → per-genre and per-movie scores
 //! write     the model (f32, with its scaler) as safetensors
 //! ```
@@ -17,8 +17,8 @@ use crate::backend::Backend;
 use crate::error::{Error, Result};
 use crate::kernels::Activation;
 use crate::labels::LabelMatrix;
-use crate::mlp::{History, Mlp, MlpModel, Output, Standardizer, TrainParams, fit};
-use crate::results::ModelResult;
+use crate::mlp::{History, Mlp, MlpModel, Output, Standardizer, TrainParams, fit_watched};
+use crate::results::{Chart, Curve, ModelResult, Trace};
 use crate::split::{Split, split_from_mask, tutorial_mask};
 
 use super::Scoring;
@@ -97,8 +97,15 @@ pub fn train_and_evaluate(
     sizes.push(g);
     let mlp = Mlp::new(&sizes, Activation::Relu, branch.output, seed)?;
     let targets: Vec<f32> = y_train.as_slice().iter().map(|&v| f32::from(v)).collect();
-    let (mlp, history) = fit(backend, mlp, &x_train, &targets, &branch.train)?;
-    drop(x_train);
+    // The test rows, scaled as the network sees them, watched after every epoch (never trained on).
+    let mut x_watch = x_test.clone();
+    if let Some(s) = &scaler {
+        s.apply(&mut x_watch);
+    }
+    let y_watch: Vec<f32> = y_test.as_slice().iter().map(|&v| f32::from(v)).collect();
+    let watch = Some((x_watch.as_slice(), y_watch.as_slice()));
+    let (mlp, history) = fit_watched(backend, mlp, &x_train, &targets, &branch.train, watch)?;
+    drop((x_train, x_watch));
     let model = MlpModel { mlp, labels: genres.to_vec(), scaler };
     let p = model.predict_proba(backend, &x_test, split.test.len())?;
     let scores: Vec<f64> = p.iter().map(|&v| f64::from(v)).collect();
@@ -118,4 +125,37 @@ pub fn train_and_evaluate(
     let test_movies: Vec<usize> = split.test.iter().map(|&i| branch.movie_rows[i]).collect();
     let predictions = super::predictions_of(&test_movies, &predicted, g);
     Ok(MlpOutcome { model, history, split, result, predictions })
+}
+
+/// Loss and binary accuracy per epoch, on the training rows (the epoch's running mean, as Keras
+/// prints it) and on the watched test rows (after the epoch).
+pub fn trace(history: &History) -> Trace {
+    let pick = |f: fn(&crate::mlp::EpochStats) -> Option<f64>| {
+        Curve::counted("", history.epochs.iter().map(|e| f(e).unwrap_or(f64::NAN)))
+    };
+    let chart = |title: &str, y: &str, train: Curve, test: Curve| Chart {
+        title: title.into(),
+        x: "epoch".into(),
+        y: y.into(),
+        log_y: false,
+        curves: vec![
+            Curve { name: "training".into(), ..train },
+            Curve { name: "test (watched)".into(), ..test },
+        ],
+    };
+    let mut trace = Trace::default();
+    trace.details.push("epochs", serde_json::Value::from(history.epochs.len()));
+    trace.charts.push(chart("Loss per epoch", "loss", pick(|e| Some(e.loss)), pick(|e| e.val_loss)));
+    trace.charts.push(chart(
+        "Binary accuracy per epoch",
+        "accuracy",
+        pick(|e| Some(e.accuracy)),
+        pick(|e| e.val_accuracy),
+    ));
+    trace.notes.push(
+        "The test movies are watched after each epoch, never trained on: a test loss that rises while \
+         the training loss falls is the network learning its training movies by heart."
+            .into(),
+    );
+    trace
 }

@@ -39,7 +39,7 @@ use crate::error::Result;
 use crate::layout::RunLayout;
 use crate::metrics::{BASELINE_K, Baseline, Evaluation};
 use crate::progress::Stages;
-use crate::results::ModelResult;
+use crate::results::{ModelResult, Trace};
 
 use super::config::RunConfig;
 use super::data::RunData;
@@ -90,6 +90,8 @@ pub enum Scored {
     Skipped {
         model: String,
         reason: String,
+        /// The user gave no input of this model's kind (no `--poster`): worth no warning.
+        expected: bool,
     },
 }
 
@@ -158,16 +160,35 @@ pub struct Trained {
     pub inputs: Vec<(String, String)>,
     /// Stage key → the backend it computed on.
     pub devices: Vec<(String, Backend)>,
-    /// Branch details for `metrics.json` and the report.
-    pub summary: BranchSummary,
+    /// What its stages did beyond the evaluation, as top-level keys of `metrics.json`
+    /// (`word_vectors`, `posters`).
+    pub details: Vec<(String, serde_json::Value)>,
+    /// What it used, for the report's "Data and weights": (what, description).
+    pub notes: Vec<(String, String)>,
+    /// How it learned: `metrics.json`'s `traces` and the report's "How each model learned".
+    pub trace: Option<Trace>,
 }
 
-/// Details of a model's branch beyond its evaluation.
-#[derive(Debug, Clone)]
-pub enum BranchSummary {
-    None,
-    WordVectors(crate::embed::branch::WordVectorSummary),
-    Posters(crate::vgg::branch::PosterSummary),
+impl Trained {
+    /// A trained model with its evaluation, test predictions and files, and nothing else yet.
+    pub fn new(result: ModelResult, predictions: Vec<(usize, Vec<u8>)>, outputs: Vec<PathBuf>) -> Self {
+        Trained {
+            result,
+            predictions,
+            outputs,
+            warnings: Vec::new(),
+            inputs: Vec::new(),
+            devices: Vec::new(),
+            details: Vec::new(),
+            notes: Vec::new(),
+            trace: None,
+        }
+    }
+}
+
+/// `value` as JSON for [`Trained::details`] or a [`Trace`]'s details.
+pub fn to_json<T: serde::Serialize>(what: &str, value: &T) -> Result<serde_json::Value> {
+    serde_json::to_value(value).map_err(|e| crate::error::Error::Shape(format!("{what}: not JSON: {e}")))
 }
 
 /// A model's evaluation beside the baseline on the same movies.

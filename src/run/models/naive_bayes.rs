@@ -18,7 +18,10 @@ use crate::ovr::{LabelModel, OneVsRest};
 use crate::progress::Stages;
 use crate::text::{CountVectorizer, CountVectorizerParams, Vocabulary};
 
-use super::{BranchSummary, ModelScores, NewMovie, RunData, RunModel, Scored, Scorer, Scoring, Trained};
+use super::{ModelScores, NewMovie, RunData, RunModel, Scored, Scorer, Scoring, Trained};
+
+/// The name people read.
+const NAME: &str = "naive Bayes";
 
 /// What the tutorial printed: mean per-movie (precision, recall).
 pub const TUTORIAL: (f64, f64) = (0.4889, 0.5496);
@@ -32,7 +35,7 @@ impl RunModel for NaiveBayes {
     }
 
     fn name(&self) -> &'static str {
-        "naive Bayes"
+        NAME
     }
 
     fn train(&self, run: &RunData, stages: &mut Stages) -> Result<Trained> {
@@ -67,15 +70,8 @@ impl RunModel for NaiveBayes {
             "mean per-movie precision {:.4}, recall {:.4}",
             result.evaluation.mean_precision, result.evaluation.mean_recall
         ));
-        Ok(Trained {
-            predictions: super::predictions_of(&run.split.test, &predicted, run.genres.len()),
-            result,
-            outputs: vec![path],
-            warnings: Vec::new(),
-            inputs: Vec::new(),
-            devices: Vec::new(),
-            summary: BranchSummary::None,
-        })
+        let predictions = super::predictions_of(&run.split.test, &predicted, run.genres.len());
+        Ok(Trained::new(result, predictions, vec![path]))
     }
 
     fn load(&self, layout: &RunLayout) -> Result<Option<Box<dyn Scorer>>> {
@@ -106,8 +102,7 @@ impl Scorer for NbScorer {
         let x = self.counter.transform(&[tutorial_clean(&movie.overview)])?;
         let p = self.model.ovr.scores(&x)?;
         let predicted: Vec<bool> = p.row(0).iter().map(|&v| v > 0.5).collect();
-        let mut scores =
-            ModelScores::new("naive Bayes", "probability", &self.model.labels, p.row(0), &predicted);
+        let mut scores = ModelScores::new(NAME, "probability", &self.model.labels, p.row(0), &predicted);
         if x.nnz() == 0 {
             scores.caveat = Some(super::NO_KNOWN_WORD.into());
         }

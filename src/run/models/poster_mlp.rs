@@ -1,5 +1,5 @@
 //! The poster MLP in the run (tutorial section 7): the posters of the run's movies → VGG16
-//! features (crate::vgg::branch: cached, resumable) → standardised with the training posters'
+//! features (crate::run::posters: cached, resumable) → standardised with the training posters'
 //! statistics → Dense(1024) ReLU → Dense(256) ReLU → Dense(20) sigmoid, RMSprop(lr 1e-4,
 //! decay 1e-6), batches of 64 → the three best genres per test poster. `--quick` trains
 //! Dense([`QUICK_HIDDEN`]) instead: 60 posters cannot fit the tutorial's 26M weights (a 104 MB
@@ -24,17 +24,20 @@ use crate::error::{Error, Result};
 use crate::layout::{self, RunLayout};
 use crate::mlp::{MlpModel, OptimizerKind, Output, TrainParams};
 use crate::progress::Stages;
-use crate::vgg::FlattenOrder;
-use crate::vgg::branch::{
+use crate::run::posters::{
     EPOCHS, PosterOptions, PosterSummary, QUICK_EPOCHS, RANDOM_WEIGHTS_NOTE, network, network_of_index,
     poster_features, poster_inputs,
 };
+use crate::vgg::FlattenOrder;
 use crate::vgg::extract::{FeatureIndex, ImageInput};
 use crate::vgg::network::Precision;
 use crate::vgg::preprocess::Preprocess;
 
 use super::mlp_branch::{MlpBranch, TOP_K, train_and_evaluate};
-use super::{BranchSummary, NewMovie, RunData, RunModel, Scored, Scorer, SeenPosters, Trained};
+use super::{NewMovie, RunData, RunModel, Scored, Scorer, SeenPosters, Trained, to_json};
+
+/// The name people read.
+const NAME: &str = "poster MLP";
 use crate::run::config::{MIN_POSTERS, PosterScaling};
 
 /// What the tutorial printed for its poster MLP (ImageNet weights): mean per-movie
@@ -53,7 +56,7 @@ impl RunModel for PosterMlp {
     }
 
     fn name(&self) -> &'static str {
-        "poster MLP"
+        NAME
     }
 
     fn enabled(&self, config: &super::RunConfig) -> bool {
@@ -192,23 +195,31 @@ impl RunModel for PosterMlp {
                 summary.network
             ));
         }
-        Ok(Trained {
-            result: out.result,
-            predictions: out.predictions,
-            outputs: vec![
-                run.layout.path(layout::POSTER_FEATURES),
-                run.layout.path(layout::POSTER_FEATURES_IDS),
-                model_file,
-                seen_file,
-            ],
-            warnings,
-            inputs: vec![("VGG16 weights".into(), weights)],
-            devices: vec![
-                ("poster_features".into(), run.backend.clone()),
-                (self.key().into(), run.backend.clone()),
-            ],
-            summary: BranchSummary::Posters(summary),
-        })
+        let outputs = vec![
+            run.layout.path(layout::POSTER_FEATURES),
+            run.layout.path(layout::POSTER_FEATURES_IDS),
+            model_file,
+            seen_file,
+        ];
+        let mut trained = Trained::new(out.result, out.predictions, outputs);
+        trained.warnings = warnings;
+        trained.inputs = vec![("VGG16 weights".into(), weights)];
+        trained.devices =
+            vec![("poster_features".into(), run.backend.clone()), (self.key().into(), run.backend.clone())];
+        trained.notes.push((
+            "Posters".into(),
+            format!(
+                "{} of {} found, VGG16 in {}, features {} for the MLP{}",
+                summary.posters_used,
+                summary.posters_found,
+                summary.precision,
+                summary.scaling,
+                if summary.features_cached { " (features cached by an earlier run)" } else { "" }
+            ),
+        ));
+        trained.details.push(("posters".into(), to_json("posters", &summary)?));
+        trained.trace = Some(super::mlp_branch::trace(&out.history));
+        Ok(trained)
     }
 
     fn load(&self, layout: &RunLayout) -> Result<Option<Box<dyn Scorer>>> {
@@ -242,7 +253,11 @@ struct PosterScorer {
 impl Scorer for PosterScorer {
     fn score(&self, movie: &NewMovie, _explain: usize) -> Result<Scored> {
         let Some(poster) = &movie.poster else {
-            return Ok(Scored::Skipped { model: "poster MLP".into(), reason: "no --poster given".into() });
+            return Ok(Scored::Skipped {
+                model: NAME.into(),
+                reason: "no --poster given".into(),
+                expected: true,
+            });
         };
         // A missing file, a folder, a FIFO or a device is named as what it is.
         crate::vgg::preprocess::check_image_file(poster)
@@ -253,7 +268,7 @@ impl Scorer for PosterScorer {
         let out = vgg.forward(&preprocess.load(poster)?, 1, hw)?;
         let mut features = vec![0.0f32; out.len()];
         FlattenOrder::of(&vgg.weights.origin).flatten(&out, vgg.output_shape(hw), &mut features);
-        let mut scores = super::mlp_scores("poster MLP", &MlpModel::load(&self.model)?, &features)?;
+        let mut scores = super::mlp_scores(NAME, &MlpModel::load(&self.model)?, &features)?;
         if let Some(seen) = &self.seen {
             let bytes = std::fs::read(poster).map_err(|e| Error::io(poster, e))?;
             if let Some(id) = seen.find(&bytes) {

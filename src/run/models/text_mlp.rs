@@ -7,9 +7,6 @@
 //! model is tested on its own split of the kept movies. A new movie without such a word gets no
 //! text-MLP score, and `classify` says so.
 
-use crate::embed::branch::{
-    DocumentVectors, VectorSource, WordVectorSummary, document_vectors, run_skipgram_params,
-};
 use crate::embed::format::{ReadOptions, read_vectors};
 use crate::embed::mean::{DropReason, mean_vectors, needed_words};
 use crate::embed::text_model::TextMlpParams;
@@ -17,9 +14,15 @@ use crate::error::Result;
 use crate::layout::{self, RunLayout};
 use crate::mlp::{MlpModel, TrainParams};
 use crate::progress::Stages;
+use crate::run::word_vectors::{
+    DocumentVectors, VectorSource, WordVectorSummary, document_vectors, run_skipgram_params,
+};
 
 use super::mlp_branch::{MlpBranch, TOP_K, train_and_evaluate};
-use super::{BranchSummary, NewMovie, RunData, RunModel, Scored, Scorer, Trained};
+use super::{NewMovie, RunData, RunModel, Scored, Scorer, Trained, to_json};
+
+/// The name people read.
+const NAME: &str = "text MLP";
 
 /// The tutorial's text MLP (GoogleNews mean vectors, softmax): mean per-movie (precision,
 /// recall) of its top 3 genres.
@@ -34,7 +37,7 @@ impl RunModel for TextMlp {
     }
 
     fn name(&self) -> &'static str {
-        "text MLP"
+        NAME
     }
 
     fn stages(&self) -> usize {
@@ -110,15 +113,26 @@ impl RunModel for TextMlp {
         if let Some(path) = &config.word_vectors {
             inputs.push(("word vectors".into(), path.display().to_string()));
         }
-        Ok(Trained {
-            result: out.result,
-            predictions: out.predictions,
-            outputs: vec![vectors_file, model_file],
-            warnings: Vec::new(),
-            inputs,
-            devices: vec![(self.key().into(), run.backend.clone())],
-            summary: BranchSummary::WordVectors(summary),
-        })
+        let mut trained = Trained::new(out.result, out.predictions, vec![vectors_file, model_file]);
+        trained.inputs = inputs;
+        trained.devices = vec![(self.key().into(), run.backend.clone())];
+        trained.notes.push(("Word vectors".into(), summary.vectors.clone()));
+        trained.details.push(("word_vectors".into(), to_json("word vectors", &summary)?));
+        let mut trace = super::mlp_branch::trace(&out.history);
+        if let Some(losses) = &vectors.losses {
+            trace.charts.insert(
+                0,
+                crate::results::Chart {
+                    title: "Skip-gram loss per epoch".into(),
+                    x: "epoch".into(),
+                    y: "loss summed over the epoch".into(),
+                    log_y: false,
+                    curves: vec![crate::results::Curve::counted("skip-gram", losses.iter().copied())],
+                },
+            );
+        }
+        trained.trace = Some(trace);
+        Ok(trained)
     }
 
     fn load(&self, layout: &RunLayout) -> Result<Option<Box<dyn Scorer>>> {
@@ -173,8 +187,8 @@ impl Scorer for TextScorer {
                 Some(DropReason::OnlyStopWords) => "the overview has only stop words",
                 _ => "no word of the overview has a vector in the run's vocabulary",
             };
-            return Ok(Scored::Skipped { model: "text MLP".into(), reason: why.into() });
+            return Ok(Scored::Skipped { model: NAME.into(), reason: why.into(), expected: false });
         }
-        Ok(Scored::Scores(super::mlp_scores("text MLP", &self.model, &means.rows)?))
+        Ok(Scored::Scores(super::mlp_scores(NAME, &self.model, &means.rows)?))
     }
 }

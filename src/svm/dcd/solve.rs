@@ -29,6 +29,7 @@
 
 use crate::rng::Mt19937;
 use crate::svm::dcd::rows::{SignedRows, Slot, axpy, dot, prefetch};
+use crate::svm::smo::Checkpoint;
 
 /// How many visits ahead the solver asks for a row and its variable. A pass visits rows in a
 /// random order, so the hardware prefetcher cannot guess them, and one visit's ~250 µops fill
@@ -60,11 +61,20 @@ pub(crate) struct Schedule {
     pub shrinking: bool,
     /// Seed of the permutations (low 32 bits).
     pub seed: u64,
+    /// Record a [`Checkpoint`] after every pass (`O(V + l)` each).
+    pub checkpoints: bool,
 }
 
 /// Run the passes from `vars[·].alpha` and its `w = Σ α_i z_i` (`w` has one entry per column of
-/// `rows`, the bias last). Returns the number of outer iterations.
-pub(crate) fn solve(rows: &SignedRows, vars: &mut [Var], w: &mut [f64], schedule: &Schedule) -> usize {
+/// `rows`, the bias last). Returns the number of outer iterations and, when asked, a checkpoint
+/// per pass.
+pub(crate) fn solve(
+    rows: &SignedRows,
+    vars: &mut [Var],
+    w: &mut [f64],
+    schedule: &Schedule,
+) -> (usize, Vec<Checkpoint>) {
+    let mut checkpoints = Vec::new();
     let l = vars.len();
     let mut rng = Mt19937::new((schedule.seed & 0xffff_ffff) as u32);
     // The permuted order, one slot per variable: where its row is and which variable it is.
@@ -106,6 +116,9 @@ pub(crate) fn solve(rows: &SignedRows, vars: &mut [Var], w: &mut [f64], schedule
             s += 1;
         }
         iter += 1;
+        if schedule.checkpoints {
+            checkpoints.push(checkpoint(iter, vars, w, pg_max - pg_min));
+        }
         if pg_max - pg_min <= schedule.tol {
             if active == l {
                 break;
@@ -119,7 +132,15 @@ pub(crate) fn solve(rows: &SignedRows, vars: &mut [Var], w: &mut [f64], schedule
             pg_min_old = if pg_min >= 0.0 { f64::NEG_INFINITY } else { pg_min };
         }
     }
-    iter
+    (iter, checkpoints)
+}
+
+/// The dual objective `½(‖w‖² + Σ α_i² D_ii) − Σ α_i` after pass `step`.
+fn checkpoint(step: usize, vars: &[Var], w: &[f64], violation: f64) -> Checkpoint {
+    let norm2 = w.iter().map(|v| v * v).sum::<f64>();
+    let objective = (norm2 + vars.iter().map(|v| v.alpha * (v.alpha * v.diag - 2.0)).sum::<f64>()) / 2.0;
+    let support = vars.iter().filter(|v| v.alpha > 0.0).count();
+    Checkpoint { step, objective, violation, support }
 }
 
 /// liblinear's projected gradient, or `None` when the variable is shrunk: at 0 with `G` above

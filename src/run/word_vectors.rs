@@ -10,7 +10,7 @@
 //!
 //! The skip-gram vectors see every overview, test movies included, as the vectorizer of the
 //! naive-Bayes branch does: both are unsupervised and never see a genre. By default skip-gram is
-//! deterministic (the same vectors for the same seed and `--threads`, see [`super::skipgram`]);
+//! deterministic (the same vectors for the same seed and `--threads`, see [`crate::embed::skipgram`]);
 //! `run --hogwild` trains Hogwild instead, faster but different in the last digits each run.
 //!
 //! Cost: skip-gram O(words · epochs · window · negative · dim).
@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{
+use crate::embed::{
     Format, MeanVectors, ReadOptions, SkipGramParams, WordVectors, mean_vectors, needed_words, read_vectors,
     train_skipgram, write_vectors,
 };
@@ -48,6 +48,7 @@ pub fn run_skipgram_params(seed: u32, quick: bool, threads: Option<usize>, hogwi
         seed: u64::from(seed),
         threads: threads.unwrap_or(RUN_SKIPGRAM_THREADS),
         hogwild,
+        compute_loss: true,
         ..SkipGramParams::default()
     }
 }
@@ -64,6 +65,8 @@ pub struct DocumentVectors {
     pub description: String,
     /// Words in the table.
     pub vocabulary: usize,
+    /// Skip-gram's loss per epoch, when it trained them (and was asked to compute it).
+    pub losses: Option<Vec<f64>>,
 }
 
 /// What the branch did, as written to `metrics.json`.
@@ -93,9 +96,9 @@ pub fn document_vectors(
     vectors_out: &Path,
     progress: bool,
 ) -> Result<DocumentVectors> {
-    let (table, description): (WordVectors, String) = match source {
+    let (table, description, losses): (WordVectors, String, Option<Vec<f64>>) = match source {
         VectorSource::Train(params) => {
-            let (table, _report) = train_skipgram(docs, params, progress)?;
+            let (table, report) = train_skipgram(docs, params, progress)?;
             // No rate here: the description goes into metrics.json, which must not change
             // between two runs with the same seed.
             let what = format!(
@@ -104,7 +107,8 @@ pub fn document_vectors(
                 table.dim(),
                 params.epochs
             );
-            (table, what)
+            let losses = params.compute_loss.then_some(report.epoch_loss);
+            (table, what, losses)
         }
         VectorSource::File(path) => {
             let needed = needed_words(docs);
@@ -117,7 +121,7 @@ pub fn document_vectors(
                 report.records,
                 table.dim()
             );
-            (table, what)
+            (table, what, None)
         }
     };
     let means = mean_vectors(docs, &table);
@@ -128,5 +132,5 @@ pub fn document_vectors(
         )));
     }
     write_vectors(vectors_out, &table, Format::Binary)?;
-    Ok(DocumentVectors { means, description, vocabulary: table.len() })
+    Ok(DocumentVectors { means, description, vocabulary: table.len(), losses })
 }

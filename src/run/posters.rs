@@ -23,15 +23,15 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::extract::{ExtractConfig, FeatureIndex, ImageInput, extract_features, list_images};
-use super::network::{Precision, Vgg};
-use super::preprocess::Preprocess;
-use super::{Architecture, FlattenOrder, VggWeights};
 use crate::backend::Backend;
 use crate::dataset::Movie;
 use crate::error::{Error, Result};
 use crate::io::{NpyData, read_npy};
 use crate::layout::{POSTER_FEATURES, POSTER_FEATURES_IDS};
+use crate::vgg::extract::{ExtractConfig, FeatureIndex, ImageInput, extract_features, list_images};
+use crate::vgg::network::{Precision, Vgg};
+use crate::vgg::preprocess::Preprocess;
+use crate::vgg::{Architecture, FlattenOrder, VggWeights};
 
 /// Environment variable naming the folder of the bundled posters (for a binary moved away from
 /// its source tree).
@@ -115,7 +115,7 @@ impl PosterOptions {
             weights: None,
             limit: Some(if quick { QUICK_POSTERS } else { DEFAULT_POSTERS }),
             arch: Architecture::vgg16(),
-            input_size: super::preprocess::INPUT_SIZE,
+            input_size: crate::vgg::preprocess::INPUT_SIZE,
             batch: 8,
             epochs: if quick { QUICK_EPOCHS } else { EPOCHS },
             mlp_batch: 64,
