@@ -60,12 +60,13 @@ pub fn markdown(report: &SuiteReport) -> String {
         format!("| {} |\n", padded.join(" | "))
     };
     s.push_str(&line(&header.map(String::from)));
+    // Each rule cell spans the column and its two padding spaces; `:` ends a right-aligned one.
     let rule: Vec<String> = widths
         .iter()
         .zip(right)
-        .map(|(&w, r)| if r { format!("{}:", "-".repeat(w - 1)) } else { "-".repeat(w) })
+        .map(|(&w, r)| if r { format!("{}:", "-".repeat(w + 1)) } else { "-".repeat(w + 2) })
         .collect();
-    let _ = writeln!(s, "|-{}-|", rule.join("-|-"));
+    let _ = writeln!(s, "|{}|", rule.join("|"));
     for row in &rows {
         s.push_str(&line(row));
     }
@@ -127,6 +128,13 @@ mod tests {
         assert_eq!(lines.len(), 4, "{md}");
         for l in &lines {
             assert_eq!(bars(l), bars(lines[0]), "misaligned:\n{md}");
+        }
+        // A Markdown rule: dashes, a `:` only at the end of a right-aligned (number) column.
+        let rule: Vec<&str> = lines[1].trim_matches('|').split('|').collect();
+        for (i, cell) in rule.iter().enumerate() {
+            let dashes = cell.strip_suffix(':').unwrap_or(cell);
+            assert!(dashes.len() >= 3 && dashes.chars().all(|c| c == '-'), "rule cell {i} {cell:?}:\n{md}");
+            assert_eq!(cell.ends_with(':'), [3, 5, 6].contains(&i), "rule cell {i} {cell:?}:\n{md}");
         }
     }
 }

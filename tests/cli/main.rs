@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 #[path = "../common/mod.rs"]
 mod common;
 
+pub use common::movies::small_movies;
+
 mod bench;
 mod browser;
 mod classify;
@@ -173,22 +175,6 @@ pub fn run_command(mut command: Command) -> Outcome {
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         elapsed: start.elapsed(),
     }
-}
-
-/// `n` movies as JSON lines; overviews share words so that every term is in ≥ 2 documents.
-pub fn small_movies(n: usize) -> String {
-    const WORDS: [&str; 6] = ["space", "love", "war", "ghost", "heist", "family"];
-    const GENRES: [u32; 4] = [28, 35, 18, 878];
-    (0..n)
-        .map(|i| {
-            let overview = format!("{} {} story", WORDS[i % 6], WORDS[(i + 1) % 6]);
-            let genres = [GENRES[i % 4], GENRES[(i + 2) % 4]];
-            format!(
-                "{{\"id\":{},\"title\":\"Movie {i}\",\"overview\":\"{overview}\",\"genre_ids\":{genres:?}}}\n",
-                100 + i
-            )
-        })
-        .collect()
 }
 
 /// The `timing NAME SECONDS` lines `--timings` printed on stderr, by name.

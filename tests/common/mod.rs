@@ -16,4 +16,5 @@
 pub mod corpus;
 pub mod fixtures;
 pub mod gpu;
+pub mod movies;
 pub mod tolerance;

@@ -6,21 +6,7 @@ use std::process::{Command, Output};
 
 use crate::common::scratch;
 
-/// `n` movies as JSON lines (overviews share words: every term is in ≥ 2 documents).
-pub fn small_movies(n: usize) -> String {
-    const WORDS: [&str; 6] = ["space", "love", "war", "ghost", "heist", "family"];
-    const GENRES: [u32; 4] = [28, 35, 18, 878];
-    (0..n)
-        .map(|i| {
-            let overview = format!("{} {} story", WORDS[i % 6], WORDS[(i + 1) % 6]);
-            let genres = [GENRES[i % 4], GENRES[(i + 2) % 4]];
-            format!(
-                "{{\"id\":{},\"title\":\"Movie {i}\",\"overview\":\"{overview}\",\"genre_ids\":{genres:?}}}\n",
-                100 + i
-            )
-        })
-        .collect()
-}
+pub use crate::movies::small_movies;
 
 /// Run the CLI in `dir`.
 pub fn cinegenre(dir: &Path, args: &[&str]) -> Output {

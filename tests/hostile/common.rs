@@ -191,3 +191,13 @@ fn harness_measures_the_peak_of_an_allocation_and_not_before_it() {
     assert!((10 << 20..11 << 20).contains(&peak), "measured {peak} for a 10 MiB vector");
     drop(held);
 }
+
+/// The names in `dir`, sorted.
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}

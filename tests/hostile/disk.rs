@@ -8,16 +8,7 @@ use std::path::Path;
 use cinegenre::vgg::preprocess::{check_image_file, decode_rgb};
 
 use crate::clobber::{cinegenre, stderr};
-use crate::common::scratch;
-
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
+use crate::common::{listing, scratch};
 
 #[test]
 fn a_file_size_limit_is_an_error_and_leaves_no_temp_file() {

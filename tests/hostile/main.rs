@@ -25,6 +25,9 @@ mod crafted;
 #[cfg(feature = "cli")]
 mod disk;
 mod inputs;
+#[cfg(feature = "cli")]
+#[path = "../common/movies.rs"]
+mod movies;
 mod mutate;
 #[cfg(feature = "cli")]
 mod mutate_state;

@@ -10,16 +10,7 @@ use cinegenre::embed::{Format, WordVectors, write_vectors};
 use cinegenre::io::{OutputSet, write_atomic, write_mtx, write_npy};
 use cinegenre::matrix::CsrMatrix;
 
-use crate::common::{scratch, serial};
-
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
+use crate::common::{listing, scratch, serial};
 
 #[test]
 fn output_set_refuses_a_missing_folder_a_folder_a_repeated_output_and_an_input_before_any_work() {
