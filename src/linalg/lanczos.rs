@@ -14,7 +14,8 @@
 //! §10.4; scikit-learn's `svd_method='arpack'` alternative uses ARPACK (implicitly restarted
 //! Lanczos on AᵀA) instead. Full reorthogonalisation (twice) keeps it exact-arithmetic
 //! faithful at `O((m + n) s²)` extra cost. Cost: `s` products with `A` and with `Aᵀ` of single
-//! vectors. A breakdown (β = 0, invariant subspace found) ends the iteration early.
+//! vectors. A breakdown (α or β = 0, invariant subspace found) ends the iteration early; after
+//! α_{s+1} = 0 the last β still couples p_{s+1}, so B is then s × (s + 1).
 
 use crate::error::{Error, Result};
 use crate::linalg::{LegacyGauss, Operator, Svd, first_columns, jacobi_svd, svd_flip};
@@ -62,17 +63,20 @@ pub fn lanczos_svd(op: &Operator, k: usize, seed: u32) -> Result<Svd> {
         betas.push(beta);
         p_vecs.push(p);
     }
+    // `s` left vectors; `s + 1` right ones when the iteration stopped on α = 0 after a β > 0:
+    // then A p_s = β_{s−1} q_{s−1} still couples the last right vector, and B is s × (s + 1).
     let s = alphas.len();
-    let mut b = DenseMatrix::zeros(s, s);
+    let cols = if betas.len() == s { s + 1 } else { s };
+    let mut b = DenseMatrix::zeros(s, cols);
     for j in 0..s {
-        b.data_mut()[j * s + j] = alphas[j];
-        if j + 1 < s {
-            b.data_mut()[j * s + j + 1] = betas[j];
+        b.data_mut()[j * cols + j] = alphas[j];
+        if j + 1 < cols {
+            b.data_mut()[j * cols + j + 1] = betas[j];
         }
     }
     let small = jacobi_svd(&b);
     let u = combine(&q_vecs[..s], &small.u, m);
-    let v = combine(&p_vecs[..s], &small.v, n);
+    let v = combine(&p_vecs[..cols], &small.v, n);
     let mut svd = Svd { u, s: small.s, v };
     svd_flip(&mut svd);
     let k = k.min(s);
@@ -128,4 +132,35 @@ fn normalise(x: &mut [f64]) -> f64 {
         x.iter_mut().for_each(|e| *e /= norm);
     }
     norm
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rank-deficient matrix stops the iteration on α = 0: its singular values must still be
+    /// exact (they were 3.17 and 1.07 for diag(3, 4, 0) before B kept its last β).
+    #[test]
+    fn rank_deficient_matrices_keep_their_singular_values() {
+        let diag = DenseMatrix::from_vec(3, 3, vec![3.0, 0.0, 0.0, 0.0, 4.0, 0.0, 0.0, 0.0, 0.0]).unwrap();
+        let svd = lanczos_svd(&Operator::dense(diag), 2, 0).unwrap();
+        assert!((svd.s[0] - 4.0).abs() < 1e-12 && (svd.s[1] - 3.0).abs() < 1e-12, "{:?}", svd.s);
+
+        // (8, 6) of rank 3: the outer products of seeded columns.
+        let left = LegacyGauss::new(7).matrix(8, 3);
+        let right = LegacyGauss::new(8).matrix(3, 6);
+        let mut a = DenseMatrix::zeros(8, 6);
+        for i in 0..8 {
+            for j in 0..6 {
+                a.data_mut()[i * 6 + j] = (0..3).map(|t| left.row(i)[t] * right.row(t)[j]).sum();
+            }
+        }
+        let want = jacobi_svd(&a);
+        for seed in 0..5 {
+            let got = lanczos_svd(&Operator::dense(a.clone()), 3, seed).unwrap();
+            for (g, w) in got.s.iter().zip(&want.s) {
+                assert!((g - w).abs() <= 1e-10 * want.s[0], "seed {seed}: {:?} vs {:?}", got.s, want.s);
+            }
+        }
+    }
 }

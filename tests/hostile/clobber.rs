@@ -117,3 +117,48 @@ fn a_second_run_into_a_folder_in_use_refuses_and_names_the_holder() {
     assert!(!out.status.success() && err.contains("is in use by another cinegenre command"), "{err}");
     drop(lock);
 }
+
+/// Two real `run`s into one folder: the second, started while the first holds the folder,
+/// refuses and names the first's pid; the first finishes as if alone (its model files are the
+/// bytes a lone run writes).
+#[test]
+fn two_runs_at_once_into_one_folder_the_second_refuses_the_first_finishes_as_if_alone() {
+    let dir = scratch("two-runs");
+    let args = |out: &str| ["run", "--quick", "--no-posters", "--out", out, "--quiet"].map(String::from);
+    let mut first = Command::new(env!("CARGO_BIN_EXE_cinegenre"))
+        .args(args("out"))
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the first holds the folder: the lock file names its pid.
+    let lock_file = dir.join("out").join(".cinegenre.lock");
+    let start = std::time::Instant::now();
+    while std::fs::read_to_string(&lock_file).map_or(true, |s| s.trim() != first.id().to_string()) {
+        assert!(first.try_wait().unwrap().is_none(), "the first run ended before taking the lock");
+        assert!(start.elapsed().as_secs() < 60, "the first run never took the lock");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let second =
+        Command::new(env!("CARGO_BIN_EXE_cinegenre")).args(args("out")).current_dir(&dir).output().unwrap();
+    let first_was_running = first.try_wait().unwrap().is_none();
+    let err = stderr(&second);
+    assert_eq!(second.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("is in use by another cinegenre command")
+            && err.contains(&format!("pid {}", first.id())),
+        "{err}"
+    );
+    assert!(first_was_running, "the first run ended while the second ran: the race was not tested");
+    let first = first.wait_with_output().unwrap();
+    assert!(first.status.success(), "the first run failed: {}", stderr(&first));
+
+    let alone = cinegenre(&dir, &args("alone").each_ref().map(String::as_str));
+    assert!(alone.status.success(), "{}", stderr(&alone));
+    for file in ["nb.safetensors", "svm.safetensors", "text_mlp.safetensors", "vectors.bin"] {
+        let (a, b) = (std::fs::read(dir.join("out").join(file)), std::fs::read(dir.join("alone").join(file)));
+        assert!(a.is_ok() && a.ok() == b.ok(), "{file} differs from a lone run's");
+    }
+    assert!(!lock_file.exists(), "the first run left its lock file");
+}
