@@ -1,10 +1,10 @@
 //! The one GPU context per process: adapter, device, queue, pipeline cache.
 
-use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use crate::error::{Error, Result};
+use crate::gpu::GpuCounters;
 use crate::gpu::pipeline::PipelineCache;
 
 /// With `CINEGENRE_REQUIRE_GPU=1` (set by CI) a missing adapter fails GPU tests instead of
@@ -53,41 +53,6 @@ pub struct GpuContext {
     readbacks: AtomicU64,
 }
 
-/// How often the host synchronised with the device: queue submissions and readbacks (staging
-/// buffers mapped). Each is a round trip through the driver, and a readback also waits for
-/// the GPU to finish; resident loops keep both O(1) per epoch rather than per batch.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GpuCounters {
-    pub submits: u64,
-    pub readbacks: u64,
-}
-
-impl GpuCounters {
-    /// The counts of the calling thread alone (robust to other threads using the shared
-    /// context, e.g. tests running in parallel): take two and subtract.
-    pub fn this_thread() -> GpuCounters {
-        THREAD_COUNTERS.with(Cell::get)
-    }
-}
-
-impl std::ops::Sub for GpuCounters {
-    type Output = GpuCounters;
-    fn sub(self, rhs: GpuCounters) -> GpuCounters {
-        GpuCounters { submits: self.submits - rhs.submits, readbacks: self.readbacks - rhs.readbacks }
-    }
-}
-
-impl std::ops::AddAssign for GpuCounters {
-    fn add_assign(&mut self, rhs: GpuCounters) {
-        self.submits += rhs.submits;
-        self.readbacks += rhs.readbacks;
-    }
-}
-
-thread_local! {
-    static THREAD_COUNTERS: Cell<GpuCounters> = const { Cell::new(GpuCounters { submits: 0, readbacks: 0 }) };
-}
-
 impl GpuContext {
     /// The process-wide context, created on first use; an error (not a panic) when this
     /// machine has no usable adapter. The outcome is cached: a missing adapter is looked for once.
@@ -111,14 +76,14 @@ impl GpuContext {
     /// Submit one finished command buffer, counted: every submission goes through here.
     pub fn submit(&self, commands: wgpu::CommandBuffer) {
         self.submits.fetch_add(1, Ordering::Relaxed);
-        THREAD_COUNTERS.with(|c| c.set(GpuCounters { submits: c.get().submits + 1, ..c.get() }));
+        super::counters::count_on_this_thread(GpuCounters { submits: 1, readbacks: 0 });
         self.queue.submit([commands]);
     }
 
     /// Count one readback (a staging buffer mapped); called next to every `map_async`.
     pub(crate) fn count_readback(&self) {
         self.readbacks.fetch_add(1, Ordering::Relaxed);
-        THREAD_COUNTERS.with(|c| c.set(GpuCounters { readbacks: c.get().readbacks + 1, ..c.get() }));
+        super::counters::count_on_this_thread(GpuCounters { submits: 0, readbacks: 1 });
     }
 
     /// Whether `CINEGENRE_REQUIRE_GPU=1` is set.

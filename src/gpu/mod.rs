@@ -27,6 +27,7 @@
 mod buffer;
 #[cfg(feature = "gpu")]
 mod context;
+mod counters;
 #[cfg(not(feature = "gpu"))]
 mod off;
 #[cfg(feature = "gpu")]
@@ -39,9 +40,10 @@ mod shaders;
 #[cfg(feature = "gpu")]
 pub use buffer::GpuBuffer;
 #[cfg(feature = "gpu")]
-pub use context::{AdapterReport, GpuContext, GpuCounters, REQUIRE_GPU_ENV};
+pub use context::{AdapterReport, GpuContext, REQUIRE_GPU_ENV};
+pub use counters::GpuCounters;
 #[cfg(not(feature = "gpu"))]
-pub use off::{GpuBuffer, GpuContext, GpuCounters, NO_GPU_FEATURE, REQUIRE_GPU_ENV};
+pub use off::{GpuBuffer, GpuContext, NO_GPU_FEATURE, REQUIRE_GPU_ENV};
 #[cfg(feature = "gpu")]
 pub use shaders::Shader;
 

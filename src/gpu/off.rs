@@ -64,31 +64,3 @@ impl std::fmt::Debug for GpuBuffer {
         self.absent()
     }
 }
-
-/// How often the host synchronised with the device: always zero without a GPU.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GpuCounters {
-    pub submits: u64,
-    pub readbacks: u64,
-}
-
-impl GpuCounters {
-    /// The counts of the calling thread: zero.
-    pub fn this_thread() -> GpuCounters {
-        GpuCounters::default()
-    }
-}
-
-impl std::ops::Sub for GpuCounters {
-    type Output = GpuCounters;
-    fn sub(self, rhs: GpuCounters) -> GpuCounters {
-        GpuCounters { submits: self.submits - rhs.submits, readbacks: self.readbacks - rhs.readbacks }
-    }
-}
-
-impl std::ops::AddAssign for GpuCounters {
-    fn add_assign(&mut self, rhs: GpuCounters) {
-        self.submits += rhs.submits;
-        self.readbacks += rhs.readbacks;
-    }
-}
