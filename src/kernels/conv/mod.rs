@@ -54,6 +54,7 @@ pub mod gpu;
 pub mod scalar;
 mod shape;
 pub mod simd;
+mod tiles;
 mod winograd;
 
 pub use shape::Shape;
@@ -63,7 +64,7 @@ use crate::backend::Backend;
 use crate::error::{Error, Result};
 use crate::gpu::on_gpu;
 use crate::kernels::Activation;
-use crate::kernels::gemm::{Bf16Unit, Epilogue, Gemm, PackedB, Precision, gemm_packed};
+use crate::kernels::gemm::{Bf16Unit, Epilogue, Gemm, PackedB, Precision, amx, gemm_packed, gemm_tile_rows};
 
 /// How a 3×3 convolution is computed on the SIMD CPU backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,7 +217,14 @@ pub fn conv3x3_relu_packed(
         (Backend::Cpu { par, .. }, Algorithm::Direct, None) => {
             let g = Gemm::nn(s.n * s.h * s.w, out_ch, 9 * in_ch);
             let epilogue = Epilogue { bias: Some(bias), activation: Activation::Relu };
-            simd::with_im2col(*par, s, x, |a| gemm_packed(backend, g, a, direct, epilogue, y))?
+            let on_tiles = direct.on_tiles() && tiles::fits(s.c);
+            if on_tiles {
+                let xb = amx::to_bf16(*par, x);
+                let a = tiles::Im2colTiles { s, xb: &xb };
+                gemm_tile_rows(*par, g, &a, direct, epilogue, y)?;
+            } else {
+                simd::with_im2col(*par, s, x, |a| gemm_packed(backend, g, a, direct, epilogue, y))?
+            }
         }
         (Backend::Cpu { simd, par }, Algorithm::Winograd, None) => {
             winograd::conv3x3_relu((*simd, *par), s, (x, y), (&kernel.packed, bias))?

@@ -120,6 +120,29 @@ pub fn gemm<A: Weight, B: Weight>(
     Ok(())
 }
 
+/// C = act(op(A)·B + bias) on AMX tiles with op(A) read as bf16 rows ([`amx::TileRows`]):
+/// `None` (nothing done) unless B was packed for the tiles. Shapes as [`gemm_packed`].
+///
+/// # Errors
+/// [`Error::Shape`] if `g` does not match B, C or the bias.
+pub(crate) fn gemm_tile_rows<T: amx::TileRows>(
+    par: crate::backend::Par,
+    g: Gemm,
+    a: &T,
+    b: &PackedB,
+    epilogue: Epilogue<'_>,
+    c: &mut [f32],
+) -> Result<Option<()>> {
+    let Panels::Tiles(tiles) = &b.panels else { return Ok(None) };
+    let g = Gemm::nn(g.m, g.n, g.k);
+    if b.shape() != (g.k, g.n) {
+        return Err(Error::Shape(format!("gemm {g:?}: B was packed as {:?} (k, n)", b.shape())));
+    }
+    g.check_output(&epilogue, c)?;
+    amx::gemm_rows(par, g, (a, tiles), epilogue, c);
+    Ok(Some(()))
+}
+
 /// C = act(op(A)·op(B) + bias) on `backend` with B packed by [`PackedB::new`] (whose
 /// precision the product takes) and op(A) (`g.m` × `g.k`) read from `a`; `g.trans_a` and
 /// `g.trans_b` are not used (the source and the packing fixed the layouts).

@@ -38,7 +38,7 @@ pub(super) enum Panels {
     /// AVX512-BF16 pairs ([`pairs`]).
     Pairs(Vec<u32>),
     /// AMX tiles ([`amx`]).
-    Tiles(Vec<u16>),
+    Tiles(amx::Tiles),
 }
 
 /// The CPU's bf16 units, fastest first.
@@ -123,6 +123,11 @@ impl PackedB {
             Bf16Unit::Pairs => Panels::Pairs(simd::pack_all(&pairs::Pairs, g, b)),
         };
         Ok(PackedB { k: g.k, n: g.n, precision: Precision::Bf16, panels })
+    }
+
+    /// Whether B was packed for the AMX tiles.
+    pub(crate) fn on_tiles(&self) -> bool {
+        matches!(self.panels, Panels::Tiles(_))
     }
 
     /// (k, n) of op(B).
