@@ -166,11 +166,18 @@ impl Solver<'_> {
         } else {
             for t in 0..active {
                 if self.status[t] == Status::Free {
-                    self.q.column(t, l, &mut self.col_i);
-                    let alpha_t = self.alpha[t];
-                    for k in active..l {
-                        self.g[k] += alpha_t * f64::from(self.col_i[k]);
-                    }
+                    // G_k += α_t Q_tk over the shrunk k only.
+                    let row = self.q.rows.row(self.q.index[t] as usize);
+                    let (index, ys) = (&self.q.index[active..], &self.q.ys[active..]);
+                    smo::add_column(
+                        self.simd,
+                        row,
+                        self.q.ys[t],
+                        index,
+                        ys,
+                        self.alpha[t],
+                        &mut self.g[active..],
+                    );
                 }
             }
         }
