@@ -2,7 +2,7 @@
 //!
 //! Compute-bound families (gemm, conv) report elements = flops (criterion's Gelem/s =
 //! GFLOP/s: 2·m·n·k for a GEMM, 2·n·H·W·9c·o for a conv); memory-bound ones (elementwise,
-//! reduce, rmsprop, spmm) report bytes read + written (GB/s: a core streams ~20–40 GB/s, so
+//! reduce, rmsprop, spmm, smo) report bytes read + written (GB/s: a core streams ~20–40 GB/s, so
 //! these are judged against the memory, not the FMA units). GPU timings go through the
 //! slice-level API, uploads and readbacks included (`cinegenre bench gemm` times the GPU GEMM on
 //! resident buffers), except `gemm/square_*/gpu/<config>`: every tile configuration of the
@@ -18,8 +18,10 @@ use cinegenre::kernels::conv::{self, Shape};
 use cinegenre::kernels::gemm::gpu_tile::TileConfig;
 use cinegenre::kernels::gemm::{self, Epilogue, Gemm, PackedB, Precision, Strided};
 use cinegenre::kernels::rmsprop::{RmspropStep, rmsprop};
+use cinegenre::kernels::smo::{self, Active, Bound};
 use cinegenre::kernels::spmm::{CsrRef, spmm};
 use cinegenre::kernels::{Activation, elementwise, reduce};
+use cinegenre::simd::SimdLevel;
 use criterion::{
     BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime,
 };
@@ -198,5 +200,44 @@ fn bench_spmm(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_gemm, bench_conv, bench_elementwise, bench_reduce, bench_rmsprop, bench_spmm);
+/// The SMO loops of `run`'s SVM stage: a fold's 5,534 active variables gathered from a
+/// Gram row of the 8,301 training movies in a scrambled order (as after shrinking); one
+/// function per SIMD level (the scalar loop is `portable`).
+fn bench_smo(c: &mut Criterion) {
+    let mut group = group(c, "smo");
+    let (n, a) = (8301usize, 5534usize);
+    let row = random_matrix(n, 14);
+    let index: Vec<u32> = (0..a).map(|t| ((t * 7919) % n) as u32).collect();
+    let ys: Vec<f32> = (0..a).map(|t| if t % 3 == 0 { -1.0 } else { 1.0 }).collect();
+    let status: Vec<Bound> = (0..a).map(|t| [Bound::Lower, Bound::Upper, Bound::Free][t % 3]).collect();
+    let active = Active { index: &index, ys: &ys, status: &status };
+    let g0: Vec<f64> = random_matrix(a, 15).iter().map(|&v| f64::from(v)).collect();
+    let qd = vec![1.0f64; a];
+    let (mut g, mut col) = (g0.clone(), random_matrix(a, 16));
+    // Per element: the gathered value, index, y and status, then g and the Q column.
+    group.throughput(Throughput::Bytes((a * (4 + 4 + 4 + 1 + 8 + 4)) as u64));
+    for level in SimdLevel::supported() {
+        group.bench_function(format!("step/{level}"), |bench| {
+            bench.iter(|| smo::step(level, &row, 1.0, active, &col, 1e-9, -1e-9, &mut g))
+        });
+        group.bench_function(format!("select/{level}"), |bench| {
+            bench.iter(|| smo::select(level, &row, 1.0, 1.0, 0.5, active, &qd, &g0, &mut col))
+        });
+        group.bench_function(format!("add_column/{level}"), |bench| {
+            bench.iter(|| smo::add_column(level, &row, -1.0, &index, &ys, 1e-9, &mut g))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_gemm,
+    bench_conv,
+    bench_elementwise,
+    bench_reduce,
+    bench_rmsprop,
+    bench_spmm,
+    bench_smo
+);
 criterion_main!(benches);

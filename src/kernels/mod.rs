@@ -25,13 +25,15 @@
 //! | [`reduce`]      | column sums (bias gradients)                               |
 //! | [`rmsprop`]     | the fused RMSprop update (Keras 2.0 and PyTorch variants)  |
 //! | [`spmm`]        | CSR × dense                                                |
+//! | [`smo`]         | the SVM solver's gathered gradient update and scans (CPU)  |
 //!
 //! Entry points, each `(backend, shape…, inputs…, outputs) -> Result<()>`:
 //! [`gemm::gemm`] and, with B packed once by [`gemm::PackedB::new`], [`gemm::gemm_packed`];
 //! [`conv::conv3x3_relu`] and, with [`conv::pack_kernel`], [`conv::conv3x3_relu_packed`];
 //! [`conv::maxpool2x2`]; [`elementwise::activate`], [`elementwise::relu_backward`],
 //! [`elementwise::sigmoid_backward`], [`elementwise::bce_grad`]; [`reduce::column_sums`];
-//! [`rmsprop::rmsprop`]; [`spmm::spmm`].
+//! [`rmsprop::rmsprop`]; [`spmm::spmm`]; [`smo::step`], [`smo::select`] and
+//! [`smo::add_column`] (on a [`SimdLevel`](crate::simd::SimdLevel): no GPU variant).
 //!
 //! Layering: callers (models, `bench`) use the entry points above, the GPU `encode` functions
 //! (models that keep data on the device) and the families' value types; families use only
@@ -49,6 +51,7 @@ pub mod elementwise;
 pub mod gemm;
 pub mod reduce;
 pub mod rmsprop;
+pub mod smo;
 pub mod spmm;
 
 /// An activation applied elementwise, also as a GEMM epilogue.

@@ -134,6 +134,7 @@ pub fn fit_smo(
         max_iter: params.max_iter,
         trace: false,
         checkpoint_every: params.checkpoint_every,
+        ..SmoOptions::default()
     };
     let solution = solve(problem, &options);
     let mut coef = vec![0.0; kernel.x().n_cols()];

@@ -20,7 +20,9 @@
 //! (`sklearn/svm/src/libsvm/svm.cpp`), line for line — the same scans with the same `>=` tie
 //! rules, `Q` in f32, the same shrinking schedule and gradient reconstruction — so the sequence of
 //! working pairs, hence the returned α, is libsvm's. Deviations: none in the arithmetic; the
-//! kernel cache is replaced by the shared Gram matrix ([`crate::svm::kernel`]).
+//! kernel cache is replaced by the shared Gram matrix ([`crate::svm::kernel`]); the three
+//! `O(active set)` loops run in [`crate::kernels::smo`] (AVX-512 where the CPU has it, the
+//! same bits as the scalar loops).
 //!
 //! Cost: per step `O(active set)` (two Q columns, one gradient update, one scan); the number of
 //! steps grows faster than `n` ("more than quadratic" fit time, ALGORITHMS §5.10).
@@ -37,6 +39,8 @@
 //! assert!((s.alpha[0] - 0.5).abs() < 1e-12 && s.rho.abs() < 1e-12);
 //! ```
 
+use crate::kernels::smo::{self, Active};
+use crate::simd::SimdLevel;
 use crate::svm::kernel::Rows;
 use crate::svm::update::{Pair, objective_change, two_variable_update};
 
@@ -65,6 +69,8 @@ pub struct SmoOptions {
     pub trace: bool,
     /// Record a [`Checkpoint`] every this many steps (and at the end); `None`: none.
     pub checkpoint_every: Option<usize>,
+    /// Variant of the hot loops ([`crate::kernels::smo`]): every level returns the same bits.
+    pub simd: SimdLevel,
 }
 
 /// The solver's state at one checkpoint, for a learner to watch it converge
@@ -85,7 +91,14 @@ pub struct Checkpoint {
 
 impl Default for SmoOptions {
     fn default() -> Self {
-        SmoOptions { eps: 1e-3, shrinking: true, max_iter: None, trace: false, checkpoint_every: None }
+        SmoOptions {
+            eps: 1e-3,
+            shrinking: true,
+            max_iter: None,
+            trace: false,
+            checkpoint_every: None,
+            simd: SimdLevel::get().unwrap_or(SimdLevel::Portable),
+        }
     }
 }
 
@@ -107,18 +120,14 @@ pub struct SmoSolution {
     pub checkpoints: Vec<Checkpoint>,
 }
 
-/// Where a variable sits in its box.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Status {
-    Lower,
-    Upper,
-    Free,
-}
+/// Where a variable sits in its box (the kernels' byte-sized [`Bound`]).
+pub(super) use crate::kernels::smo::Bound as Status;
 
 /// libsvm's `SVC_Q`: columns of `Q` in the solver's current (shrinking-permuted) order.
 pub(super) struct SvcQ<'a> {
     pub(super) rows: Rows<'a>,
-    pub(super) index: Vec<usize>,
+    /// Kernel row of each variable (u32: what the SIMD gathers read).
+    pub(super) index: Vec<u32>,
     pub(super) y: Vec<i8>,
     /// `y` as ±1.0 (f32), for branch-free sign flips in the hot loops.
     pub(super) ys: Vec<f32>,
@@ -129,9 +138,9 @@ impl SvcQ<'_> {
     /// `out[k] = Q_ik = y_i y_k K_ik` for `k < len`.
     pub(super) fn column(&mut self, i: usize, len: usize, out: &mut Vec<f32>) {
         let yi = self.ys[i];
-        let row = self.rows.row(self.index[i]);
+        let row = self.rows.row(self.index[i] as usize);
         out.clear();
-        out.extend(self.index[..len].iter().zip(&self.ys[..len]).map(|(&r, &yk)| yi * yk * row[r]));
+        out.extend(self.index[..len].iter().zip(&self.ys[..len]).map(|(&r, &yk)| yi * yk * row[r as usize]));
     }
 
     pub(super) fn swap(&mut self, i: usize, j: usize) {
@@ -159,29 +168,30 @@ pub(super) struct Solver<'a> {
     pub(super) eps: f64,
     pub(super) unshrink: bool,
     pub(super) col_i: Vec<f32>,
-    pub(super) col_j: Vec<f32>,
     /// The first half of the working-set scan, `(max_{I_up} −y_t G_t, its index)`, when it was
     /// computed during the last gradient update and nothing has changed since.
     pub(super) up: Option<(f64, Option<usize>)>,
     /// `m(α) − M(α)` at the last working-set selection (for checkpoints).
     pub(super) violation: f64,
+    /// Which variant of the hot loops runs ([`crate::kernels::smo`]; all give the same bits).
+    pub(super) simd: SimdLevel,
 }
 
 /// Solve the dual to tolerance `options.eps`.
 pub fn solve(problem: SmoProblem<'_>, options: &SmoOptions) -> SmoSolution {
-    let mut solver = Solver::new(problem, options.eps);
+    let mut solver = Solver::new(problem, options.eps, options.simd);
     solver.run(options)
 }
 
 impl<'a> Solver<'a> {
-    fn new(problem: SmoProblem<'a>, eps: f64) -> Self {
+    fn new(problem: SmoProblem<'a>, eps: f64, simd: SimdLevel) -> Self {
         let l = problem.y.len();
         let qd = problem.index.iter().map(|&r| problem.rows.diag(r)).collect();
         let alpha = problem.alpha.unwrap_or_else(|| vec![0.0; l]);
         let mut solver = Solver {
             q: SvcQ {
                 rows: problem.rows,
-                index: problem.index,
+                index: problem.index.iter().map(|&r| r as u32).collect(),
                 ys: problem.y.iter().map(|&v| f32::from(v)).collect(),
                 y: problem.y,
                 qd,
@@ -198,9 +208,9 @@ impl<'a> Solver<'a> {
             eps,
             unshrink: false,
             col_i: Vec::with_capacity(l),
-            col_j: Vec::with_capacity(l),
             up: None,
             violation: f64::INFINITY,
+            simd,
         };
         (0..l).for_each(|i| solver.update_status(i));
         solver.init_gradient();
@@ -342,29 +352,15 @@ impl<'a> Solver<'a> {
         self.update_status(j);
 
         let y_j = self.q.ys[j];
-        let row_j = self.q.rows.row(self.q.index[j]);
-        let (index, ys, status) = (&self.q.index[..active], &self.q.ys[..active], &self.status[..active]);
+        let row_j = self.q.rows.row(self.q.index[j] as usize);
+        let set = Active {
+            index: &self.q.index[..active],
+            ys: &self.q.ys[..active],
+            status: &self.status[..active],
+        };
         let (g, col_i) = (&mut self.g[..active], &self.col_i[..active]);
-        self.col_j.resize(active, 0.0);
-        let col_j = &mut self.col_j[..active];
-        let (mut gmax, mut gmax_idx) = (f64::NEG_INFINITY, None);
-        for k in 0..active {
-            // y_j y_k K_jk: the product of two ±1 and a value is exact.
-            let qj = y_j * ys[k] * row_j[index[k]];
-            col_j[k] = qj;
-            let gk = g[k] + (f64::from(col_i[k]) * d_i + f64::from(qj) * d_j);
-            g[k] = gk;
-            // k ∈ I_up: y = +1 below C, or y = −1 above 0; its value is −y_k G_k.
-            let positive = ys[k] > 0.0;
-            let in_up =
-                (positive & (status[k] != Status::Upper)) | (!positive & (status[k] != Status::Lower));
-            let up_value = if positive { -gk } else { gk };
-            if in_up && up_value >= gmax {
-                gmax = up_value;
-                gmax_idx = Some(k);
-            }
-        }
-        self.up = Some((gmax, gmax_idx));
+        let up = smo::step(self.simd, row_j, y_j, set, col_i, d_i, d_j, g);
+        self.up = Some((up.value, up.index));
 
         if was_upper_i != (self.status[i] == Status::Upper) {
             self.update_g_bar(i, was_upper_i);
@@ -377,11 +373,9 @@ impl<'a> Solver<'a> {
 
     /// `Ḡ ∓= C_i Q_i·` over all `l` variables when `α_i` leaves (`left`) or reaches its bound.
     fn update_g_bar(&mut self, i: usize, left: bool) {
-        self.q.column(i, self.l, &mut self.col_i);
         let c_i = if left { -self.c[i] } else { self.c[i] };
-        for (gb, &q) in self.g_bar.iter_mut().zip(&self.col_i) {
-            *gb += c_i * f64::from(q);
-        }
+        let row = self.q.rows.row(self.q.index[i] as usize);
+        smo::add_column(self.simd, row, self.q.ys[i], &self.q.index, &self.q.ys, c_i, &mut self.g_bar);
     }
 
     /// ρ = mean of `y_i G_i` over free variables; without any, the middle of the interval

@@ -20,8 +20,8 @@
 //!
 //! Cost: a scan is `O(active_size)`; reconstruction `O(free × shrunk)` kernel entries.
 
+use crate::kernels::smo::{self, Active};
 use crate::svm::smo::{Solver, Status};
-use crate::svm::update::TAU;
 
 impl Solver<'_> {
     fn is_upper(&self, t: usize) -> bool {
@@ -62,45 +62,17 @@ impl Solver<'_> {
         };
         let i = gmax_idx?;
         let y_i = self.q.ys[i];
-        let two_y_i = 2.0 * f64::from(y_i);
         let qd_i = self.q.qd[i];
-        let row_i = self.q.rows.row(self.q.index[i]);
-        let (index, ys, qd) = (&self.q.index[..active], &self.q.ys[..active], &self.q.qd[..active]);
-        let (g, status) = (&self.g[..active], &self.status[..active]);
+        let row_i = self.q.rows.row(self.q.index[i] as usize);
+        let set = Active {
+            index: &self.q.index[..active],
+            ys: &self.q.ys[..active],
+            status: &self.status[..active],
+        };
         self.col_i.resize(active, 0.0);
-        let col_i = &mut self.col_i[..active];
-
-        let mut gmax2 = f64::NEG_INFINITY;
-        let mut gmin_idx = None;
-        let mut obj_diff_min = f64::INFINITY;
-        for t in 0..active {
-            // y_i y_t K_it: exact.
-            let q_it = y_i * ys[t] * row_i[index[t]];
-            col_i[t] = q_it;
-            // t ∈ I_low: y = +1 above 0, or y = −1 below C; its value is y_t G_t.
-            let positive = ys[t] > 0.0;
-            let in_low =
-                (positive & (status[t] != Status::Lower)) | (!positive & (status[t] != Status::Upper));
-            if !in_low {
-                continue;
-            }
-            let (low_value, quad) = if positive {
-                (g[t], qd_i + qd[t] - two_y_i * f64::from(q_it))
-            } else {
-                (-g[t], qd_i + qd[t] + two_y_i * f64::from(q_it))
-            };
-            let grad_diff = gmax + low_value;
-            if low_value >= gmax2 {
-                gmax2 = low_value;
-            }
-            if grad_diff > 0.0 {
-                let obj_diff = -(grad_diff * grad_diff) / if quad > 0.0 { quad } else { TAU };
-                if obj_diff <= obj_diff_min {
-                    gmin_idx = Some(t);
-                    obj_diff_min = obj_diff;
-                }
-            }
-        }
+        let (qd, g, col_i) = (&self.q.qd[..active], &self.g[..active], &mut self.col_i[..active]);
+        let found = smo::select(self.simd, row_i, y_i, qd_i, gmax, set, qd, g, col_i);
+        let (gmax2, gmin_idx) = (found.low, found.j.index);
         self.violation = gmax + gmax2;
         if gmax + gmax2 < self.eps {
             return None;
@@ -194,11 +166,18 @@ impl Solver<'_> {
         } else {
             for t in 0..active {
                 if self.status[t] == Status::Free {
-                    self.q.column(t, l, &mut self.col_i);
-                    let alpha_t = self.alpha[t];
-                    for k in active..l {
-                        self.g[k] += alpha_t * f64::from(self.col_i[k]);
-                    }
+                    // G_k += α_t Q_tk over the shrunk k only.
+                    let row = self.q.rows.row(self.q.index[t] as usize);
+                    let (index, ys) = (&self.q.index[active..], &self.q.ys[active..]);
+                    smo::add_column(
+                        self.simd,
+                        row,
+                        self.q.ys[t],
+                        index,
+                        ys,
+                        self.alpha[t],
+                        &mut self.g[active..],
+                    );
                 }
             }
         }

@@ -14,4 +14,5 @@ mod half;
 mod mlp_epoch;
 mod reduce;
 mod rmsprop;
+mod smo;
 mod spmm;

@@ -63,7 +63,13 @@ proptest! {
         // A cap, not a budget: near-separable rank-deficient problems at C = 100 take long —
         // the saved case needs 162,847 steps with shrinking, exactly as many as libsvm's
         // `SVC(kernel="linear", C=100).n_iter_` on the same data.
-        let s = solve(problem, &SmoOptions { eps, shrinking, max_iter: Some(2_000_000), trace: true, checkpoint_every: None });
+        let s = solve(problem, &SmoOptions {
+            eps,
+            shrinking,
+            max_iter: Some(2_000_000),
+            trace: true,
+            ..SmoOptions::default()
+        });
         prop_assert!(!s.hit_max_iter);
         for (t, change) in s.trace.iter().enumerate() {
             prop_assert!(*change <= STEP_SLACK * (1.0 + c * c), "step {}: f increased by {}", t, change);
