@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::progress::Counter;
 
 use super::SkipGramParams;
-use super::corpus::{Corpus, EXP_TABLE_SIZE, MAX_EXP, lcg, random_int32};
+use super::corpus::{Corpus, EXP_TABLE_SIZE, MAX_EXP, NoiseTable, lcg, random_int32};
 
 /// The two weight matrices, shared by all threads without locks (see "Hogwild" in the module
 /// docs). `syn0`: input vectors, `syn1`: output vectors, both (rows, dim) row-major.
@@ -50,6 +50,23 @@ impl Shared {
             )
         }
     }
+
+    /// Ask the CPU to bring row `j` of syn1 into L1 ahead of its use (a no-op off x86-64).
+    #[inline(always)]
+    fn prefetch_syn1(&self, j: usize) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            let p = self.syn1.wrapping_add(j * self.dim).cast::<i8>();
+            for line in 0..(p as usize % 64 + 4 * self.dim).div_ceil(64) {
+                // SAFETY: prefetch is SSE (baseline x86-64); it reads nothing architecturally
+                // and never faults, whatever the address.
+                unsafe { _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(64 * line)) };
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = j;
+    }
 }
 
 /// Everything a job reads.
@@ -57,8 +74,11 @@ pub(super) struct Context<'a> {
     pub params: &'a SkipGramParams,
     pub corpus: &'a Corpus,
     pub sample_int: &'a [u32],
-    pub cum_table: &'a [u32],
+    pub noise: &'a NoiseTable,
     pub exp_table: &'a [f32],
+    /// `ln σ` and `ln(1 − σ)` of each `exp_table` entry (corpus::log_tables).
+    pub ln_sigma: &'a [f64],
+    pub ln_not_sigma: &'a [f64],
 }
 
 impl Context<'_> {
@@ -77,6 +97,7 @@ impl Context<'_> {
         let mut next = splitmix(p.seed ^ ((epoch as u64) << 40) ^ word0 as u64) & 0xFFFF_FFFF_FFFF;
         let mut kept = Vec::new();
         let mut work = vec![0f32; p.dim];
+        let mut noise = Vec::with_capacity(p.negative);
         let mut effective = 0;
         let mut loss = 0.0;
         let mut start = word0;
@@ -96,8 +117,8 @@ impl Context<'_> {
                 let lo = i.saturating_sub(p.window - b);
                 let hi = (i + p.window + 1 - b).min(kept.len());
                 for j in (lo..hi).filter(|&j| j != i) {
-                    loss +=
-                        self.pair(shared, kept[i] as usize, kept[j] as usize, alpha, &mut work, &mut next);
+                    let (word, context) = (kept[i] as usize, kept[j] as usize);
+                    loss += self.pair(shared, word, context, alpha, &mut work, &mut noise, &mut next);
                 }
             }
             start = end;
@@ -107,6 +128,12 @@ impl Context<'_> {
 
     /// gensim's `fast_sentence_sg_neg`: predict `word` from `context`; returns the pair's loss
     /// `−log σ(±u·v)` summed over its terms when `compute_loss`, else 0.
+    ///
+    /// The noise words are all drawn first (the same draws of the LCG, in the same order: it
+    /// is used for nothing else in between) and their rows of syn1 prefetched, so their cache
+    /// misses overlap instead of stalling one term after another; the terms then run in order
+    /// as before. `noise` is scratch for the draws.
+    #[allow(clippy::too_many_arguments)]
     fn pair(
         &self,
         shared: &Shared,
@@ -114,18 +141,25 @@ impl Context<'_> {
         context: usize,
         alpha: f32,
         work: &mut [f32],
+        noise: &mut Vec<usize>,
         next: &mut u64,
     ) -> f64 {
+        let last = u64::from(self.noise.last());
+        noise.clear();
+        for _ in 0..self.params.negative {
+            let draw = ((*next >> 16) % last) as u32;
+            *next = lcg(*next);
+            let t = self.noise.word(draw);
+            shared.prefetch_syn1(t);
+            noise.push(t);
+        }
         work.fill(0.0);
         let mut loss = 0.0;
-        let last = *self.cum_table.last().unwrap_or(&1) as u64;
-        for d in 0..=self.params.negative {
+        for d in 0..=noise.len() {
             let (target, label) = if d == 0 {
                 (word, 1.0)
             } else {
-                let draw = ((*next >> 16) % last) as u32;
-                *next = lcg(*next);
-                let t = self.cum_table.partition_point(|&c| c < draw);
+                let t = noise[d - 1];
                 if t == word {
                     continue;
                 }
@@ -137,10 +171,11 @@ impl Context<'_> {
             if f <= -MAX_EXP || f >= MAX_EXP {
                 continue;
             }
-            let sigma = self.exp_table[((f + MAX_EXP) * (EXP_TABLE_SIZE as f32 / MAX_EXP / 2.0)) as usize];
+            let at = ((f + MAX_EXP) * (EXP_TABLE_SIZE as f32 / MAX_EXP / 2.0)) as usize;
+            let sigma = self.exp_table[at];
             if self.params.compute_loss {
                 // σ(−f) = 1 − σ(f) for a noise word.
-                loss -= f64::from(if d == 0 { sigma } else { 1.0 - sigma }).max(f64::MIN_POSITIVE).ln();
+                loss -= if d == 0 { self.ln_sigma[at] } else { self.ln_not_sigma[at] };
             }
             let g = (label - sigma) * alpha;
             axpy(g, l2, work);
