@@ -58,6 +58,7 @@ use std::time::Instant;
 use crate::embed::WordVectors;
 use crate::error::{Error, Result};
 use crate::progress::Counter;
+use crate::simd::SimdLevel;
 
 use corpus::{Corpus, NoiseTable, cum_table, exp_table, lcg, log_tables, sample_thresholds};
 use train::{Context, train_all};
@@ -142,6 +143,16 @@ pub fn train_skipgram<S: AsRef<str>>(
     params: &SkipGramParams,
     progress: bool,
 ) -> Result<(WordVectors, TrainReport)> {
+    train_at(docs, params, progress, SimdLevel::get()?)
+}
+
+/// [`train_skipgram`] with its inner loops compiled for `level` (at most this CPU's).
+fn train_at<S: AsRef<str>>(
+    docs: &[S],
+    params: &SkipGramParams,
+    progress: bool,
+    level: SimdLevel,
+) -> Result<(WordVectors, TrainReport)> {
     check(params)?;
     let corpus = Corpus::new(docs, params.min_count)?;
     let (v, dim) = (corpus.words.len(), params.dim);
@@ -168,6 +179,7 @@ pub fn train_skipgram<S: AsRef<str>>(
         exp_table: &exp_table,
         ln_sigma: &ln_sigma,
         ln_not_sigma: &ln_not_sigma,
+        level,
     };
     let (effective, epoch_loss) = train_all(&ctx, &jobs, &mut syn0, &mut syn1, &counter)?;
     counter.finish();
@@ -302,6 +314,28 @@ mod tests {
         let mean: f32 = a.data().chunks(16).zip(s.data().chunks(16)).map(|(x, y)| cos(x, y)).sum::<f32>()
             / a.len() as f32;
         assert!(mean > 0.9, "mean cosine to sequential SGD {mean}");
+    }
+
+    /// Every SIMD level trains the same bytes (and the same loss): the loops are compiled
+    /// wider, never reordered.
+    #[test]
+    fn every_simd_level_trains_the_same_vectors() {
+        let params = SkipGramParams {
+            dim: 100,
+            min_count: 1,
+            epochs: 2,
+            threads: 2,
+            compute_loss: true,
+            ..SkipGramParams::default()
+        };
+        let runs: Vec<_> = SimdLevel::supported()
+            .into_iter()
+            .map(|l| train_at(&docs(), &params, false, l).unwrap())
+            .collect();
+        for (a, b) in runs.iter().zip(&runs[1..]) {
+            assert_eq!(a.0, b.0);
+            assert_eq!(a.1.epoch_loss, b.1.epoch_loss);
+        }
     }
 
     #[test]
