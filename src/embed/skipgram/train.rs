@@ -311,33 +311,43 @@ pub(super) fn train_all(
         pool.install(|| all.par_iter().for_each(|job| run(&shared, job)));
         return Ok((effective.into_inner(), losses()));
     }
-    let mut copies: Vec<(Vec<f32>, Vec<f32>)> =
-        (0..threads).map(|_| (syn0.to_vec(), syn1.to_vec())).collect();
+    // Each copy starts every round equal to the weights: made here, then refreshed by `merge`.
+    let mut copies0: Vec<Vec<f32>> = (0..threads).map(|_| syn0.to_vec()).collect();
+    let mut copies1: Vec<Vec<f32>> = (0..threads).map(|_| syn1.to_vec()).collect();
     for round in all.chunks(threads) {
         pool.install(|| {
-            copies.par_iter_mut().zip(round).for_each(|((c0, c1), job)| {
-                c0.copy_from_slice(syn0);
-                c1.copy_from_slice(syn1);
+            copies0.par_iter_mut().zip(copies1.par_iter_mut()).zip(round).for_each(|((c0, c1), job)| {
                 run(&Shared::new(c0, c1, p.dim), job);
             });
-            merge(syn0, copies[..round.len()].iter().map(|c| c.0.as_slice()));
-            merge(syn1, copies[..round.len()].iter().map(|c| c.1.as_slice()));
+            merge(syn0, &mut copies0, round.len());
+            merge(syn1, &mut copies1, round.len());
         });
     }
     Ok((effective.into_inner(), losses()))
 }
 
-/// `base += Σ_j (copy_j − base)`, the copies added in their order (deterministic), rows in
+/// `base += Σ_j (copy_j − base)` over the first `used` copies, added in their order
+/// (deterministic), then every copy set to the new base for the next round, in the same pass
+/// while the chunk is in cache (a separate copy per job re-read the whole matrix); chunks in
 /// parallel.
-fn merge<'a>(base: &mut [f32], copies: impl Iterator<Item = &'a [f32]> + Clone + Send + Sync) {
+fn merge(base: &mut [f32], copies: &mut [Vec<f32>], used: usize) {
     const CHUNK: usize = 1 << 14;
-    base.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
-        let at = c * CHUNK;
+    let mut per_chunk: Vec<Vec<&mut [f32]>> =
+        (0..base.len().div_ceil(CHUNK)).map(|_| Vec::with_capacity(copies.len())).collect();
+    for copy in copies.iter_mut() {
+        for (slot, chunk) in per_chunk.iter_mut().zip(copy.chunks_mut(CHUNK)) {
+            slot.push(chunk);
+        }
+    }
+    base.par_chunks_mut(CHUNK).zip(per_chunk).for_each(|(out, mut chunks)| {
         let start: Vec<f32> = out.to_vec();
-        for copy in copies.clone() {
-            for ((o, &s), &x) in out.iter_mut().zip(&start).zip(&copy[at..at + start.len()]) {
+        for copy in &chunks[..used] {
+            for ((o, &s), &x) in out.iter_mut().zip(&start).zip(copy.iter()) {
                 *o += x - s;
             }
+        }
+        for copy in &mut chunks {
+            copy.copy_from_slice(out);
         }
     });
 }
