@@ -43,7 +43,7 @@ pub mod train;
 
 pub use file::{MLP_KIND, MlpModel};
 pub use layer::Dense;
-pub use optim::{Optimizer, OptimizerKind};
+pub use optim::{Optimizer, OptimizerKind, Update};
 pub use scale::Standardizer;
 pub use train::{EpochStats, History, TrainParams, fit, fit_watched};
 

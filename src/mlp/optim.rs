@@ -92,32 +92,97 @@ impl Optimizer {
         &self.slots[i][0]
     }
 
+    /// The rule of the next update (its decayed learning rate), for every tensor.
+    pub fn update(&self) -> Update {
+        Update { kind: self.kind, lr: self.kind.lr_at(self.iterations), t: (self.iterations + 1) as i32 }
+    }
+
+    /// The two state slots of tensor `i` (the second unused but by Adam).
+    pub fn slots_mut(&mut self, i: usize) -> (&mut [f32], &mut [f32]) {
+        let [s0, s1] = &mut self.slots[i];
+        (s0, s1)
+    }
+
+    /// Count one update done (after [`Optimizer::update`] was applied to every tensor).
+    pub fn advance(&mut self) {
+        self.iterations += 1;
+    }
+
     /// One update of every tensor; `params[i]` and `grads[i]` pair up. Increments `iterations`.
     pub fn step(&mut self, backend: &Backend, params: &mut [&mut [f32]], grads: &[&[f32]]) -> Result<()> {
-        let lr = self.kind.lr_at(self.iterations);
-        let t = (self.iterations + 1) as i32;
+        let update = self.update();
         for ((p, g), [s0, s1]) in params.iter_mut().zip(grads).zip(&mut self.slots) {
-            match self.kind {
-                OptimizerKind::Rmsprop { rho, eps, eps_inside_sqrt, .. } => {
-                    rmsprop(backend, RmspropStep { lr, rho, eps, eps_inside_sqrt }, p, g, s0)?;
+            update.apply(backend, p, g, s0, s1)?;
+        }
+        self.advance();
+        Ok(())
+    }
+}
+
+/// One step's update rule (the learning rate of this step, Adam's bias correction), element
+/// by element: applying it to a tensor block by block, in any order, gives the bytes of one
+/// pass over the whole tensor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Update {
+    kind: OptimizerKind,
+    lr: f32,
+    /// The update's number, from 1 (Adam's bias correction).
+    t: i32,
+}
+
+impl Update {
+    /// Whether the rule keeps one state value per parameter (RMSprop, SGD: the second slot
+    /// may then be empty).
+    pub fn one_slot(&self) -> bool {
+        !matches!(self.kind, OptimizerKind::Adam { .. })
+    }
+
+    /// Update the parameters `p` with their gradient `g` and state `s0`, `s1` (all the same
+    /// length; `s1` may be empty for a [`Update::one_slot`] rule).
+    pub fn apply(
+        &self,
+        backend: &Backend,
+        p: &mut [f32],
+        g: &[f32],
+        s0: &mut [f32],
+        s1: &mut [f32],
+    ) -> Result<()> {
+        let lr = self.lr;
+        match self.kind {
+            OptimizerKind::Rmsprop { rho, eps, eps_inside_sqrt, .. } => {
+                rmsprop(backend, RmspropStep { lr, rho, eps, eps_inside_sqrt }, p, g, s0)?;
+            }
+            OptimizerKind::Sgd { momentum, .. } => {
+                check_lens(p, g, s0, s0)?;
+                for ((p, g), v) in p.iter_mut().zip(g.iter()).zip(s0.iter_mut()) {
+                    *v = momentum * *v - lr * g;
+                    *p += *v;
                 }
-                OptimizerKind::Sgd { momentum, .. } => {
-                    for ((p, g), v) in p.iter_mut().zip(g.iter()).zip(s0.iter_mut()) {
-                        *v = momentum * *v - lr * g;
-                        *p += *v;
-                    }
-                }
-                OptimizerKind::Adam { beta1, beta2, eps, .. } => {
-                    let lr_t = lr * (1.0 - beta2.powi(t)).sqrt() / (1.0 - beta1.powi(t));
-                    for (((p, g), m), v) in p.iter_mut().zip(g.iter()).zip(s0.iter_mut()).zip(s1.iter_mut()) {
-                        *m = beta1 * *m + (1.0 - beta1) * g;
-                        *v = beta2 * *v + (1.0 - beta2) * (g * g);
-                        *p -= lr_t * *m / (v.sqrt() + eps);
-                    }
+            }
+            OptimizerKind::Adam { beta1, beta2, eps, .. } => {
+                check_lens(p, g, s0, s1)?;
+                let lr_t = lr * (1.0 - beta2.powi(self.t)).sqrt() / (1.0 - beta1.powi(self.t));
+                for (((p, g), m), v) in p.iter_mut().zip(g.iter()).zip(s0.iter_mut()).zip(s1.iter_mut()) {
+                    *m = beta1 * *m + (1.0 - beta1) * g;
+                    *v = beta2 * *v + (1.0 - beta2) * (g * g);
+                    *p -= lr_t * *m / (v.sqrt() + eps);
                 }
             }
         }
-        self.iterations += 1;
         Ok(())
     }
+}
+
+/// The tensors of one update have one length.
+fn check_lens(p: &[f32], g: &[f32], s0: &[f32], s1: &[f32]) -> Result<()> {
+    if [g.len(), s0.len(), s1.len()].iter().any(|&n| n != p.len()) {
+        return Err(Error::Shape(format!(
+            "optimizer: parameter, gradient and state have {}, {}, {} and {} elements",
+            p.len(),
+            g.len(),
+            s0.len(),
+            s1.len()
+        )));
+    }
+    Ok(())
 }

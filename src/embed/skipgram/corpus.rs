@@ -103,6 +103,55 @@ pub(super) fn cum_table(counts: &[u64]) -> Vec<u32> {
         .collect()
 }
 
+/// Bits of a draw below its bucket in [`NoiseTable`]: 2³²⁻¹⁸ = 16,384 buckets (64 KiB), a
+/// few of the rarest words per bucket on the bundled overviews.
+const BUCKET_SHIFT: u32 = 18;
+
+/// `cum_table` with an index of where each bucket of draws starts, so a draw costs a search
+/// of its bucket's few words instead of a binary search of the whole vocabulary (that search,
+/// a chain of dependent loads, was a fifth of skip-gram's time). The same words come out:
+///
+/// ```text
+/// word(x)  = #{t : cum[t] < x}               (gensim's bisect_left on cum_table)
+/// first[b] = word(b · 2^18)                  word(x) ∈ [first[b], first[b + 1]] for x in bucket b
+/// ```
+pub(super) struct NoiseTable {
+    cum: Vec<u32>,
+    first: Vec<u32>,
+}
+
+impl NoiseTable {
+    pub fn new(cum: Vec<u32>) -> NoiseTable {
+        let buckets = (u32::MAX >> BUCKET_SHIFT) as u64 + 2;
+        let first =
+            (0..buckets).map(|b| cum.partition_point(|&c| u64::from(c) < b << BUCKET_SHIFT) as u32).collect();
+        NoiseTable { cum, first }
+    }
+
+    /// The end of the domain: draws are taken modulo this.
+    pub fn last(&self) -> u32 {
+        *self.cum.last().unwrap_or(&1)
+    }
+
+    /// The word of `draw`: the first whose cumulative value reaches it
+    /// (`cum.partition_point(|&c| c < draw)`).
+    #[inline]
+    pub fn word(&self, draw: u32) -> usize {
+        let b = (draw >> BUCKET_SHIFT) as usize;
+        let (lo, hi) = (self.first[b] as usize, (self.first[b + 1] as usize + 1).min(self.cum.len()));
+        lo + self.cum[lo..hi].partition_point(|&c| c < draw)
+    }
+}
+
+/// The loss terms of the σ table's entries: `ln σ` (the true word's term) and `ln(1 − σ)` (a
+/// noise word's), each floored at the smallest normal f64 as the loss formula does, so the
+/// loss costs a load per term instead of a logarithm (the same values: the same expression
+/// on the same f32 entries).
+pub(super) fn log_tables(exp_table: &[f32]) -> (Vec<f64>, Vec<f64>) {
+    let ln = |p: f32| f64::from(p).max(f64::MIN_POSITIVE).ln();
+    (exp_table.iter().map(|&s| ln(s)).collect(), exp_table.iter().map(|&s| ln(1.0 - s)).collect())
+}
+
 /// σ on (−6, 6) in 1000 steps, as word2vec.c / gensim build it.
 pub(super) fn exp_table() -> Vec<f32> {
     (0..EXP_TABLE_SIZE)

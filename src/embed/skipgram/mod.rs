@@ -58,8 +58,9 @@ use std::time::Instant;
 use crate::embed::WordVectors;
 use crate::error::{Error, Result};
 use crate::progress::Counter;
+use crate::simd::SimdLevel;
 
-use corpus::{Corpus, cum_table, exp_table, lcg, sample_thresholds};
+use corpus::{Corpus, NoiseTable, cum_table, exp_table, lcg, log_tables, sample_thresholds};
 use train::{Context, train_all};
 
 /// Words per job (gensim's `MAX_WORDS_IN_BATCH`): the unit of α updates and thread scheduling.
@@ -142,12 +143,23 @@ pub fn train_skipgram<S: AsRef<str>>(
     params: &SkipGramParams,
     progress: bool,
 ) -> Result<(WordVectors, TrainReport)> {
+    train_at(docs, params, progress, SimdLevel::get()?)
+}
+
+/// [`train_skipgram`] with its inner loops compiled for `level` (at most this CPU's).
+fn train_at<S: AsRef<str>>(
+    docs: &[S],
+    params: &SkipGramParams,
+    progress: bool,
+    level: SimdLevel,
+) -> Result<(WordVectors, TrainReport)> {
     check(params)?;
     let corpus = Corpus::new(docs, params.min_count)?;
     let (v, dim) = (corpus.words.len(), params.dim);
     let sample_int = sample_thresholds(&corpus.counts, params.sample);
-    let cum_table = cum_table(&corpus.counts);
+    let noise = NoiseTable::new(cum_table(&corpus.counts));
     let exp_table = exp_table();
+    let (ln_sigma, ln_not_sigma) = log_tables(&exp_table);
     let mut syn0 = vec![0f32; v * dim];
     let mut next = params.seed;
     for x in syn0.iter_mut() {
@@ -163,8 +175,11 @@ pub fn train_skipgram<S: AsRef<str>>(
         params,
         corpus: &corpus,
         sample_int: &sample_int,
-        cum_table: &cum_table,
+        noise: &noise,
         exp_table: &exp_table,
+        ln_sigma: &ln_sigma,
+        ln_not_sigma: &ln_not_sigma,
+        level,
     };
     let (effective, epoch_loss) = train_all(&ctx, &jobs, &mut syn0, &mut syn1, &counter)?;
     counter.finish();
@@ -220,7 +235,7 @@ fn check(p: &SkipGramParams) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::corpus::{CUM_DOMAIN, cum_table, exp_table, lcg, sample_thresholds};
+    use super::corpus::{CUM_DOMAIN, NoiseTable, cum_table, exp_table, lcg, log_tables, sample_thresholds};
     use super::*;
 
     fn docs() -> Vec<String> {
@@ -301,6 +316,28 @@ mod tests {
         assert!(mean > 0.9, "mean cosine to sequential SGD {mean}");
     }
 
+    /// Every SIMD level trains the same bytes (and the same loss): the loops are compiled
+    /// wider, never reordered.
+    #[test]
+    fn every_simd_level_trains_the_same_vectors() {
+        let params = SkipGramParams {
+            dim: 100,
+            min_count: 1,
+            epochs: 2,
+            threads: 2,
+            compute_loss: true,
+            ..SkipGramParams::default()
+        };
+        let runs: Vec<_> = SimdLevel::supported()
+            .into_iter()
+            .map(|l| train_at(&docs(), &params, false, l).unwrap())
+            .collect();
+        for (a, b) in runs.iter().zip(&runs[1..]) {
+            assert_eq!(a.0, b.0);
+            assert_eq!(a.1.epoch_loss, b.1.epoch_loss);
+        }
+    }
+
     #[test]
     fn tables_follow_gensim() {
         let cum = cum_table(&[16, 1]);
@@ -312,5 +349,42 @@ mod tests {
         let e = exp_table();
         assert!((e[500] - 0.5).abs() < 1e-2 && e[0] < 0.01 && e[999] > 0.99);
         assert!(train_skipgram(&["a b"], &SkipGramParams::default(), false).is_err());
+    }
+
+    /// The bucketed draw finds the word the binary search over the whole table finds: at every
+    /// boundary (each cumulative value and its neighbours), at bucket edges and at random.
+    #[test]
+    fn the_noise_table_draws_the_words_of_a_binary_search() {
+        let mut next = 5u64;
+        // A Zipf-like vocabulary: a few huge counts, thousands of rare words sharing buckets.
+        let counts: Vec<u64> = (1..=5000u64).map(|r| 200_000 / r + 5).collect();
+        for counts in [&counts[..], &[16, 1], &[3]] {
+            let cum = cum_table(counts);
+            let table = NoiseTable::new(cum.clone());
+            assert_eq!(table.last(), *cum.last().unwrap());
+            let mut draws: Vec<u32> =
+                cum.iter().flat_map(|&c| [c.saturating_sub(1), c, c.saturating_add(1)]).collect();
+            draws.extend((0..=(u32::MAX >> 18)).flat_map(|b| [b << 18, (b << 18).saturating_sub(1)]));
+            draws.extend((0..20_000).map(|_| {
+                next = lcg(next);
+                ((next >> 16) % u64::from(table.last())) as u32
+            }));
+            draws.extend([0, u32::MAX]);
+            for x in draws {
+                assert_eq!(table.word(x), cum.partition_point(|&c| c < x), "draw {x}");
+            }
+        }
+    }
+
+    /// The loss tables hold the loss formula's values, bit for bit.
+    #[test]
+    fn log_tables_are_the_loss_terms() {
+        let e = exp_table();
+        let (ln_s, ln_not) = log_tables(&e);
+        for (i, &s) in e.iter().enumerate() {
+            assert_eq!(ln_s[i].to_bits(), f64::from(s).max(f64::MIN_POSITIVE).ln().to_bits());
+            assert_eq!(ln_not[i].to_bits(), f64::from(1.0 - s).max(f64::MIN_POSITIVE).ln().to_bits());
+        }
+        assert!((ln_s[500] - 0.5f64.ln()).abs() < 1e-2);
     }
 }

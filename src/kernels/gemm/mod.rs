@@ -66,6 +66,7 @@ mod packed;
 mod pairs;
 mod panel;
 mod problem;
+pub mod rows;
 pub mod scalar;
 mod simd;
 mod tasks;
@@ -77,6 +78,7 @@ pub use packed::PackedB;
 use packed::Panels;
 pub use panel::{A_STRIDE, Panel, PanelSource, Strided, zero_rows};
 pub use problem::{Epilogue, Gemm, Precision};
+pub use rows::gemm_by_rows;
 pub use weight::{Weight, to_weights};
 
 use crate::backend::Backend;
