@@ -9,6 +9,8 @@ drifts, that compares them at their best moments rather than at random ones.
 
 - PyTorch: torchvision.models.vgg16().features (random weights: speed does not depend on them),
   torch.set_num_threads(threads), inference_mode, batch 1 and 8, best of `reps` after a warm-up.
+- PyTorch again with channels_last f32, and channels_last under bf16 autocast (the reference
+  for cinegenre's bf16 rows).
 - onnxruntime: the same graph exported with torch.onnx.export, CPUExecutionProvider with
   intra_op_num_threads = threads, batch 1 and 8.
 - cinegenre: `cinegenre bench vgg --batch B` when the CLI has it (its images/s line is parsed),
@@ -47,16 +49,27 @@ def best_rate(fn, batch, reps):
     return batch / best
 
 
-def torch_rates(threads, reps):
+def torch_rates(threads, reps, layout="nchw"):
+    """PyTorch's rates; `layout` is "nchw" (the default contiguous f32), "channels_last" (f32,
+    NHWC in memory: oneDNN's preferred layout on CPU) or "bf16" (channels_last under
+    `torch.autocast("cpu", dtype=torch.bfloat16)`: oneDNN's bf16 convolutions, on AMX tiles or
+    AVX512-BF16 where the CPU has them)."""
+    import contextlib
+
     import torch
     import torchvision
 
     torch.set_num_threads(threads)
     model = torchvision.models.vgg16().features.eval()
+    if layout != "nchw":
+        model = model.to(memory_format=torch.channels_last)
+    autocast = (lambda: torch.autocast("cpu", dtype=torch.bfloat16)) if layout == "bf16" else contextlib.nullcontext
     out = {}
-    with torch.inference_mode():
+    with torch.inference_mode(), autocast():
         for b in BATCHES:
             x = torch.randn(b, 3, 224, 224)
+            if layout != "nchw":
+                x = x.contiguous(memory_format=torch.channels_last)
             out[b] = best_rate(lambda: model(x), b, reps)
     return out, model
 
@@ -153,6 +166,8 @@ def main():
     for _ in range(args.rounds):
         torch_out, model = torch_rates(args.threads, args.reps)
         keep("pytorch", torch_out)
+        keep("pytorch-cl", torch_rates(args.threads, args.reps, "channels_last")[0])
+        keep("pytorch-bf16", torch_rates(args.threads, args.reps, "bf16")[0])
         if onnx_ok:
             try:
                 keep("onnxruntime", onnx_rates(model, args.threads, args.reps))
@@ -175,13 +190,17 @@ def main():
             keep("cinegenre-bf16", bf16)
 
     print(f"VGG16 features, CPU, {args.threads} threads, 224×224 ({GFLOP_PER_IMAGE} GFLOP/image)")
+    print("vs torch: against PyTorch of the same precision (f32 rows: the faster of NCHW and")
+    print("channels_last; bf16 rows: bf16 autocast, channels_last)")
     print(f"{'engine':<14}{'batch':>6}{'images/s':>11}{'GFLOP/s':>10}{'vs torch':>10}{'vs ort':>9}")
     for name, rates in rows.items():
         for b in BATCHES:
             if b not in rates:
                 continue
             r = rates[b]
-            vs_t = r / rows["pytorch"][b] if b in rows.get("pytorch", {}) else float("nan")
+            ref = ["pytorch-bf16"] if name.endswith("bf16") else ["pytorch", "pytorch-cl"]
+            best_ref = max((rows[k][b] for k in ref if b in rows.get(k, {})), default=float("nan"))
+            vs_t = r / best_ref
             vs_o = r / rows["onnxruntime"][b] if b in rows.get("onnxruntime", {}) else float("nan")
             print(f"{name:<14}{b:>6}{r:>11.2f}{r * GFLOP_PER_IMAGE:>10.1f}{vs_t:>10.2f}{vs_o:>9.2f}")
     if how:

@@ -27,14 +27,14 @@
 //!             tmm0–3 → the task's f32 accumulator (last chunk: act(sum + bias) → C)
 //! ```
 //!
-//! Every tile row is one 64-byte cache line ([`Tiles`] is 64-byte aligned): a row that
+//! Every tile row is one 64-byte cache line (`Tiles` is 64-byte aligned): a row that
 //! straddled two lines cost each TILELOADD twice the loads, and the kernel ran at a third of
 //! the speed. Both operands are contiguous in the order the loop reads them, so the hardware and
 //! the software prefetches see one stream. What bounds it: a k-block is 4 TILELOADD (≈ 8
 //! cycles each from L1) beside 4 TDPBF16PS (16 cycles each); tile registers are not renamed,
 //! so a load waits for the TDPBF16PS still reading the tile it replaces; from L1 the loop runs
-//! at ~80% of the register-only rate, and with B from L2 at ~40% on one core (measured with
-//! `tools/bench_amx_vs_torch.py`, see the README's kernel table).
+//! at ~80% of the register-only rate, and with B from L2 at ~40% on one core (single-thread lab
+//! measurements on a Sapphire Rapids class Xeon).
 //!
 //! Availability: the CPU must report AMX-TILE, AMX-BF16 and AVX512-BF16, and Linux must grant
 //! the process the tile data state (`arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA)`,

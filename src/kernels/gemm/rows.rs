@@ -43,7 +43,8 @@ thread_local! {
 /// parallel when the backend is (`then` may see them in any order, each exactly once).
 ///
 /// # Errors
-/// [`Error::Shape`] if a length does not match; what `then` returns; [`Error::Gpu`].
+/// [`Error::Shape`](crate::Error::Shape) if a length does not match; what `then` returns;
+/// [`Error::Gpu`](crate::Error::Gpu).
 pub fn gemm_by_rows<A: Weight, B: Weight>(
     backend: &Backend,
     g: Gemm,
