@@ -37,7 +37,7 @@ pub(super) const PREFETCH: usize = 16;
 /// How many k steps before the end of the loop the C tile is prefetched: ~1,800 cycles of
 /// FMAs at 14 × 32, longer than a miss to memory, short enough that the streaming B panel
 /// does not push the lines out of L1 again.
-pub(super) const C_AHEAD: usize = 64;
+const C_AHEAD: usize = 64;
 
 /// Where a tile goes and what happens to it on the way.
 pub(super) struct TileOut {
@@ -183,7 +183,7 @@ pub(super) unsafe fn write_tile<L: Lanes, const MR: usize, const NV: usize>(
 /// accumulating) or writes them: a C tile written by the previous k-slice has long left the
 /// caches, and 28 lines missing at once stalled the tile's end.
 #[inline(always)]
-pub(super) fn prefetch_tile(out: &TileOut, nr: usize) {
+fn prefetch_tile(out: &TileOut, nr: usize) {
     for r in 0..out.rows {
         prefetch(out.c.wrapping_add(r * out.ldc), nr);
     }
