@@ -46,3 +46,29 @@ fn bench_quick_without_numpy_says_how_to_get_the_python_side_and_aligns_its_tabl
     }
     assert_eq!(s.read("bench/bench.md").lines().filter(|l| l.starts_with('|')).count(), table.len());
 }
+
+/// `bench vgg --layers` prints each conv layer once per requested precision, its precision
+/// named on the row (it printed f32 rows whatever `--precision` said).
+#[test]
+fn bench_vgg_layers_are_timed_in_each_requested_precision() {
+    let s = Scratch::new("bench-vgg-layers");
+    #[cfg(target_arch = "x86_64")]
+    let bf16 = std::arch::is_x86_feature_detected!("avx512bf16");
+    #[cfg(not(target_arch = "x86_64"))]
+    let bf16 = false;
+    let precisions: &[&str] = if bf16 { &["f32", "bf16"] } else { &["f32"] };
+    let list = precisions.join(",");
+    let args = ["bench", "vgg", "--image-size", "32", "--reps", "1", "--batch", "1", "--device", "cpu"];
+    let out = s.ok(&[&args[..], &["--layers", "--precision", &list]].concat());
+    let header = out.lines().position(|l| l == "layer,precision,seconds,gflops").expect(&out);
+    let rows: Vec<Vec<&str>> = out.lines().skip(header + 1).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 13 * precisions.len(), "{out}");
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row.len(), 4, "{out}");
+        assert_eq!(row[1], precisions[i / 13], "{out}");
+        let (seconds, gflops): (f64, f64) = (row[2].parse().unwrap(), row[3].parse().unwrap());
+        assert!(seconds > 0.0 && gflops > 0.0, "{out}");
+    }
+    assert_eq!(rows[0][0], "block1_conv1");
+    assert_eq!(rows[12][0], "block5_conv3");
+}

@@ -204,14 +204,14 @@ pub struct BenchVggArgs {
     /// Timed repetitions (best is reported; 1 to 1,000).
     #[arg(long, default_value_t = 3, value_parser = in_range(1usize, 1_000))]
     pub reps: usize,
-    /// Also print the CPU time and GFLOP/s of each conv layer (batch 1).
+    /// Also print the CPU time and GFLOP/s of each conv layer (batch 1), in each precision.
     #[arg(long)]
     pub layers: bool,
     /// Also print ‖gpu − cpu‖/‖cpu‖ of the output on one image (needs a GPU).
     #[arg(long)]
     pub check: bool,
-    /// Arithmetic of the convolutions, comma-separated: f32, and bf16 (CPU with Intel AMX:
-    /// activations and weights rounded to bf16, f32 sums).
+    /// Arithmetic of the convolutions, comma-separated: f32, and bf16 (CPU with Intel AMX or
+    /// AVX512-BF16: activations and weights rounded to bf16, f32 sums).
     #[arg(long, value_delimiter = ',', default_values_t = [Precision::F32])]
     pub precision: Vec<Precision>,
 }
@@ -249,9 +249,13 @@ impl BenchVggArgs {
                 }
             }
             if self.layers && !backend.is_gpu() {
-                say!("layer,seconds,gflops");
-                for (name, seconds, gflops) in bench::vgg_layers(backend, &arch, hw, self.reps)? {
-                    say!("{name},{seconds:.5},{gflops:.1}");
+                say!("layer,precision,seconds,gflops");
+                for &precision in &self.precision {
+                    for (name, seconds, gflops) in
+                        bench::vgg_layers_in(backend, &arch, hw, self.reps, precision)?
+                    {
+                        say!("{name},{precision},{seconds:.5},{gflops:.1}");
+                    }
                 }
             }
         }
