@@ -5,6 +5,7 @@
 //! - [`fixtures`]: reading `fixtures/` (JSON, gzip, `.npy`) and decoding generator values;
 //! - [`corpus`]: the tutorial's text-model input (counts and labels of the bundled movies),
 //!   built once here for the parity tests and the benches;
+//! - [`scratch`]: a test's scratch folder, removed when the test is done;
 //! - [`gpu`]: the GPU-or-skip rule (`CINEGENRE_REQUIRE_GPU=1` makes a missing adapter a
 //!   failure; otherwise the skip is announced loudly, never a silent pass).
 //!
@@ -17,4 +18,5 @@ pub mod corpus;
 pub mod fixtures;
 pub mod gpu;
 pub mod movies;
+pub mod scratch;
 pub mod tolerance;

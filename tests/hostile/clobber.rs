@@ -1,10 +1,10 @@
 //! Issue 21, classes 1 and 2: an output is never an input (device and inode: through symbolic
 //! and hard links), and one `run` per output folder.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::common::scratch;
+use crate::common::{ScratchDir, scratch};
 
 pub use crate::movies::small_movies;
 
@@ -18,7 +18,7 @@ pub fn stderr(out: &Output) -> String {
 }
 
 /// A folder with movies.jsonl, X.mtx (counts) and Y.npy (labels).
-fn xy(name: &str) -> PathBuf {
+fn xy(name: &str) -> ScratchDir {
     let dir = scratch(name);
     std::fs::write(dir.join("movies.jsonl"), small_movies(24)).unwrap();
     for args in [

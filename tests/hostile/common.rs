@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 
+pub use crate::scratch::ScratchDir;
 use crate::{CURRENT, PEAK};
 
 /// A reader that takes longer than this on a fixture-sized input hangs (quadratic or worse).
@@ -24,12 +25,9 @@ pub fn serial() -> MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// A fresh folder for one test.
-pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cinegenre-hostile-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh folder for one test, removed when dropped.
+pub fn scratch(name: &str) -> ScratchDir {
+    ScratchDir::new("hostile", name)
 }
 
 /// A file of `fixtures/`.

@@ -60,7 +60,8 @@ impl Image {
 
 /// Run `f` on the image written to a file; it must fail fast with bounded allocation.
 fn refused(name: &str, image: &[u8], f: impl FnOnce(&hdf5::File) -> cinegenre::Result<usize>) -> String {
-    let path = scratch("crafted").join(name);
+    let dir = scratch("crafted");
+    let path = dir.join(name);
     std::fs::write(&path, image).unwrap();
     let start = Instant::now();
     let (result, peak) = measure(|| hdf5::File::open(&path).and_then(|file| f(&file)));

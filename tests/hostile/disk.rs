@@ -93,7 +93,7 @@ fn truncated_images_are_errors_and_named_skips() {
     let fifo = dir.join("fifo.jpg");
     assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     for (path, what) in
-        [(dir.as_path(), "a folder"), (fifo.as_path(), "a FIFO"), (Path::new("/dev/zero"), "a device")]
+        [(&*dir, "a folder"), (fifo.as_path(), "a FIFO"), (Path::new("/dev/zero"), "a device")]
     {
         let err = check_image_file(path).unwrap_err().to_string();
         assert!(err.contains(&format!("is {what}, not an image file")), "{err}");

@@ -90,7 +90,8 @@ fn extract_skips_a_fifo_named_in_a_list_file_without_hanging() {
 #[test]
 fn explicit_fifo_input_is_read_as_a_stream() {
     let _serial = serial();
-    let fifo = scratch("fifo").join("x.mtx");
+    let dir = scratch("fifo");
+    let fifo = dir.join("x.mtx");
     assert!(mkfifo(&fifo));
     let writer_path = fifo.clone();
     let writer = std::thread::spawn(move || {

@@ -33,6 +33,8 @@ mod mutate;
 mod mutate_state;
 mod nonfinite;
 mod outputs;
+#[path = "../common/scratch.rs"]
+mod scratch;
 mod sizes;
 #[cfg(feature = "cli")]
 mod state;

@@ -21,7 +21,7 @@ use cinegenre::vgg::preprocess::{MAX_DECODE_BYTES, decode_rgb};
 use cinegenre::vgg::{Architecture, VggWeights};
 use proptest::prelude::*;
 
-use crate::common::{Bound, CONSTANT, apply, check_reader, fixture, mutations, scratch, serial};
+use crate::common::{Bound, CONSTANT, ScratchDir, apply, check_reader, fixture, mutations, scratch, serial};
 
 /// Matrix Market: the text (1×), its lines and parsed entries (≈ 16 bytes per 4-byte entry
 /// line), triplets and CSR (≈ 20), and up to 8 row pointers of 8 bytes per byte of file.
@@ -55,7 +55,8 @@ fn read(rel: &str) -> Vec<u8> {
 }
 
 fn target(dir: &str, name: &str) -> PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    // Shared by every case of the run, kept for its length (a static is never dropped).
+    static DIR: OnceLock<ScratchDir> = OnceLock::new();
     DIR.get_or_init(|| scratch("mutate")).join(format!("{dir}-{name}"))
 }
 

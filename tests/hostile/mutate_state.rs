@@ -49,7 +49,8 @@ fn index_bytes() -> &'static [u8] {
 /// An SVM and an MLP model file, trained once on four rows (via the CLI's own code path:
 /// the library types).
 fn model_bytes(kind: &str) -> Vec<u8> {
-    static DIR: OnceLock<std::path::PathBuf> = OnceLock::new();
+    // Trained once for every case of the run (a static is never dropped: the folder stays).
+    static DIR: OnceLock<crate::common::ScratchDir> = OnceLock::new();
     let dir = DIR.get_or_init(|| {
         let dir = scratch("mutate-models");
         std::fs::write(dir.join("movies.jsonl"), crate::clobber::small_movies(12)).unwrap();

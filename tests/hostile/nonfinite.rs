@@ -56,7 +56,8 @@ fn predict_svm_on_nan_or_inf_features_is_refused() {
     let _serial = serial();
     let (x, y) = data();
     let config = GridConfig { grid: vec![1.0], cv: 2, ..GridConfig::default() };
-    let path = scratch("svm").join("svm.safetensors");
+    let dir = scratch("svm");
+    let path = dir.join("svm.safetensors");
     SvmModel::train(&x, &y, &config).unwrap().0.save(&path).unwrap();
     check_predict_refuses(&Predictor::load(&path).unwrap());
 }
@@ -65,7 +66,8 @@ fn predict_svm_on_nan_or_inf_features_is_refused() {
 fn predict_nb_on_nan_or_inf_features_is_refused() {
     let _serial = serial();
     let (x, y) = data();
-    let path = scratch("nb").join("nb.safetensors");
+    let dir = scratch("nb");
+    let path = dir.join("nb.safetensors");
     NbModel::train(&NbParams::default(), &x, &y, None).unwrap().save(&path).unwrap();
     check_predict_refuses(&Predictor::load(&path).unwrap());
 }

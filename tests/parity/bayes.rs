@@ -102,8 +102,7 @@ fn saved_model_predicts_the_same() {
         labels: (0..n_labels).map(|k| format!("label {k}")).collect(),
         vocabulary: None,
     };
-    let dir = std::env::temp_dir().join(format!("cinegenre-nb-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::scratch::ScratchDir::new("parity", "nb");
     let path = dir.join("nb.safetensors");
     model.save(&path).unwrap();
     let back = NbModel::load(&path).unwrap();

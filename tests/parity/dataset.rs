@@ -46,12 +46,9 @@ pub fn assert_counts(label: &str, got: &BTreeMap<String, usize>, want: &BTreeMap
     assert!(diffs.is_empty(), "{label}: genre counts differ (genre, got, want): {diffs:?}");
 }
 
-/// A fresh empty scratch directory for one test, under the system temp dir.
-pub fn scratch_dir(label: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("cinegenre-{label}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
+/// A fresh empty scratch directory for one test, removed when dropped.
+pub fn scratch_dir(label: &str) -> crate::common::scratch::ScratchDir {
+    crate::common::scratch::ScratchDir::new("parity", label)
 }
 
 /// Distinct ids among `movies`.

@@ -2,8 +2,6 @@
 //! tolerance; failures show the first mismatches), its scratch folders, and the shared fixture
 //! loading, corpus and GPU-or-skip rule of `tests/common`, re-exported for the parity modules.
 
-use std::path::PathBuf;
-
 pub use crate::common::corpus::tutorial_counts;
 pub use crate::common::fixtures::*;
 pub use crate::common::gpu::gpu_or_skip;
@@ -63,10 +61,7 @@ pub fn assert_close(label: &str, got: &[f64], want: &[f64], rel_tol: f64, floor:
     );
 }
 
-/// A fresh, empty directory for one test's output files.
-pub fn temp_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cinegenre-parity-{test}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create a temporary directory");
-    dir
+/// A fresh, empty directory for one test's output files, removed when dropped.
+pub fn temp_dir(test: &str) -> crate::common::scratch::ScratchDir {
+    crate::common::scratch::ScratchDir::new("parity", test)
 }

@@ -35,7 +35,7 @@ fn two_thousand_requests_hold_the_rate_and_lose_nothing() {
         .on_warning(|w| eprintln!("warning: {w}"));
     let (years, pages) = ((1993, 2017), 2);
     let plan = FetchPlan {
-        out_dir: out.clone(),
+        out_dir: out.to_path_buf(),
         pages,
         genres: GenreChoice::All,
         years: Some(years),

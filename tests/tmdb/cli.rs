@@ -86,7 +86,7 @@ fn a_killed_run_resumes_to_the_same_dataset_and_the_key_stays_secret() {
     assert!(repeated <= 8 + 1, "{repeated} requests were repeated after the kill");
 
     // `cinegenre run --data DIR` reads the folder.
-    let (loaded, _) = cinegenre::dataset::load_prepared(std::slice::from_ref(&resumed)).unwrap();
+    let (loaded, _) = cinegenre::dataset::load_prepared(&[resumed.to_path_buf()]).unwrap();
     assert_eq!(loaded.len(), written_ids(&resumed).len());
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(resumed.join("summary.json")).unwrap()).unwrap();

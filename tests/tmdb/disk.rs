@@ -5,7 +5,7 @@
 //! Needs `mount -t tmpfs` (root, as in CI). Where mounting is not allowed the test FAILS with
 //! the reason, unless `CINEGENRE_SKIP_MOUNT_TESTS=1`, when it says why it skips.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -14,7 +14,7 @@ use cinegenre::tmdb::{
 };
 
 use crate::mock::{MockConfig, MockServer};
-use crate::{KEY, fast_config, files_under, temp_dir};
+use crate::{KEY, ScratchDir, fast_config, files_under, temp_dir};
 
 /// tmpfs size for the full-disk run. The whole fetch of the plan below (measured: 102
 /// requests) occupies about 480 KiB of 4 KiB tmpfs pages: 7 JSON responses (genre list and 6
@@ -29,7 +29,7 @@ const THREADS: usize = 8;
 /// A tmpfs mounted at a fresh folder, unmounted (and the folder removed) on drop, even when
 /// the test panics.
 struct Tmpfs {
-    dir: PathBuf,
+    dir: ScratchDir,
 }
 
 impl Tmpfs {
@@ -39,7 +39,7 @@ impl Tmpfs {
         let dir = temp_dir(name);
         let output = Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={kib}k,mode=0755"), "tmpfs"])
-            .arg(&dir)
+            .arg(&*dir)
             .output();
         let why = match output {
             Ok(o) if o.status.success() => return Some(Tmpfs { dir }),
@@ -63,7 +63,7 @@ impl Tmpfs {
     fn resize(&self, kib: u64) {
         let status = Command::new("mount")
             .args(["-o", &format!("remount,size={kib}k")])
-            .arg(&self.dir)
+            .arg(&*self.dir)
             .status()
             .unwrap();
         assert!(status.success(), "remounting {} failed", self.dir.display());
@@ -72,9 +72,9 @@ impl Tmpfs {
 
 impl Drop for Tmpfs {
     fn drop(&mut self) {
-        let unmounted = Command::new("umount").arg(&self.dir).status().is_ok_and(|s| s.success());
+        let unmounted = Command::new("umount").arg(&*self.dir).status().is_ok_and(|s| s.success());
         if !unmounted {
-            let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
+            let _ = Command::new("umount").arg("-l").arg(&*self.dir).status();
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }

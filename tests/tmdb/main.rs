@@ -11,25 +11,25 @@ mod library;
 mod mock;
 mod mutate;
 mod restart;
+#[path = "../common/scratch.rs"]
+mod scratch;
 mod stall;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use cinegenre::tmdb::{ClientConfig, RateLimit, RetryPolicy};
 use serde_json::Value;
 
 use mock::{MockServer, PAGE};
+pub use scratch::ScratchDir;
 
 /// The test key: long and odd enough that finding it anywhere means it leaked.
 pub const KEY: &str = "k3y-5f1c0d2e9a77-SECRET";
 
-/// A fresh, empty folder for one test.
-pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cinegenre-tmdb-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh, empty folder for one test, removed when dropped.
+pub fn temp_dir(name: &str) -> ScratchDir {
+    ScratchDir::new("tmdb", name)
 }
 
 /// Fast settings: 40 per 0.5 s (TMDB's 40 per 10 s, 20× faster), short waits; the timeout

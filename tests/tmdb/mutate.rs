@@ -165,7 +165,7 @@ fn a_huge_total_pages_plans_at_most_what_was_asked() {
         let mut client_config = fast_config(&server);
         client_config.rate = RateLimit { requests: 1000, window: std::time::Duration::from_millis(100) };
         let client = Client::new(client_config, key(), None).unwrap();
-        let mut plan = cinegenre::tmdb::FetchPlan::new(out.clone());
+        let mut plan = cinegenre::tmdb::FetchPlan::new(out.to_path_buf());
         (plan.genres, plan.pages, plan.poster_size, plan.quiet) = ("16".parse().unwrap(), 7, None, true);
         let summary = fetch_dataset(&plan, &client).unwrap();
         // Huge: the plan's 7 pages (the mock serves empty pages past its data), never more;

@@ -87,8 +87,12 @@ fn a_fetch_that_keeps_no_movie_fails_and_says_why() {
     });
     let out = temp_dir("nothing");
     let client = one_attempt_client(&server, Some(Cache::open(&out.join("cache")).unwrap()));
-    let plan =
-        FetchPlan { genres: "16".parse().unwrap(), pages: 1, quiet: true, ..FetchPlan::new(out.clone()) };
+    let plan = FetchPlan {
+        genres: "16".parse().unwrap(),
+        pages: 1,
+        quiet: true,
+        ..FetchPlan::new(out.to_path_buf())
+    };
     let err = fetch_dataset(&plan, &client).unwrap_err().to_string();
     assert!(err.contains("nothing useful was fetched") && err.contains("posters failed"), "{err}");
     assert!(err.contains("HTTP 403"), "{err}");

@@ -1,11 +1,11 @@
 //! Bad inputs, written to temp files: every error names the file and the line and/or field.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use cinegenre::dataset::{GenreMap, load_movies, read_jsonl, read_text};
 
-use super::scratch_dir;
+use crate::common::scratch::ScratchFile;
 
 const TMDB_HEADER: &str =
     "budget,genres,id,keywords,original_language,overview,popularity,release_date,title";
@@ -13,10 +13,8 @@ const MD_HEADER: &str =
     "adult,genres,id,imdb_id,original_language,overview,popularity,poster_path,release_date,title";
 
 /// Write `content` to `name` in a fresh scratch dir for `label`.
-fn write(label: &str, name: &str, content: &[u8]) -> PathBuf {
-    let path = scratch_dir(label).join(name);
-    std::fs::write(&path, content).unwrap();
-    path
+fn write(label: &str, name: &str, content: &[u8]) -> ScratchFile {
+    ScratchFile::new("parity", label, name, content)
 }
 
 fn error_of(result: cinegenre::Result<impl std::fmt::Debug>) -> String {
