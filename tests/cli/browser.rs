@@ -45,7 +45,7 @@ fn report_renders_in_headless_chromium() {
     let s = Scratch::new("browser");
     let page = cinegenre::report::write(
         &cinegenre::report::demo_report(),
-        &cinegenre::layout::RunLayout::new(&s.dir),
+        &cinegenre::layout::RunLayout::new(s.dir.to_path_buf()),
     )
     .unwrap();
     let url = format!("file://{}", page.canonicalize().unwrap().display());

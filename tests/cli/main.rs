@@ -13,6 +13,8 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use common::scratch::ScratchDir;
+
 #[path = "../common/mod.rs"]
 mod common;
 
@@ -37,9 +39,10 @@ mod words;
 /// work any command does (loading the bundled movies) takes about half a second.
 const FAIL_FAST: Duration = Duration::from_secs(1);
 
-/// A scratch folder removed on drop (kept when the test failed, for a look).
+/// A scratch folder removed on drop (kept when the test failed, for a look), with the
+/// helpers that run the binary inside it.
 pub struct Scratch {
-    pub dir: PathBuf,
+    pub dir: ScratchDir,
 }
 
 /// What a finished command printed.
@@ -55,14 +58,11 @@ pub struct Outcome {
 
 impl Scratch {
     pub fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("cinegenre-cli-{}-{name}", std::process::id()));
-        Self::at(dir)
+        Scratch { dir: ScratchDir::new("cli", name) }
     }
 
     fn at(dir: PathBuf) -> Self {
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch { dir }
+        Scratch { dir: ScratchDir::at(dir) }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -153,14 +153,6 @@ impl Scratch {
             .collect();
         names.sort();
         names
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
     }
 }
 

@@ -12,7 +12,11 @@ pub struct ScratchDir(PathBuf);
 impl ScratchDir {
     /// `$TMPDIR/cinegenre-{binary}-{name}-{pid}`, emptied if a crashed run left it.
     pub fn new(binary: &str, name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("cinegenre-{binary}-{name}-{}", std::process::id()));
+        Self::at(std::env::temp_dir().join(format!("cinegenre-{binary}-{name}-{}", std::process::id())))
+    }
+
+    /// The folder `dir`, emptied first.
+    pub fn at(dir: PathBuf) -> Self {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
         ScratchDir(dir)

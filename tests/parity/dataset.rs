@@ -46,11 +46,6 @@ pub fn assert_counts(label: &str, got: &BTreeMap<String, usize>, want: &BTreeMap
     assert!(diffs.is_empty(), "{label}: genre counts differ (genre, got, want): {diffs:?}");
 }
 
-/// A fresh empty scratch directory for one test, removed when dropped.
-pub fn scratch_dir(label: &str) -> crate::common::scratch::ScratchDir {
-    crate::common::scratch::ScratchDir::new("parity", label)
-}
-
 /// Distinct ids among `movies`.
 pub fn distinct_ids(movies: &[Movie]) -> usize {
     movies.iter().map(|m| m.id).collect::<HashSet<_>>().len()

@@ -8,8 +8,8 @@ use cinegenre::dataset::{
     load_bundled_file, load_movies, read_jsonl, read_text, write_jsonl,
 };
 
-use super::scratch_dir;
 use crate::fixtures::path as fixture;
+use crate::fixtures::temp_dir;
 
 fn fixture_path(name: &str) -> std::path::PathBuf {
     let in_tutorial = fixture(&format!("data/tmdb_tutorial/{name}"));
@@ -69,7 +69,7 @@ fn all_bundles_cover_the_readme_ids_first_occurrence_wins() {
 #[test]
 fn jsonl_round_trip_of_the_tutorial_movies() {
     let (movies, _) = load_bundled(Bundled::Tutorial).unwrap();
-    let dir = scratch_dir("jsonl-tutorial");
+    let dir = temp_dir("jsonl-tutorial");
     let path = dir.join("movies.jsonl");
     write_jsonl(&path, &movies).unwrap();
     assert_eq!(read_jsonl(&path).unwrap(), movies);
@@ -82,7 +82,7 @@ fn genre_map_matches_the_genredict_file_byte_for_byte() {
     let path = fixture("data/tmdb_tutorial/paritoshgoyal_genredict.json");
     let from_file = GenreMap::from_json_file(&path).unwrap();
     assert_eq!(from_file, GenreMap::tmdb_2017());
-    let dir = scratch_dir("genredict");
+    let dir = temp_dir("genredict");
     let out = dir.join("genres.json");
     from_file.write_json(&out).unwrap();
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&path).unwrap());
