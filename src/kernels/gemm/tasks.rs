@@ -6,13 +6,19 @@
 //! m_panels × n_panels tiles  ──plan──▶  row tasks of 1 to 4 panels, ≈ 64 per thread when
 //!                                        there are that many; columns cut too when fewer
 //!                                        than 4 row tasks per thread remain
+//!                                        (≤ 6 row panels: one band, one column group per
+//!                                        thread)
 //! ```
 //! Rayon hands tasks out as threads free up, so a thread idles at the end for at most one
 //! task: small row tasks keep that tail short. At n = 512 the 37 row panels made ten 4-panel
 //! tasks (20 panels on one core, 17 on the other); one panel per task raised the best of 6
 //! interleaved runs from 194 / 195 / 199 to 202 / 201 / 202 GFLOP/s at n = 512 / 1024 / 2048
 //! (2-core AMD EPYC Zen 4). Packing is unchanged by the cut: A is packed per row panel, B per
-//! k-slice. A batch of 64 rows is five 14-row panels: cutting columns too keeps both cores busy.
+//! k-slice. A batch of 64 rows is five 14-row panels: one band of rows, its columns halved
+//! between two threads, so that each B panel is packed once, by the task that uses it, in runs
+//! of 16 panels (2 KiB of each row of a 1024-column B): the forward product of the poster MLP
+//! took 25 ms so, against 31 ms with 4-panel column groups (8 tasks), and 32–35 ms before
+//! (five one-panel row tasks per column half: each packed slice of B read five times).
 
 use std::ops::Range;
 
@@ -23,6 +29,9 @@ use crate::backend::Par;
 
 /// Most row panels per task (its C block stays in L2 across k-slices).
 const MAX_PANELS_PER_TASK: usize = 4;
+/// Most row panels that make one band of rows, every task spanning them all (a batch of 64
+/// rows is five 14-row panels).
+const ONE_BAND_PANELS: usize = 6;
 /// Row tasks per thread aimed for: many, so the last one each thread runs is short.
 const ROW_TASKS_PER_THREAD: usize = 64;
 /// Fewest tasks per thread before columns are cut too.
@@ -56,9 +65,19 @@ fn plan_for(m_panels: usize, n_panels: usize, threads: usize) -> Vec<Task> {
         1 => (1, 1),
         t => (t * ROW_TASKS_PER_THREAD, t * MIN_TASKS_PER_THREAD),
     };
-    let rows_per_task = m_panels.div_ceil(row_want).clamp(1, MAX_PANELS_PER_TASK);
+    let rows_per_task = if m_panels <= ONE_BAND_PANELS {
+        m_panels
+    } else {
+        m_panels.div_ceil(row_want).clamp(1, MAX_PANELS_PER_TASK)
+    };
     let row_tasks = m_panels.div_ceil(rows_per_task);
-    let col_groups = min_tasks.div_ceil(row_tasks).clamp(1, n_panels);
+    // One band of rows: one column group per thread, so that each task packs wide runs of
+    // B's rows itself (simd::blocked); else enough groups for `min_tasks`.
+    let col_groups = match row_tasks {
+        1 => threads,
+        _ => min_tasks.div_ceil(row_tasks),
+    }
+    .clamp(1, n_panels);
     let cols_per_task = n_panels.div_ceil(col_groups);
     let mut tasks = Vec::with_capacity(row_tasks * col_groups);
     for r0 in (0..m_panels).step_by(rows_per_task) {
@@ -171,7 +190,8 @@ mod tests {
                     let tasks = plan_for(m_panels, n_panels, threads);
                     let mut seen = vec![0u8; m_panels * n_panels];
                     for t in &tasks {
-                        assert!(!t.row_panels.is_empty() && t.row_panels.len() <= MAX_PANELS_PER_TASK);
+                        let most = if m_panels <= ONE_BAND_PANELS { m_panels } else { MAX_PANELS_PER_TASK };
+                        assert!(!t.row_panels.is_empty() && t.row_panels.len() <= most);
                         for i in t.row_panels.clone() {
                             for j in t.col_panels.clone() {
                                 seen[i * n_panels + j] += 1;
@@ -181,6 +201,15 @@ mod tests {
                     assert!(seen.iter().all(|&c| c == 1), "{threads} threads, {m_panels} × {n_panels}");
                     // Cutting n_panels into equal groups may make fewer than asked (16 in
                     // groups of 2 for 12 asked), never fewer than half.
+                    if m_panels <= ONE_BAND_PANELS {
+                        // One band of rows, one column group per thread.
+                        assert_eq!(
+                            tasks.len(),
+                            threads.min(n_panels),
+                            "{threads} threads, {m_panels} × {n_panels}"
+                        );
+                        continue;
+                    }
                     let want = (threads * MIN_TASKS_PER_THREAD).min(m_panels * n_panels);
                     if threads > 1 {
                         assert!(2 * tasks.len() >= want, "{} tasks for {m_panels} × {n_panels}", tasks.len());
@@ -190,5 +219,8 @@ mod tests {
         }
         // The case that motivated one-panel tasks: n = 512 at MR = 14 on two threads.
         assert!(plan_for(37, 16, 2).iter().all(|t| t.row_panels.len() == 1));
+        // A batch of 64 rows (five panels) times 1,024 columns: one band, half the columns each.
+        let batch: Vec<_> = plan_for(5, 32, 2).into_iter().map(|t| (t.row_panels, t.col_panels)).collect();
+        assert_eq!(batch, [(0..5, 0..16), (0..5, 16..32)]);
     }
 }
