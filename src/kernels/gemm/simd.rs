@@ -26,16 +26,17 @@
 //! each task packs its own columns of B, slice by slice, with no barrier, and the packing of
 //! one thread runs beside the products of the other. B then comes from memory once, in runs
 //! of whole rows: [`F32::pack_b`] copies a group of panels row by row, asks for the rows
-//! [`PACK_AHEAD`] ahead, and copies full panel rows as fixed-width moves. For that product
-//! (2 threads, 2-core AMD EPYC Zen 4) this took the best of 15 from 32 to 25 ms (the compute
-//! alone, B prepacked: 18 ms), and the poster MLP's epoch from 1.22 to 1.13 s; square
+//! [`PACK_AHEAD`] ahead, and copies full panel rows as fixed-width moves. On a 2-core AMD EPYC
+//! Zen 4 this took that product (`cargo bench --bench kernels -- gemm/dense1_fwd`) from 31.8 to
+//! 28.7 ms on 2 threads and from 55 to 48 ms on one (the compute alone, B prepacked: 18 ms),
+//! and the poster MLP's epoch (`cinegenre bench mlp`, best of 5) from 1.22 to 1.13 s; square
 //! products are unchanged (best of 4 interleaved runs within ±4% at n = 256 … 4096).
 //!
 //! Why this loop order: the A panel, broadcast one element at a time, stays in L1 while the
 //! B panels stream from L2 with a software prefetch; on a 2-core Sapphire-Rapids-class machine
 //! that ran a core at ~168 GFLOP/s against ~150 for the other order (B panel in L1, A
 //! streamed), of a 202 GFLOP/s FMA peak. Tasks ([`super::tasks`]) are small row blocks (one to
-//! four panels), handed out as threads free up.
+//! four panels), handed out as threads free up, or for a short A one band of all its rows.
 //!
 //! KC and NC were chosen by timing `cinegenre bench gemm` there (2 threads, interleaved runs,
 //! best of 9): KC = 512, NC = 1024, 4 panels per task gave 256 / 259 / 264 GFLOP/s at n = 512 /

@@ -17,8 +17,9 @@
 //! k-slice. A batch of 64 rows is five 14-row panels: one band of rows, its columns halved
 //! between two threads, so that each B panel is packed once, by the task that uses it, in runs
 //! of 16 panels (2 KiB of each row of a 1024-column B): the forward product of the poster MLP
-//! took 25 ms so, against 31 ms with 4-panel column groups (8 tasks), and 32–35 ms before
-//! (five one-panel row tasks per column half: each packed slice of B read five times).
+//! took 25 ms so (best of 15), against 31 ms with 4-panel column groups (8 tasks), and
+//! 32–35 ms before (five one-panel row tasks per column half: each packed slice of B read
+//! five times).
 
 use std::ops::Range;
 
