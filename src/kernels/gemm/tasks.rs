@@ -200,8 +200,6 @@ mod tests {
                         }
                     }
                     assert!(seen.iter().all(|&c| c == 1), "{threads} threads, {m_panels} × {n_panels}");
-                    // Cutting n_panels into equal groups may make fewer than asked (16 in
-                    // groups of 2 for 12 asked), never fewer than half.
                     if m_panels <= ONE_BAND_PANELS {
                         // One band of rows, one column group per thread.
                         assert_eq!(
@@ -211,6 +209,8 @@ mod tests {
                         );
                         continue;
                     }
+                    // Cutting n_panels into equal groups may make fewer than asked (16 in
+                    // groups of 2 for 12 asked), never fewer than half.
                     let want = (threads * MIN_TASKS_PER_THREAD).min(m_panels * n_panels);
                     if threads > 1 {
                         assert!(2 * tasks.len() >= want, "{} tasks for {m_panels} × {n_panels}", tasks.len());
