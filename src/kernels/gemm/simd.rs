@@ -234,6 +234,12 @@ thread_local! {
     static A_SCRATCH: std::cell::Cell<Vec<u32>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
+/// The first `len` words of a scratch buffer (grown as needed) as panel elements.
+fn words<E: bytemuck::Pod>(scratch: &mut Vec<u32>, len: usize) -> &mut [E] {
+    scratch.resize(scratch.len().max(len), 0);
+    bytemuck::cast_slice_mut(&mut scratch[..len])
+}
+
 /// The blocked algorithm of the module doc, for any [`Unit`]. Shapes were checked by the
 /// caller; the unit's instructions must be supported by this CPU (a SIMD level is, by
 /// construction of [`SimdLevel`]). B stored as `W` is widened while packing, once per k-slice.
@@ -314,9 +320,7 @@ pub(super) fn blocked<U: Unit, A: PanelSource + ?Sized, W: Weight>(
                     let first = task.col_panels.start;
                     let (j0, cols) = (jc + first * nr, (nr * task.col_panels.len()).min(nc - first * nr));
                     for (pc, kc) in slices(k) {
-                        let len = task.col_panels.len() * nr * U::units(kc);
-                        scratch.resize(scratch.len().max(len), 0);
-                        let bpack: &mut [U::E] = bytemuck::cast_slice_mut(&mut scratch[..len]);
+                        let bpack = words::<U::E>(&mut scratch, task.col_panels.len() * nr * U::units(kc));
                         unit.pack_b(Par::Seq, g, b, Block { k: (pc, kc), cols: (j0, cols) }, bpack);
                         slice(task, (pc, kc), (bpack, first));
                     }
@@ -327,9 +331,7 @@ pub(super) fn blocked<U: Unit, A: PanelSource + ?Sized, W: Weight>(
             Right::Stored(b) => {
                 let mut scratch = B_SCRATCH.take();
                 for (pc, kc) in slices(k) {
-                    let len = n_panels * nr * U::units(kc);
-                    scratch.resize(scratch.len().max(len), 0);
-                    let bpack: &mut [U::E] = bytemuck::cast_slice_mut(&mut scratch[..len]);
+                    let bpack = words::<U::E>(&mut scratch, n_panels * nr * U::units(kc));
                     unit.pack_b(par, g, b, Block { k: (pc, kc), cols: (jc, nc) }, bpack);
                     let bpack = &*bpack;
                     tasks::run(par, &tasks, |task| slice(task, (pc, kc), (bpack, 0)));
