@@ -30,7 +30,7 @@ fn check(g: Gemm, bias: bool, activation: Activation, backends: &[Backend]) {
 fn awkward_shapes_all_variants() {
     let backends = fast_backends();
     // 1, tile ± 1 for every micro-tile (4×8, 6×16, 14×32) and the GPU's 128×128, odd sizes;
-    // k across the CPU's KC = 512 slices, n across its NC = 1024 column blocks.
+    // k across the CPU's KC = 512 slices, n across its NC = 4096 column blocks.
     let shapes = [
         (1, 1, 1),
         (63, 65, 67),
@@ -42,7 +42,11 @@ fn awkward_shapes_all_variants() {
         (1, 3, 1100),
         (24, 64, 0),
         (15, 1057, 530),
+        (3, 4100, 20),
         (29, 33, 1030),
+        // Past six row panels, ≥ 4 column panels per thread on 2 threads and k ≥ 256: a stored
+        // A is cut by columns only, each thread packing its own B (two k-slices here).
+        (100, 300, 530),
     ];
     for &(m, n, k) in &shapes {
         for (ta, tb) in [(false, false), (false, true), (true, false)] {

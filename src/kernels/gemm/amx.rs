@@ -344,7 +344,7 @@ fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<
         A_SCRATCH.set(a_tiles);
         SUM_SCRATCH.set(sums);
     };
-    tasks::run(par, &tasks::plan(m_panels, n_panels, par), run);
+    tasks::run(par, &tasks::plan(m_panels, n_panels, k, par, false), run);
 }
 
 /// `x` rounded to bf16 bits (nearest even, as the tile kernel rounds A), in parallel over

@@ -42,6 +42,13 @@ pub trait PanelSource: Sync {
     /// `Ok` when the source can give every panel of an (m, k) op(A) (checked once per product,
     /// before any panel is asked for).
     fn check(&self, m: usize, k: usize) -> Result<()>;
+
+    /// Whether a panel is a copy of stored values, cheap enough for every thread to pack it
+    /// again (the CPU driver then gives each thread a band of C's columns, every row of them),
+    /// rather than computed (im2col, Winograd transforms). Default: computed.
+    fn stored(&self) -> bool {
+        false
+    }
 }
 
 /// op(A) stored with element (i, p) at `a[i·rs + p·cs]`, as f32 or widened from f16/bf16.
@@ -120,6 +127,10 @@ impl<T: Weight> PanelSource for Strided<'_, T> {
             )));
         }
         Ok(())
+    }
+
+    fn stored(&self) -> bool {
+        true
     }
 }
 

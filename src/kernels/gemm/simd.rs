@@ -22,9 +22,10 @@
 //! between, so its C block stays in cache from one slice to the next.
 //!
 //! A short A (at most six row panels, e.g. an MLP batch of 64 rows times a 25088 × 1024 weight
-//! matrix) is one band of rows ([`super::tasks`]): every B panel is used by one task only, so
-//! each task packs its own columns of B, slice by slice, with no barrier, and the packing of
-//! one thread runs beside the products of the other. B then comes from memory once, in runs
+//! matrix), and any stored A with enough columns per thread, is one band of rows
+//! ([`super::tasks`]): every B panel is used by one task only, so each task packs its own
+//! columns of B, slice by slice, with no barrier, and the packing of one thread runs beside
+//! the products of the other. B then comes from memory once, in runs
 //! of whole rows: [`F32::pack_b`] copies a group of panels row by row, asks for the rows
 //! [`PACK_AHEAD`] ahead, and copies full panel rows as fixed-width moves. On a 2-core AMD EPYC
 //! Zen 4 this took that product (`cargo bench --bench kernels -- gemm/dense1_fwd`) from 31.8 to
@@ -36,7 +37,8 @@
 //! B panels stream from L2 with a software prefetch; on a 2-core Sapphire-Rapids-class machine
 //! that ran a core at ~168 GFLOP/s against ~150 for the other order (B panel in L1, A
 //! streamed), of a 202 GFLOP/s FMA peak. Tasks ([`super::tasks`]) are small row blocks (one to
-//! four panels), handed out as threads free up, or for a short A one band of all its rows.
+//! four panels), handed out as threads free up, or one band of all the rows (a short or a
+//! stored A).
 //!
 //! KC and NC were chosen by timing `cinegenre bench gemm` there (2 threads, interleaved runs,
 //! best of 9): KC = 512, NC = 1024, 4 panels per task gave 256 / 259 / 264 GFLOP/s at n = 512 /
@@ -262,7 +264,7 @@ pub(super) fn blocked<U: Unit, A: PanelSource + ?Sized, W: Weight>(
     for jc in (0..n).step_by(NC) {
         let nc = NC.min(n - jc);
         let n_panels = nc.div_ceil(nr);
-        let tasks = tasks::plan(m_panels, n_panels, par);
+        let tasks = tasks::plan(m_panels, n_panels, k, par, a.stored());
         // One k-slice of one task: every tile of the task gets the slice's contribution.
         // `bpack` holds the block's B panels from panel `first` on.
         let slice = |task: &Task, (pc, kc): Slice, (bpack, first): (&[U::E], usize)| {

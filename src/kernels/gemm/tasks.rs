@@ -3,25 +3,43 @@
 //! written by one thread only, through a shared raw pointer ([`SharedC`]).
 //!
 //! ```text
-//! m_panels × n_panels tiles  ──plan──▶  row tasks of 1 to 4 panels, ≈ 64 per thread when
-//!                                        there are that many; columns cut too when fewer
-//!                                        than 4 row tasks per thread remain
-//!                                        (≤ 6 row panels: one band, one column group per
-//!                                        thread)
+//! m_panels × n_panels tiles  ──plan──▶  ≤ 6 row panels, or A stored, k ≥ 256 and ≥ 4
+//!                                        column panels per thread: one band of all the rows,
+//!                                        one column group per thread
+//!                                        else: row tasks of 1 to 4 panels, ≈ 64 per thread
+//!                                        when there are that many, the last `threads` of them
+//!                                        cut in column groups; columns cut everywhere when
+//!                                        fewer than 4 row tasks per thread remain
+//!            ──run──▶  each thread takes the next task of the plan as it frees up
 //! ```
-//! Rayon hands tasks out as threads free up, so a thread idles at the end for at most one
-//! task: small row tasks keep that tail short. At n = 512 the 37 row panels made ten 4-panel
-//! tasks (20 panels on one core, 17 on the other); one panel per task raised the best of 6
-//! interleaved runs from 194 / 195 / 199 to 202 / 201 / 202 GFLOP/s at n = 512 / 1024 / 2048
-//! (2-core AMD EPYC Zen 4). Packing is unchanged by the cut: A is packed per row panel, B per
-//! k-slice. A batch of 64 rows is five 14-row panels: one band of rows, its columns halved
-//! between two threads, so that each B panel is packed once, by the task that uses it, in runs
-//! of 16 panels (2 KiB of each row of a 1024-column B): the forward product of the poster MLP
-//! took 25 ms so (best of 15), against 31 ms with 4-panel column groups (8 tasks), and
-//! 32–35 ms before (five one-panel row tasks per column half: each packed slice of B read
+//! **A stored** (a packed panel is a copy: [`PanelSource::stored`](super::panel::PanelSource::stored)):
+//! each thread computes every row of its own columns, packing its columns of B itself, slice
+//! by slice, with no barrier between packing and products ([`simd`](super::simd)); at n = 512
+//! that half of B (512 KiB) stays in the core's 1 MiB L2 for all 37 row panels. Each thread
+//! packs every A panel, which is a copy of 28 KiB. Measured on a 2-core AMD EPYC Zen 4 (best
+//! of 5 interleaved runs, `cinegenre bench gemm`): 168 → 189 GFLOP/s at n = 256, 205 → 214 at
+//! n = 512, level (±0.3%) at 1024 / 2048 / 4096; bf16-dot 265 → 286 at 512. The same cut with
+//! A computed (im2col) lost 6–11% of VGG16's f32 rate: every thread then computes every
+//! im2col panel; and with k = 64 (the poster MLP's weight gradient) it ran 8–35% slower than
+//! row tasks, so shallower products keep them.
+//!
+//! **A computed** (im2col, Winograd), or a shallow product: row tasks, so each panel is packed
+//! once. Tasks are
+//! handed out in the plan's order from a shared counter, and the last row tasks are cut in
+//! column groups, so each thread ends with a short task. Rayon's `par_iter` splits the list in
+//! halves instead: at n = 512 one core ran 19 row panels, the other 18 (with row tasks,
+//! before the cut by columns, 203 → 209 GFLOP/s with the ordered hand-out and the cut tail). One panel per task (rather than four) had
+//! raised n = 512 / 1024 / 2048 from 194 / 195 / 199 to 202 / 201 / 202 GFLOP/s.
+//!
+//! **A short** (a batch of 64 rows is five 14-row panels): one band of rows, its columns
+//! halved between two threads, so that each B panel is packed once, by the task that uses it,
+//! in runs of 16 panels (2 KiB of each row of a 1024-column B): the forward product of the
+//! poster MLP took 25 ms so (best of 15), against 31 ms with 4-panel column groups (8 tasks),
+//! and 32–35 ms before (five one-panel row tasks per column half: each packed slice of B read
 //! five times).
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -37,6 +55,11 @@ const ONE_BAND_PANELS: usize = 6;
 const ROW_TASKS_PER_THREAD: usize = 64;
 /// Fewest tasks per thread before columns are cut too.
 const MIN_TASKS_PER_THREAD: usize = 4;
+/// Fewest column panels per thread for a stored A to be cut by columns only.
+const MIN_GROUP_PANELS: usize = 4;
+/// Shallowest product (k) for a stored A to be cut by columns only: at k = 64 (the poster
+/// MLP's weight gradient, 25088 × 1024 × 64) that cut ran 8–35% slower than row tasks.
+const MIN_BAND_DEPTH: usize = 256;
 
 /// A rectangle of tiles of C one thread computes.
 pub(super) struct Task {
@@ -52,21 +75,27 @@ pub(super) fn threads(par: Par) -> usize {
     }
 }
 
-/// Cut `m_panels × n_panels` tiles into tasks: rows first, about [`ROW_TASKS_PER_THREAD`] per
-/// thread of 1 to [`MAX_PANELS_PER_TASK`] panels each, then columns if that leaves fewer than
+/// Cut `m_panels × n_panels` tiles into tasks. At most [`ONE_BAND_PANELS`] row panels, or a
+/// stored A (`stored_a`) with at least [`MIN_GROUP_PANELS`] column panels per thread: one band
+/// of all the rows, one column group per thread. Else rows first, about
+/// [`ROW_TASKS_PER_THREAD`] per thread of 1 to [`MAX_PANELS_PER_TASK`] panels each, the last
+/// `threads` of them cut in column groups, or columns cut everywhere if that leaves fewer than
 /// [`MIN_TASKS_PER_THREAD`] tasks per thread. One thread: row tasks of
 /// [`MAX_PANELS_PER_TASK`] panels, in order.
-pub(super) fn plan(m_panels: usize, n_panels: usize, par: Par) -> Vec<Task> {
-    plan_for(m_panels, n_panels, threads(par))
+pub(super) fn plan(m_panels: usize, n_panels: usize, k: usize, par: Par, stored_a: bool) -> Vec<Task> {
+    plan_for(m_panels, n_panels, k, threads(par), stored_a)
 }
 
 /// [`plan`] for a given number of threads.
-fn plan_for(m_panels: usize, n_panels: usize, threads: usize) -> Vec<Task> {
+fn plan_for(m_panels: usize, n_panels: usize, k: usize, threads: usize, stored_a: bool) -> Vec<Task> {
     let (row_want, min_tasks) = match threads {
         1 => (1, 1),
         t => (t * ROW_TASKS_PER_THREAD, t * MIN_TASKS_PER_THREAD),
     };
-    let rows_per_task = if m_panels <= ONE_BAND_PANELS {
+    // A stored A costs a copy per panel: one band of all the rows, so that each thread packs
+    // and keeps its own columns of B, with no barrier and no tail to even out.
+    let by_columns = stored_a && threads > 1 && n_panels >= threads * MIN_GROUP_PANELS && k >= MIN_BAND_DEPTH;
+    let rows_per_task = if m_panels <= ONE_BAND_PANELS || by_columns {
         m_panels
     } else {
         m_panels.div_ceil(row_want).clamp(1, MAX_PANELS_PER_TASK)
@@ -80,23 +109,40 @@ fn plan_for(m_panels: usize, n_panels: usize, threads: usize) -> Vec<Task> {
     }
     .clamp(1, n_panels);
     let cols_per_task = n_panels.div_ceil(col_groups);
-    let mut tasks = Vec::with_capacity(row_tasks * col_groups);
-    for r0 in (0..m_panels).step_by(rows_per_task) {
-        for c0 in (0..n_panels).step_by(cols_per_task) {
+    // The last `threads` row tasks of an uncut plan are cut into one column group per thread:
+    // handed out last (`run`), they even out the threads' finishing times.
+    let tail = match (col_groups, threads) {
+        (1, t) if t > 1 && row_tasks > t => t,
+        _ => 0,
+    };
+    let mut tasks = Vec::with_capacity(row_tasks * col_groups + tail * threads);
+    for (t, r0) in (0..m_panels).step_by(rows_per_task).enumerate() {
+        let per = if t + tail >= row_tasks { n_panels.div_ceil(threads) } else { cols_per_task };
+        for c0 in (0..n_panels).step_by(per) {
             tasks.push(Task {
                 row_panels: r0..m_panels.min(r0 + rows_per_task),
-                col_panels: c0..n_panels.min(c0 + cols_per_task),
+                col_panels: c0..n_panels.min(c0 + per),
             });
         }
     }
     tasks
 }
 
-/// Run `work` on every task, in order or over rayon's pool.
+/// Run `work` on every task, in order, or over rayon's pool: one worker per thread takes the
+/// next task in the plan's order as it frees up, so the short tasks of the plan's tail run
+/// last. Called from inside a rayon task, the workers that find no free thread run after the
+/// first has taken every task, and find none left.
 pub(super) fn run(par: Par, tasks: &[Task], work: impl Fn(&Task) + Sync) {
     match par {
         Par::Seq => tasks.iter().for_each(work),
-        Par::Rayon => tasks.par_iter().for_each(&work),
+        Par::Rayon => {
+            let next = AtomicUsize::new(0);
+            (0..rayon::current_num_threads().min(tasks.len())).into_par_iter().for_each(|_| {
+                while let Some(task) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    work(task);
+                }
+            })
+        }
     }
 }
 
@@ -181,47 +227,67 @@ pub(super) unsafe fn finish_tile(
 mod tests {
     use super::*;
 
-    /// Every tile in exactly one task; row tasks of at most MAX_PANELS_PER_TASK panels; with
-    /// several threads, about MIN_TASKS_PER_THREAD tasks each when there are that many tiles.
+    /// Every tile in exactly one task; row tasks of at most MAX_PANELS_PER_TASK panels, or one
+    /// band of all rows (a short A, or a stored A wide enough to cut by columns); with several
+    /// threads, about MIN_TASKS_PER_THREAD tasks each when there are that many tiles.
     #[test]
     fn plans_cover_every_tile_once_in_small_tasks() {
         for threads in [1, 2, 3, 8] {
             for m_panels in [1, 2, 5, 37, 74, 147, 600, 3584] {
-                for n_panels in [1, 2, 16, 128] {
-                    let tasks = plan_for(m_panels, n_panels, threads);
-                    let mut seen = vec![0u8; m_panels * n_panels];
-                    for t in &tasks {
-                        let most = if m_panels <= ONE_BAND_PANELS { m_panels } else { MAX_PANELS_PER_TASK };
-                        assert!(!t.row_panels.is_empty() && t.row_panels.len() <= most);
-                        for i in t.row_panels.clone() {
-                            for j in t.col_panels.clone() {
-                                seen[i * n_panels + j] += 1;
+                for n_panels in [1, 2, 8, 16, 128] {
+                    for (stored_a, k) in [(false, 512), (true, 64), (true, 512)] {
+                        let case =
+                            format!("{threads} threads, {m_panels} × {n_panels}, k {k}, stored A {stored_a}");
+                        let tasks = plan_for(m_panels, n_panels, k, threads, stored_a);
+                        let mut seen = vec![0u8; m_panels * n_panels];
+                        let by_columns = stored_a
+                            && threads > 1
+                            && n_panels >= threads * MIN_GROUP_PANELS
+                            && k >= MIN_BAND_DEPTH;
+                        let band = m_panels <= ONE_BAND_PANELS || by_columns;
+                        for t in &tasks {
+                            let most = if band { m_panels } else { MAX_PANELS_PER_TASK };
+                            assert!(!t.row_panels.is_empty() && t.row_panels.len() <= most, "{case}");
+                            for i in t.row_panels.clone() {
+                                for j in t.col_panels.clone() {
+                                    seen[i * n_panels + j] += 1;
+                                }
                             }
                         }
-                    }
-                    assert!(seen.iter().all(|&c| c == 1), "{threads} threads, {m_panels} × {n_panels}");
-                    if m_panels <= ONE_BAND_PANELS {
-                        // One band of rows, one column group per thread.
-                        assert_eq!(
-                            tasks.len(),
-                            threads.min(n_panels),
-                            "{threads} threads, {m_panels} × {n_panels}"
-                        );
-                        continue;
-                    }
-                    // Cutting n_panels into equal groups may make fewer than asked (16 in
-                    // groups of 2 for 12 asked), never fewer than half.
-                    let want = (threads * MIN_TASKS_PER_THREAD).min(m_panels * n_panels);
-                    if threads > 1 {
-                        assert!(2 * tasks.len() >= want, "{} tasks for {m_panels} × {n_panels}", tasks.len());
+                        assert!(seen.iter().all(|&c| c == 1), "{case}");
+                        if band {
+                            // One band of rows, one column group per thread.
+                            assert_eq!(tasks.len(), threads.min(n_panels), "{case}");
+                            assert!(tasks.iter().all(|t| t.row_panels == (0..m_panels)), "{case}");
+                            continue;
+                        }
+                        // Cutting n_panels into equal groups may make fewer than asked (16 in
+                        // groups of 2 for 12 asked), never fewer than half.
+                        let want = (threads * MIN_TASKS_PER_THREAD).min(m_panels * n_panels);
+                        if threads > 1 {
+                            assert!(2 * tasks.len() >= want, "{} tasks: {case}", tasks.len());
+                        }
                     }
                 }
             }
         }
-        // The case that motivated one-panel tasks: n = 512 at MR = 14 on two threads.
-        assert!(plan_for(37, 16, 2).iter().all(|t| t.row_panels.len() == 1));
+        // n = 512 at MR = 14 on two threads, A computed (im2col): one-panel row tasks, the
+        // last two cut in column halves to run last, so neither core ends a whole panel late.
+        let im2col: Vec<_> =
+            plan_for(37, 16, 512, 2, false).into_iter().map(|t| (t.row_panels, t.col_panels)).collect();
+        assert_eq!(im2col.len(), 35 + 4);
+        assert!(im2col[..35].iter().enumerate().all(|(i, t)| *t == (i..i + 1, 0..16)));
+        assert_eq!(im2col[35..], [(35..36, 0..8), (35..36, 8..16), (36..37, 0..8), (36..37, 8..16)]);
+        // The same product with A stored: one band, half the columns each.
+        let stored: Vec<_> =
+            plan_for(37, 16, 512, 2, true).into_iter().map(|t| (t.row_panels, t.col_panels)).collect();
+        assert_eq!(stored, [(0..37, 0..8), (0..37, 8..16)]);
+        // The poster MLP's weight gradient (25088 × 1024 × 64): A stored, but too shallow to
+        // cut by columns.
+        assert!(plan_for(1792, 32, 64, 2, true).iter().all(|t| t.row_panels.len() == MAX_PANELS_PER_TASK));
         // A batch of 64 rows (five panels) times 1,024 columns: one band, half the columns each.
-        let batch: Vec<_> = plan_for(5, 32, 2).into_iter().map(|t| (t.row_panels, t.col_panels)).collect();
+        let batch: Vec<_> =
+            plan_for(5, 32, 25088, 2, false).into_iter().map(|t| (t.row_panels, t.col_panels)).collect();
         assert_eq!(batch, [(0..5, 0..16), (0..5, 16..32)]);
     }
 }
