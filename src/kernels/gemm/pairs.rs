@@ -116,7 +116,7 @@ impl Unit for Pairs {
 mod x86 {
     use std::arch::x86_64::*;
 
-    use super::super::micro::{PREFETCH, TileOut, prefetch, write_tile};
+    use super::super::micro::{PREFETCH, TileOut, empty_tile, prefetch, write_tile};
     use super::{MR, NR, Pairs};
     use crate::kernels::gemm::simd::Unit;
     use crate::simd::x86::Avx512;
@@ -172,6 +172,10 @@ mod x86 {
         // SAFETY (whole body): every offset stays inside the extents promised above; the
         // transmutes reinterpret 512 bits of packed bf16 pairs as `__m512bh`, same size.
         unsafe {
+            // No path below reads the zero accumulators from memory (see `empty_tile`).
+            if pairs == 0 {
+                return empty_tile(out);
+            }
             let mut acc = [[_mm512_setzero_ps(); 2]; MR];
             for p in 0..pairs {
                 prefetch(b.wrapping_add((p + PREFETCH) * NR), NR);
