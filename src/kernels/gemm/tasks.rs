@@ -7,13 +7,14 @@
 //!                                        column panels per thread: one band of all the rows,
 //!                                        one column group per thread
 //!                                        else: row tasks of 1 to 4 panels, ≈ 64 per thread
-//!                                        when there are that many, the last `threads` of them
-//!                                        cut in column groups; columns cut everywhere when
-//!                                        fewer than 4 row tasks per thread remain
+//!                                        when there are that many (A stored: the last
+//!                                        `threads` of them cut in column groups); columns cut
+//!                                        everywhere when fewer than 4 row tasks per thread
+//!                                        remain
 //!            ──run──▶  each thread takes the next task of the plan as it frees up
 //! ```
-//! **A stored** (a packed panel is a copy: [`PanelSource::stored`](super::panel::PanelSource::stored)):
-//! each thread computes every row of its own columns, packing its columns of B itself, slice
+//! **A stored** (a packed panel is a copy:
+//! [`PanelSource::stored`](super::panel::PanelSource::stored)): each thread computes every row of its own columns, packing its columns of B itself, slice
 //! by slice, with no barrier between packing and products ([`simd`](super::simd)); at n = 512
 //! that half of B (512 KiB) stays in the core's 1 MiB L2 for all 37 row panels. Each thread
 //! packs every A panel, which is a copy of 28 KiB. Measured on a 2-core AMD EPYC Zen 4 (best
@@ -24,12 +25,13 @@
 //! row tasks, so shallower products keep them.
 //!
 //! **A computed** (im2col, Winograd), or a shallow product: row tasks, so each panel is packed
-//! once. Tasks are
-//! handed out in the plan's order from a shared counter, and the last row tasks are cut in
-//! column groups, so each thread ends with a short task. Rayon's `par_iter` splits the list in
-//! halves instead: at n = 512 one core ran 19 row panels, the other 18 (with row tasks,
-//! before the cut by columns, 203 → 209 GFLOP/s with the ordered hand-out and the cut tail). One panel per task (rather than four) had
-//! raised n = 512 / 1024 / 2048 from 194 / 195 / 199 to 202 / 201 / 202 GFLOP/s.
+//! once. Tasks are handed out in the plan's order from a shared counter; with a stored A the
+//! last row tasks are cut in column groups, so each thread ends with a short task (cutting a
+//! computed A's would compute those panels twice: VGG16's bf16 rate fell ~2%). Rayon's
+//! `par_iter` splits the list in halves instead: at n = 512 one core ran 19 row panels, the
+//! other 18 (with row tasks, before the cut by columns, 203 → 209 GFLOP/s with the ordered
+//! hand-out and the cut tail). One panel per task (rather than four) had raised n = 512 /
+//! 1024 / 2048 from 194 / 195 / 199 to 202 / 201 / 202 GFLOP/s.
 //!
 //! **A short** (a batch of 64 rows is five 14-row panels): one band of rows, its columns
 //! halved between two threads, so that each B panel is packed once, by the task that uses it,
@@ -75,13 +77,13 @@ pub(super) fn threads(par: Par) -> usize {
     }
 }
 
-/// Cut `m_panels × n_panels` tiles into tasks. At most [`ONE_BAND_PANELS`] row panels, or a
-/// stored A (`stored_a`) with at least [`MIN_GROUP_PANELS`] column panels per thread: one band
-/// of all the rows, one column group per thread. Else rows first, about
-/// [`ROW_TASKS_PER_THREAD`] per thread of 1 to [`MAX_PANELS_PER_TASK`] panels each, the last
-/// `threads` of them cut in column groups, or columns cut everywhere if that leaves fewer than
-/// [`MIN_TASKS_PER_THREAD`] tasks per thread. One thread: row tasks of
-/// [`MAX_PANELS_PER_TASK`] panels, in order.
+/// Cut `m_panels × n_panels` tiles of a k-deep product into tasks. At most
+/// [`ONE_BAND_PANELS`] row panels, or a stored A (`stored_a`) at least [`MIN_BAND_DEPTH`] deep
+/// with at least [`MIN_GROUP_PANELS`] column panels per thread: one band of all the rows, one
+/// column group per thread. Else rows first, about [`ROW_TASKS_PER_THREAD`] per thread of 1 to
+/// [`MAX_PANELS_PER_TASK`] panels each (a stored A: the last `threads` of them cut in column
+/// groups), or columns cut everywhere if that leaves fewer than [`MIN_TASKS_PER_THREAD`] tasks
+/// per thread. One thread: row tasks of [`MAX_PANELS_PER_TASK`] panels, in order.
 pub(super) fn plan(m_panels: usize, n_panels: usize, k: usize, par: Par, stored_a: bool) -> Vec<Task> {
     plan_for(m_panels, n_panels, k, threads(par), stored_a)
 }
@@ -109,10 +111,11 @@ fn plan_for(m_panels: usize, n_panels: usize, k: usize, threads: usize, stored_a
     }
     .clamp(1, n_panels);
     let cols_per_task = n_panels.div_ceil(col_groups);
-    // The last `threads` row tasks of an uncut plan are cut into one column group per thread:
-    // handed out last (`run`), they even out the threads' finishing times.
+    // The last `threads` row tasks of an uncut plan with a stored A are cut into one column
+    // group per thread: handed out last (`run`), they even out the threads' finishing times.
+    // A computed A is not cut: each cut panel would be computed once per group.
     let tail = match (col_groups, threads) {
-        (1, t) if t > 1 && row_tasks > t => t,
+        (1, t) if stored_a && t > 1 && row_tasks > t => t,
         _ => 0,
     };
     let mut tasks = Vec::with_capacity(row_tasks * col_groups + tail * threads);
@@ -271,13 +274,18 @@ mod tests {
                 }
             }
         }
-        // n = 512 at MR = 14 on two threads, A computed (im2col): one-panel row tasks, the
-        // last two cut in column halves to run last, so neither core ends a whole panel late.
+        // n = 512 at MR = 14 on two threads, A computed (im2col): one-panel row tasks, each
+        // panel computed once.
         let im2col: Vec<_> =
             plan_for(37, 16, 512, 2, false).into_iter().map(|t| (t.row_panels, t.col_panels)).collect();
-        assert_eq!(im2col.len(), 35 + 4);
-        assert!(im2col[..35].iter().enumerate().all(|(i, t)| *t == (i..i + 1, 0..16)));
-        assert_eq!(im2col[35..], [(35..36, 0..8), (35..36, 8..16), (36..37, 0..8), (36..37, 8..16)]);
+        assert_eq!(im2col, (0..37).map(|i| (i..i + 1, 0..16)).collect::<Vec<_>>());
+        // The same rows with A stored but only 64 deep: row tasks, the last two cut in column
+        // halves to run last, so neither core ends a whole panel late.
+        let shallow: Vec<_> =
+            plan_for(37, 16, 64, 2, true).into_iter().map(|t| (t.row_panels, t.col_panels)).collect();
+        assert_eq!(shallow.len(), 35 + 4);
+        assert!(shallow[..35].iter().enumerate().all(|(i, t)| *t == (i..i + 1, 0..16)));
+        assert_eq!(shallow[35..], [(35..36, 0..8), (35..36, 8..16), (36..37, 0..8), (36..37, 8..16)]);
         // The same product with A stored: one band, half the columns each.
         let stored: Vec<_> =
             plan_for(37, 16, 512, 2, true).into_iter().map(|t| (t.row_panels, t.col_panels)).collect();
