@@ -14,15 +14,16 @@
 //!            ──run──▶  each thread takes the next task of the plan as it frees up
 //! ```
 //! **A stored** (a packed panel is a copy:
-//! [`PanelSource::stored`](super::panel::PanelSource::stored)): each thread computes every row of its own columns, packing its columns of B itself, slice
-//! by slice, with no barrier between packing and products ([`simd`](super::simd)); at n = 512
-//! that half of B (512 KiB) stays in the core's 1 MiB L2 for all 37 row panels. Each thread
-//! packs every A panel, which is a copy of 28 KiB. Measured on a 2-core AMD EPYC Zen 4 (best
-//! of 5 interleaved runs, `cinegenre bench gemm`): 168 → 189 GFLOP/s at n = 256, 205 → 214 at
-//! n = 512, level (±0.3%) at 1024 / 2048 / 4096; bf16-dot 265 → 286 at 512. The same cut with
-//! A computed (im2col) lost 6–11% of VGG16's f32 rate: every thread then computes every
-//! im2col panel; and with k = 64 (the poster MLP's weight gradient) it ran 8–35% slower than
-//! row tasks, so shallower products keep them.
+//! [`PanelSource::stored`](super::panel::PanelSource::stored)): each thread computes every row
+//! of its own columns, packing its columns of B itself, slice by slice, with no barrier
+//! between packing and products ([`simd`](super::simd)); at n = 512 that half of B (512 KiB)
+//! stays in the core's 1 MiB L2 for all 37 row panels. Each thread packs every A panel, which
+//! is a copy of 28 KiB. Measured on a 2-core AMD EPYC Zen 4 (best of 5 interleaved runs,
+//! `cinegenre bench gemm`): 168 → 189 GFLOP/s at n = 256, 205 → 214 at n = 512 (+2% to level
+//! in later A/Bs, in a noisier hour), level (±1%) at 1024 / 2048 / 4096; bf16-dot 265 → 286
+//! at 512. The same cut with A computed (im2col) lost 6–11% of VGG16's f32 rate: every thread
+//! then computes every im2col panel; and with k = 64 (the poster MLP's weight gradient) it ran
+//! 8–35% slower than row tasks, so shallower products keep them.
 //!
 //! **A computed** (im2col, Winograd), or a shallow product: row tasks, so each panel is packed
 //! once. Tasks are handed out in the plan's order from a shared counter; with a stored A the
