@@ -89,16 +89,20 @@ pub(super) fn plan(m_panels: usize, n_panels: usize, k: usize, par: Par, stored_
     plan_for(m_panels, n_panels, k, threads(par), stored_a)
 }
 
+/// Whether the plan is one band of all the rows cut by columns only: a stored A costs a copy
+/// per panel, so each thread can pack and keep its own columns of B, with no barrier and no
+/// tail to even out.
+fn by_columns(n_panels: usize, k: usize, threads: usize, stored_a: bool) -> bool {
+    stored_a && threads > 1 && n_panels >= threads * MIN_GROUP_PANELS && k >= MIN_BAND_DEPTH
+}
+
 /// [`plan`] for a given number of threads.
 fn plan_for(m_panels: usize, n_panels: usize, k: usize, threads: usize, stored_a: bool) -> Vec<Task> {
     let (row_want, min_tasks) = match threads {
         1 => (1, 1),
         t => (t * ROW_TASKS_PER_THREAD, t * MIN_TASKS_PER_THREAD),
     };
-    // A stored A costs a copy per panel: one band of all the rows, so that each thread packs
-    // and keeps its own columns of B, with no barrier and no tail to even out.
-    let by_columns = stored_a && threads > 1 && n_panels >= threads * MIN_GROUP_PANELS && k >= MIN_BAND_DEPTH;
-    let rows_per_task = if m_panels <= ONE_BAND_PANELS || by_columns {
+    let rows_per_task = if m_panels <= ONE_BAND_PANELS || by_columns(n_panels, k, threads, stored_a) {
         m_panels
     } else {
         m_panels.div_ceil(row_want).clamp(1, MAX_PANELS_PER_TASK)
@@ -141,7 +145,7 @@ pub(super) fn run(par: Par, tasks: &[Task], work: impl Fn(&Task) + Sync) {
         Par::Seq => tasks.iter().for_each(work),
         Par::Rayon => {
             let next = AtomicUsize::new(0);
-            (0..rayon::current_num_threads().min(tasks.len())).into_par_iter().for_each(|_| {
+            (0..threads(par).min(tasks.len())).into_par_iter().for_each(|_| {
                 while let Some(task) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
                     work(task);
                 }
@@ -244,11 +248,7 @@ mod tests {
                             format!("{threads} threads, {m_panels} × {n_panels}, k {k}, stored A {stored_a}");
                         let tasks = plan_for(m_panels, n_panels, k, threads, stored_a);
                         let mut seen = vec![0u8; m_panels * n_panels];
-                        let by_columns = stored_a
-                            && threads > 1
-                            && n_panels >= threads * MIN_GROUP_PANELS
-                            && k >= MIN_BAND_DEPTH;
-                        let band = m_panels <= ONE_BAND_PANELS || by_columns;
+                        let band = m_panels <= ONE_BAND_PANELS || by_columns(n_panels, k, threads, stored_a);
                         for t in &tasks {
                             let most = if band { m_panels } else { MAX_PANELS_PER_TASK };
                             assert!(!t.row_panels.is_empty() && t.row_panels.len() <= most, "{case}");
