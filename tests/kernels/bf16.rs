@@ -6,8 +6,11 @@
 
 use cinegenre::backend::{Backend, Par};
 use cinegenre::kernels::Activation;
-use cinegenre::kernels::gemm::{Epilogue, Gemm, PackedB, Precision, Strided, amx, gemm_packed};
+use cinegenre::kernels::gemm::{
+    Epilogue, Gemm, PackedB, PanelSource, Precision, Strided, amx, gemm_packed, to_weights,
+};
 use cinegenre::simd::SimdLevel;
+use half::bf16;
 
 use crate::common::{F32_REL, assert_rel_close, error_against_f32, poisoned, values};
 
@@ -61,6 +64,29 @@ fn awkward_shapes_match_the_rounded_reference() {
         }
         let (got, want) = run(&backend, Gemm::nn(40, 50, 300), Activation::Sigmoid);
         assert_rel_close("bf16 sigmoid", &got, &want, F32_REL);
+    }
+}
+
+/// An A stored in bf16 (`Strided<bf16>`, copied into the bf16 unit's panels as it is, the path
+/// Winograd's pre-rounded V takes) gives the same bits as the same values widened to f32 and
+/// rounded again: every tail (rows below 14, an odd k, the 512-deep slices), both plans.
+#[test]
+fn a_stored_in_bf16_gives_the_bits_of_its_widened_values() {
+    for par in [Par::Seq, Par::Rayon] {
+        let Some(backend) = bf16_cpu(par) else { return };
+        for (m, n, k) in [(1, 1, 1), (13, 40, 7), (29, 300, 513), (100, 64, 1100)] {
+            let g = Gemm::nn(m, n, k);
+            let a: Vec<bf16> = to_weights(&values(m * k, 51 + m as u64));
+            let widened: Vec<f32> = a.iter().map(|x| x.to_f32()).collect();
+            let packed = PackedB::new(&backend, Precision::Bf16, g, &values(k * n, 52)).unwrap();
+            let product = |source: &dyn PanelSource| {
+                let mut c = poisoned(m * n);
+                gemm_packed(&backend, g, source, &packed, Epilogue::default(), &mut c).unwrap();
+                c.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+            };
+            let stored = product(&Strided::row_major(&a, k));
+            assert_eq!(stored, product(&Strided::row_major(&widened, k)), "{g:?} {par:?}");
+        }
     }
 }
 

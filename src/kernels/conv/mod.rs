@@ -51,6 +51,7 @@
 
 #[cfg(feature = "gpu")]
 pub mod gpu;
+mod pretransform;
 pub mod scalar;
 mod shape;
 pub mod simd;

@@ -14,11 +14,14 @@
 //!      ⎣0  1  0 −1⎦       ⎣ 0    0    1 ⎦
 //! ```
 //!
-//! Each row of Bᵀ has two non-zeros (±1), so V_ξ is a sum of four signed input pixels: the
-//! GEMM's panel source ([`Transformed`]) computes it from x on the fly, like the direct conv's
-//! implicit im2col, and V is never stored. The GEMMs run on the packed kernel (f32 or the
-//! bf16 units); the 16 products of a chunk of tiles stay in cache until the output transform
-//! reads them.
+//! Each row of Bᵀ has two non-zeros (±1), so V_ξ is a sum of four signed input pixels. On the
+//! AVX512-BF16 pairs (the default for bf16 without AMX) V is computed once per chunk of tiles,
+//! every ξ from one read of each 4×4 window, and stored already rounded to bf16
+//! ([`super::pretransform`]); the 16 GEMMs copy its rows. Elsewhere the GEMM's panel source
+//! ([`Transformed`]) computes it from x on the fly, like the direct conv's implicit im2col,
+//! and V is never stored. Both give the same bits. The GEMMs run on the packed kernel (f32 or
+//! the bf16 units); the 16 products of a chunk of tiles stay in cache until the output
+//! transform reads them.
 //!
 //! Reference: A. Lavin, S. Gray, "Fast Algorithms for Convolutional Neural Networks", CVPR 2016,
 //! arXiv:1509.09308. Error: the transforms only add and halve, so in f32 the result stays
@@ -31,16 +34,20 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
+use half::bf16;
+use half::slice::HalfBitsSliceExt;
+
+use super::pretransform;
 use super::shape::Shape;
 use crate::backend::{Backend, Par};
 use crate::error::{Error, Result};
 use crate::kernels::gemm::{
-    A_STRIDE, Epilogue, Gemm, PackedB, Panel, PanelSource, Precision, gemm_packed, zero_rows,
+    A_STRIDE, Epilogue, Gemm, PackedB, Panel, PanelSource, Precision, Strided, gemm_packed, zero_rows,
 };
 use crate::simd::{SimdLevel, simd_fn};
 
 /// The two non-zeros (row, sign) of each row of Bᵀ.
-const BT: [[(usize, f32); 2]; 4] =
+pub(super) const BT: [[(usize, f32); 2]; 4] =
     [[(0, 1.0), (2, -1.0)], [(1, 1.0), (2, 1.0)], [(1, -1.0), (2, 1.0)], [(1, 1.0), (3, -1.0)]];
 
 /// G, the kernel transform's left factor.
@@ -53,6 +60,8 @@ const CHUNK_TILES: usize = 112;
 thread_local! {
     /// A chunk's 16 products, kept between chunks and calls (fresh pages cost ~15% of a layer).
     static PRODUCTS: std::cell::Cell<Vec<f32>> = const { std::cell::Cell::new(Vec::new()) };
+    /// A chunk's V_ξ in bf16 ([`pretransform`]), kept likewise.
+    static ROUNDED: std::cell::Cell<Vec<u16>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// The 16 transformed kernels U_ξ (c × o), packed for `backend` in `precision`.
@@ -80,7 +89,7 @@ pub(super) fn pack(
 }
 
 /// Tiles along each side: ⌈h/2⌉ × ⌈w/2⌉ per image.
-fn tiles(s: Shape) -> (usize, usize) {
+pub(super) fn tiles(s: Shape) -> (usize, usize) {
     (s.h.div_ceil(2), s.w.div_ceil(2))
 }
 
@@ -113,16 +122,32 @@ pub(super) fn conv3x3_relu(
     };
     // Enough chunks: one per task, each GEMM on one thread; else chunks in turn, each GEMM
     // spread over the threads.
-    let (outer, inner) = if bands.len() >= 2 * threads { (par, Par::Seq) } else { (Par::Seq, par) };
-    let inner = Backend::Cpu { simd: level, par: inner };
+    let (outer, inner_par) = if bands.len() >= 2 * threads { (par, Par::Seq) } else { (Par::Seq, par) };
+    let inner = Backend::Cpu { simd: level, par: inner_par };
+    // On the AVX512-BF16 pairs, V is computed once per chunk in bf16 (`pretransform`).
+    let rounded = u.iter().all(PackedB::on_pairs) && pretransform::available();
     let run = |(rows, band): (Range<usize>, &mut [f32])| -> Result<()> {
         let first = rows.start * tx;
         let count = rows.len() * tx;
         let mut m = PRODUCTS.take();
         m.resize(m.len().max(16 * count * out_ch), 0.0);
-        for (xi, (u, m)) in u.iter().zip(m.chunks_exact_mut(count * out_ch)).enumerate() {
-            let source = Transformed { s, x, first, count, xi };
-            gemm_packed(&inner, Gemm::nn(count, out_ch, s.c), &source, u, Epilogue::default(), m)?;
+        let products = m.chunks_exact_mut(count * out_ch);
+        let g = Gemm::nn(count, out_ch, s.c);
+        if rounded {
+            let mut v = ROUNDED.take();
+            v.resize(v.len().max(16 * count * s.c), 0);
+            pretransform::transform_chunk(inner_par, s, x, first, &mut v[..16 * count * s.c]);
+            let bits: &[bf16] = v[..16 * count * s.c].reinterpret_cast();
+            for (xi, (u, m)) in u.iter().zip(products).enumerate() {
+                let source = Strided::new(&bits[xi * s.c..], 16 * s.c, 1);
+                gemm_packed(&inner, g, &source, u, Epilogue::default(), m)?;
+            }
+            ROUNDED.set(v);
+        } else {
+            for (xi, (u, m)) in u.iter().zip(products).enumerate() {
+                let source = Transformed { s, x, first, count, xi };
+                gemm_packed(&inner, g, &source, u, Epilogue::default(), m)?;
+            }
         }
         output(level, s, rows, tx, &m[..16 * count * out_ch], bias, band);
         PRODUCTS.set(m);
@@ -185,42 +210,13 @@ struct Transformed<'a> {
 
 simd_fn! {
     /// Rows `0..rows` of the panel for tiles `t0..t0 + rows`, k-columns `cols` = (pc, kc): row
-    /// r = V_ξ of its tile = Σ of up to four signed input pixels' channels (zeros for none).
-    /// The tile coordinates step along without division; interior tiles (four pixels) take
-    /// one fused pass of 16 floats at a time.
-    fn transform_panel(x: &[f32], s: Shape, xi: usize, tiles_rows: (usize, usize), cols: (usize, usize), dst: &mut [f32]) {
+    /// r = V_ξ of its tile ([`tile_row`]). The tile coordinates step along without division.
+    pub(super) fn transform_panel(x: &[f32], s: Shape, xi: usize, tiles_rows: (usize, usize), cols: (usize, usize), dst: &mut [f32]) {
         let (t0, rows) = tiles_rows;
-        let (pc, kc) = cols;
-        let Shape { h, w, c, .. } = s;
         let (ty, tx) = tiles(s);
-        let (bi, bj) = (BT[xi / 4], BT[xi % 4]);
         let (mut img, mut row, mut col) = (t0 / (ty * tx), t0 % (ty * tx) / tx, t0 % tx);
         for r in 0..rows {
-            let (mut terms, mut used) = ([(0usize, 0.0f32); 4], 0);
-            for &(a, sa) in &bi {
-                for &(b, sb) in &bj {
-                    // Input pixel (2·row − 1 + a, 2·col − 1 + b), shifted by one to stay unsigned.
-                    let (pr, pq) = (2 * row + a, 2 * col + b);
-                    if pr >= 1 && pq >= 1 && pr <= h && pq <= w {
-                        terms[used] = (((img * h + pr - 1) * w + pq - 1) * c + pc, sa * sb);
-                        used += 1;
-                    }
-                }
-            }
-            let out = &mut dst[r * A_STRIDE..r * A_STRIDE + kc];
-            if used == 4 {
-                let [(a, sa), (b, sb), (e, se), (f, sf)] = terms;
-                let (xa, xb, xe, xf) = (&x[a..a + kc], &x[b..b + kc], &x[e..e + kc], &x[f..f + kc]);
-                let sources = xa.iter().zip(xb).zip(xe.iter().zip(xf));
-                for (o, ((p, q), (u, v))) in out.iter_mut().zip(sources) {
-                    *o = sa * p + sb * q + se * u + sf * v;
-                }
-            } else {
-                out.fill(0.0);
-                for &(a, sa) in &terms[..used] {
-                    out.iter_mut().zip(&x[a..a + kc]).for_each(|(o, v)| *o += sa * v);
-                }
-            }
+            tile_row(x, s, xi, (img, row, col), cols, &mut dst[r * A_STRIDE..r * A_STRIDE + cols.1]);
             col += 1;
             if col == tx {
                 (col, row) = (0, row + 1);
@@ -228,6 +224,48 @@ simd_fn! {
                     (row, img) = (0, img + 1);
                 }
             }
+        }
+    }
+}
+
+/// V_ξ of one tile — image `img`, tile row `row`, tile column `col` — for the channels
+/// `pc..pc + kc` into `out` (`kc` floats): the sum of up to four signed input pixels' channels,
+/// zeros for none. An interior tile (four pixels) takes one fused pass, each value
+/// `((s₁p₁ + s₂p₂) + s₃p₃) + s₄p₄` in the order of Bᵀ's non-zeros; inline, so it vectorises at
+/// its caller's SIMD level.
+#[inline(always)]
+pub(super) fn tile_row(
+    x: &[f32],
+    s: Shape,
+    xi: usize,
+    (img, row, col): (usize, usize, usize),
+    (pc, kc): (usize, usize),
+    out: &mut [f32],
+) {
+    let Shape { h, w, c, .. } = s;
+    let (bi, bj) = (BT[xi / 4], BT[xi % 4]);
+    let (mut terms, mut used) = ([(0usize, 0.0f32); 4], 0);
+    for &(a, sa) in &bi {
+        for &(b, sb) in &bj {
+            // Input pixel (2·row − 1 + a, 2·col − 1 + b), shifted by one to stay unsigned.
+            let (pr, pq) = (2 * row + a, 2 * col + b);
+            if pr >= 1 && pq >= 1 && pr <= h && pq <= w {
+                terms[used] = (((img * h + pr - 1) * w + pq - 1) * c + pc, sa * sb);
+                used += 1;
+            }
+        }
+    }
+    if used == 4 {
+        let [(a, sa), (b, sb), (e, se), (f, sf)] = terms;
+        let (xa, xb, xe, xf) = (&x[a..a + kc], &x[b..b + kc], &x[e..e + kc], &x[f..f + kc]);
+        let sources = xa.iter().zip(xb).zip(xe.iter().zip(xf));
+        for (o, ((p, q), (u, v))) in out.iter_mut().zip(sources) {
+            *o = sa * p + sb * q + se * u + sf * v;
+        }
+    } else {
+        out.fill(0.0);
+        for &(a, sa) in &terms[..used] {
+            out.iter_mut().zip(&x[a..a + kc]).for_each(|(o, v)| *o += sa * v);
         }
     }
 }

@@ -76,6 +76,7 @@ mod weight;
 pub(crate) use packed::Bf16Unit;
 pub use packed::PackedB;
 use packed::Panels;
+pub(crate) use pairs::round_to_bf16;
 pub use panel::{A_STRIDE, Panel, PanelSource, Strided, zero_rows};
 pub use problem::{Epilogue, Gemm, Precision};
 pub use rows::gemm_by_rows;

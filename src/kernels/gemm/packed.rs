@@ -130,6 +130,11 @@ impl PackedB {
         matches!(self.panels, Panels::Tiles(_))
     }
 
+    /// Whether B was packed for the AVX512-BF16 pairs.
+    pub(crate) fn on_pairs(&self) -> bool {
+        matches!(self.panels, Panels::Pairs(_))
+    }
+
     /// (k, n) of op(B).
     pub fn shape(&self) -> (usize, usize) {
         (self.k, self.n)

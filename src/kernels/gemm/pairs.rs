@@ -16,7 +16,8 @@
 //! epilogue as the f32 kernel, on panels of pairs.
 //! ```text
 //! A panel: 14 rows of ⌈kc/2⌉ u32 at a stride of 264   u32 = r(A[r][2p]) | r(A[r][2p+1]) << 16
-//!          (filled as f32 by the panel source, then rounded two vectors at a time)
+//!          (filled as f32 by the panel source, then rounded two vectors at a time;
+//!          an op(A) stored in bf16 is copied as it is: `PanelSource::bf16_rows`)
 //! B panel: ⌈kc/2⌉ rows of 32 u32                      u32 = r(B[2p][j]) | r(B[2p+1][j]) << 16
 //! micro-kernel 14 × 32: per pair, 2 loads of B, 14 broadcasts of A, 28 vdpbf16ps
 //! ```
@@ -64,7 +65,7 @@ fn pair(lo: f32, hi: f32) -> u32 {
 
 /// Round f32 to bf16 bits (nearest even), vectorised; AVX512-BF16 must be available (as it is
 /// wherever a bf16 unit runs, AMX included).
-pub(super) use x86::round_to_bf16;
+pub(crate) use x86::round_to_bf16;
 
 /// The AVX512-BF16 kernel; build only where [`available`] said yes.
 pub(super) struct Pairs;
@@ -87,6 +88,9 @@ impl Unit for Pairs {
     }
 
     fn pack_a<A: PanelSource + ?Sized>(&self, a: &A, panel: &Panel, wide: &mut [f32], dst: &mut [u32]) {
+        if let Some((bits, stride)) = a.bf16_rows() {
+            return copy_bf16_rows((bits, stride), panel, dst);
+        }
         a.pack(panel, wide);
         for r in 0..panel.mr {
             let src = &wide[r * A_STRIDE..r * A_STRIDE + panel.kc];
@@ -112,6 +116,21 @@ impl Unit for Pairs {
     }
 }
 
+/// The panel of a stored bf16 op(A) (element (i, p) at `bits[i·stride + p]`): its bits as
+/// they are, in pairs, a zero after an odd `kc` and in the rows below op(A)'s last.
+fn copy_bf16_rows((bits, stride): (&[u16], usize), panel: &Panel, dst: &mut [u32]) {
+    let Panel { i0, rows, pc, kc, mr, .. } = *panel;
+    let row_pairs = Pairs::units(kc);
+    for r in 0..mr {
+        let halves: &mut [u16] = bytemuck::cast_slice_mut(&mut dst[r * Pairs::A_ROW..][..row_pairs]);
+        if r < rows {
+            x86::copy_halves(&bits[(i0 + r) * stride + pc..][..kc], halves);
+        } else {
+            halves.fill(0);
+        }
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use std::arch::x86_64::*;
@@ -132,7 +151,7 @@ mod x86 {
     }
 
     /// `dst[i] = bf16(src[i])`, round to nearest even (equal lengths), 32 values per step.
-    pub(in super::super) fn round_to_bf16(src: &[f32], dst: &mut [u16]) {
+    pub(crate) fn round_to_bf16(src: &[f32], dst: &mut [u16]) {
         assert_eq!(src.len(), dst.len());
         // SAFETY: the bf16 units only run where AVX512-BF16 was found; lengths checked.
         unsafe { round_avx512(src, dst) }
@@ -153,6 +172,31 @@ mod x86 {
                 let h: __m512i = std::mem::transmute(_mm512_cvtne2ps_pbh(hi, lo));
                 let mask = (lo_mask as u32) | (hi_mask as u32) << 16;
                 _mm512_mask_storeu_epi16(dst.as_mut_ptr().add(i) as *mut _, mask, h);
+            }
+        }
+    }
+
+    /// `dst = src` followed by a zero when `dst` is one longer (an odd row's last pair), 32
+    /// values per step: a row is 8 to 512 values, too short for `memcpy`'s set-up to pay.
+    pub(super) fn copy_halves(src: &[u16], dst: &mut [u16]) {
+        assert!(dst.len() == src.len() || dst.len() == src.len() + 1);
+        if dst.len() > src.len() {
+            dst[src.len()] = 0;
+        }
+        // SAFETY: AVX-512F and AVX512-BW run wherever the pairs do; lengths checked.
+        unsafe { copy_avx512(src, dst) }
+    }
+
+    #[target_feature(enable = "avx512f,avx512bw")]
+    unsafe fn copy_avx512(src: &[u16], dst: &mut [u16]) {
+        for i in (0..src.len()).step_by(32) {
+            let left = (src.len() - i).min(32);
+            let mask = if left == 32 { u32::MAX } else { (1u32 << left) - 1 };
+            // SAFETY: the masked load reads src[i..i + left], the masked store writes
+            // dst[i..i + left] (dst is at least as long as src).
+            unsafe {
+                let v = _mm512_maskz_loadu_epi16(mask, src.as_ptr().add(i) as *const _);
+                _mm512_mask_storeu_epi16(dst.as_mut_ptr().add(i) as *mut _, mask, v);
             }
         }
     }
@@ -201,7 +245,10 @@ mod x86 {
     pub(super) fn round_pairs(_: &[f32], _: &mut [u32]) {
         unreachable!("AVX512-BF16 is x86-64 only")
     }
-    pub(in super::super) fn round_to_bf16(_: &[f32], _: &mut [u16]) {
+    pub(super) fn copy_halves(_: &[u16], _: &mut [u16]) {
+        unreachable!("AVX512-BF16 is x86-64 only")
+    }
+    pub(crate) fn round_to_bf16(_: &[f32], _: &mut [u16]) {
         unreachable!("AVX512-BF16 is x86-64 only")
     }
     pub(super) unsafe fn micro(_: usize, _: *const u32, _: *const u32, _: &TileOut) {

@@ -49,6 +49,14 @@ pub trait PanelSource: Sync {
     fn stored(&self) -> bool {
         false
     }
+
+    /// op(A) when it is stored row-major as bf16 bits: element (i, p) at `bits[i·stride + p]`.
+    /// The bf16 units then copy the bits into their panels instead of widening them to f32
+    /// and rounding again, which gives the same bits (a bf16 value rounds to itself).
+    /// Default: not stored so.
+    fn bf16_rows(&self) -> Option<(&[u16], usize)> {
+        None
+    }
 }
 
 /// op(A) stored with element (i, p) at `a[i·rs + p·cs]`, as f32 or widened from f16/bf16.
@@ -131,6 +139,10 @@ impl<T: Weight> PanelSource for Strided<'_, T> {
 
     fn stored(&self) -> bool {
         true
+    }
+
+    fn bf16_rows(&self) -> Option<(&[u16], usize)> {
+        if self.cs == 1 { T::as_bf16_bits(self.a).map(|bits| (bits, self.rs)) } else { None }
     }
 }
 

@@ -30,6 +30,11 @@ pub trait Weight: Copy + Send + Sync + 'static {
         let _ = src;
         None
     }
+    /// The bits of the slice when the type is bf16 (the bf16 units copy them as they are).
+    fn as_bf16_bits(src: &[Self]) -> Option<&[u16]> {
+        let _ = src;
+        None
+    }
     /// `b_format` of `shaders/gemm.wgsl`: 0 f32, 1 f16, 2 bf16.
     const GPU_FORMAT: u32;
     /// The raw bits of a 16-bit type (unused for f32).
@@ -70,7 +75,7 @@ impl Weight for f32 {
 
 /// The `Weight` impl of a 16-bit type of the `half` crate (identical but for the names).
 macro_rules! half_weight {
-    ($t:ident, $format:expr) => {
+    ($t:ident, $format:expr, $is_bf16:expr) => {
         impl Weight for $t {
             const NAME: &'static str = stringify!($t);
             fn from_f32(x: f32) -> Self {
@@ -84,6 +89,9 @@ macro_rules! half_weight {
             fn widen(src: &[$t], dst: &mut [f32]) {
                 src.convert_to_f32_slice(dst);
             }
+            fn as_bf16_bits(src: &[$t]) -> Option<&[u16]> {
+                $is_bf16.then(|| src.reinterpret_cast())
+            }
             const GPU_FORMAT: u32 = $format;
             fn bits16(self) -> u16 {
                 self.to_bits()
@@ -91,8 +99,8 @@ macro_rules! half_weight {
         }
     };
 }
-half_weight!(f16, 1);
-half_weight!(bf16, 2);
+half_weight!(f16, 1, false);
+half_weight!(bf16, 2, true);
 
 /// Round f32 values to `W` (the storage step whose error the module doc describes).
 pub fn to_weights<W: Weight>(x: &[f32]) -> Vec<W> {
