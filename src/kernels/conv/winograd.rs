@@ -134,10 +134,10 @@ pub(super) fn conv3x3_relu(
         let products = m.chunks_exact_mut(count * out_ch);
         let g = Gemm::nn(count, out_ch, s.c);
         if rounded {
-            let mut v = ROUNDED.take();
-            v.resize(v.len().max(16 * count * s.c), 0);
-            pretransform::transform_chunk(inner_par, s, x, first, &mut v[..16 * count * s.c]);
-            let bits: &[bf16] = v[..16 * count * s.c].reinterpret_cast();
+            let (mut v, len) = (ROUNDED.take(), 16 * count * s.c);
+            v.resize(v.len().max(len), 0);
+            pretransform::transform_chunk(inner_par, s, x, first, &mut v[..len]);
+            let bits: &[bf16] = v[..len].reinterpret_cast();
             for (xi, (u, m)) in u.iter().zip(products).enumerate() {
                 let source = Strided::new(&bits[xi * s.c..], 16 * s.c, 1);
                 gemm_packed(&inner, g, &source, u, Epilogue::default(), m)?;
