@@ -177,7 +177,7 @@ mod x86 {
     }
 
     /// `dst = src` followed by a zero when `dst` is one longer (an odd row's last pair), 32
-    /// values per step: a row is 8 to 512 values, too short for `memcpy`'s set-up to pay.
+    /// values per step: a row is at most 512 values, too short for `memcpy`'s set-up to pay.
     pub(super) fn copy_halves(src: &[u16], dst: &mut [u16]) {
         assert!(dst.len() == src.len() || dst.len() == src.len() + 1);
         if dst.len() > src.len() {
