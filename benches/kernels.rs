@@ -14,7 +14,7 @@
 use cinegenre::backend::Backend;
 use cinegenre::bench::random_matrix;
 use cinegenre::gpu::GpuContext;
-use cinegenre::kernels::conv::{self, Shape};
+use cinegenre::kernels::conv::{self, Algorithm, Shape};
 use cinegenre::kernels::gemm::gpu_tile::TileConfig;
 use cinegenre::kernels::gemm::{self, Epilogue, Gemm, PackedB, Precision, Strided};
 use cinegenre::kernels::rmsprop::{RmspropStep, rmsprop};
@@ -95,7 +95,8 @@ fn gpu_configs(group: &mut BenchmarkGroup<'_, WallTime>, label: &str, g: Gemm, (
 }
 
 /// Two VGG16 layers at 224² (a 64-channel one and a 256-channel one), kernel prepacked as the
-/// network runs them, and the first pool.
+/// network runs them, by both algorithms where the backend has them (`…/f32/winograd` is what
+/// the network runs in f32), and the first pool.
 fn bench_conv(c: &mut Criterion) {
     let mut group = group(c, "conv");
     for (label, s, out_ch) in [
@@ -109,12 +110,18 @@ fn bench_conv(c: &mut Criterion) {
         group.throughput(Throughput::Elements(flops as u64));
         for backend in backends(flops, 0.0) {
             for precision in [Precision::F32, Precision::Bf16] {
-                let Ok(packed) = conv::pack_kernel(&backend, precision, &kernel, s.c, out_ch) else {
-                    continue;
-                };
-                group.bench_function(format!("{label}/{}/{precision}", backend.name()), |bench| {
-                    bench.iter(|| conv::conv3x3_relu_packed(&backend, s, &x, &packed, &bias, &mut y).unwrap())
-                });
+                for (name, algorithm) in [("direct", Algorithm::Direct), ("winograd", Algorithm::Winograd)] {
+                    let Ok(packed) =
+                        conv::pack_kernel_with(algorithm, &backend, precision, &kernel, (s.c, out_ch))
+                    else {
+                        continue;
+                    };
+                    group.bench_function(format!("{label}/{}/{precision}/{name}", backend.name()), |bench| {
+                        bench.iter(|| {
+                            conv::conv3x3_relu_packed(&backend, s, &x, &packed, &bias, &mut y).unwrap()
+                        })
+                    });
+                }
             }
         }
     }

@@ -107,6 +107,10 @@ fn conv_panels_cross_images_taps_and_slices() {
     let backends: Vec<Backend> = fast_backends().into_iter().filter(|b| !b.is_gpu()).collect();
     check_conv(shape(3, 5, 3, 20), 7, &backends);
     check_conv(shape(2, 3, 5, 100), 40, &backends);
+    // Winograd's chunks hold as many tile rows as fit 512 KiB of products: with o = 600 that
+    // is two rows of 6 tiles, so chunks straddle the images, end on an odd image's one-pixel
+    // last row, and outnumber the threads (one chunk per task).
+    check_conv(shape(2, 13, 11, 9), 600, &backends);
 }
 
 #[test]

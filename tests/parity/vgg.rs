@@ -146,8 +146,9 @@ fn full_width_vgg16_on_seeded_weights_matches_torch() {
     assert_rel("full-width VGG16, poster 0, cpu", &out, &want, F32_NETWORK_REL);
 }
 
-/// The bf16 (AMX) path on the same poster and weights: its error against torch's f32 output
-/// is the accuracy cost of rounding activations and weights to bf16 at all 13 layers.
+/// The bf16 path (AMX tiles, or AVX512-BF16 pairs with Winograd) on the same poster and
+/// weights: its error against torch's f32 output is the accuracy cost of rounding activations
+/// and weights to bf16 at all 13 layers.
 #[test]
 #[cfg_attr(debug_assertions, ignore = "full-width VGG16: run with --release")]
 fn full_width_vgg16_in_bf16_stays_within_its_rounding() {
@@ -167,7 +168,7 @@ fn full_width_vgg16_in_bf16_stays_within_its_rounding() {
     let out = vgg.forward(&x[..224 * 224 * 3], 1, hw).unwrap();
     let want: Vec<f64> = want[..out.len()].iter().map(|&v| v as f64).collect();
     let err = rel_err("full-width VGG16 bf16", &out, &want);
-    eprintln!("full-width VGG16, poster 0, bf16 on AMX: ‖out − ref‖/‖ref‖ = {err:.3e}");
+    eprintln!("full-width VGG16, poster 0, bf16: ‖out − ref‖/‖ref‖ = {err:.3e}");
     // Each layer rounds its input and weights to 8 significant bits (u = 2⁻⁹ relative, RMS
     // about u/√3 per value); 13 layers in a row, measured 7.0e-3. Above 1e-4 so the rounding is
     // known to have happened.

@@ -31,7 +31,8 @@
 //! from 3.7 to 7–8 images/s at batch 1 together with the faster GEMM. A direct kernel would
 //! also skip the panel transpose (~10% of the 64-channel layers). Winograd F(2×2, 3×3)
 //! (`winograd.rs`) cuts the multiplies 2.25× at the cost of three transforms and a slightly
-//! different rounding: the default for bf16, where rounding already departs from f32.
+//! different rounding (~1e-6 relative in f32, the order of the direct sum's own): the default
+//! on the SIMD CPU backend from 8 input channels ([`Algorithm::for_layer`]).
 //!
 //! Reference implementations: Caffe's `im2col_cpu` + `caffe_cpu_gemm` (Y. Jia et al., "Caffe:
 //! Convolutional Architecture for Fast Feature Embedding", 2014, arXiv:1408.5093) and
@@ -78,13 +79,16 @@ pub enum Algorithm {
 }
 
 impl Algorithm {
-    /// The default for a layer: Winograd for bf16 on AVX512-BF16 pairs from 8 input
-    /// channels (bf16 rounding already departs from f32; on VGG16 the error goes from 7.0e-3
-    /// to 7.2e-3, the speed from 10–11 to 14.6 images/s on a 2-core Zen 4), else direct: f32
-    /// results stay those of the direct sum, and the AMX path keeps the kernel it was measured
-    /// with (Winograd on tiles is untimed).
+    /// The default for a layer on the SIMD CPU backend, from 8 input channels: Winograd in
+    /// f32 (its error is of the direct sum's order: VGG16 against PyTorch's f32 output 9.9e-7,
+    /// direct 9.8e-7; 1.7–1.8× the images/s on a 2-core Zen 4) and in bf16 on the AVX512-BF16
+    /// pairs (bf16 rounding already departs from f32: 7.0e-3 → 7.2e-3; 10–11 → 14.6 images/s
+    /// when it was introduced). Direct elsewhere: the first layer (c = 3 would make 16 GEMMs of
+    /// depth 3), the scalar reference and the GPU, and bf16 on AMX, which keeps the kernel it
+    /// was measured with (Winograd on tiles is untimed). [`pack_kernel_with`] picks either.
     pub fn for_layer(backend: &Backend, precision: Precision, in_ch: usize) -> Algorithm {
         match (backend, precision) {
+            (Backend::Cpu { .. }, Precision::F32) if in_ch >= 8 => Algorithm::Winograd,
             (Backend::Cpu { simd, .. }, Precision::Bf16)
                 if in_ch >= 8 && Bf16Unit::best(*simd).ok() == Some(Bf16Unit::Pairs) =>
             {

@@ -19,13 +19,16 @@
 //! every ξ from one read of each 4×4 window, and stored already rounded to bf16
 //! ([`super::pretransform`]); the 16 GEMMs copy its rows. Elsewhere the GEMM's panel source
 //! ([`Transformed`]) computes it from x on the fly, like the direct conv's implicit im2col,
-//! and V is never stored. Both give the same bits. The GEMMs run on the packed kernel (f32 or
-//! the bf16 units); the 16 products of a chunk of tiles stay in cache until the output
-//! transform reads them.
+//! and V is never stored. Both give the same bits. (V stored in f32 the same way measured
+//! level on VGG16 in f32 — +5% on the 64-channel layer, ±3% on the others, −1% / +2% for the
+//! network at batch 1 / 8 — so f32 keeps the on-the-fly source.) The GEMMs run on the packed
+//! kernel (f32 or the bf16 units); the 16 products of a chunk of tiles stay in L2 until the
+//! output transform reads them ([`PRODUCTS_BYTES`]).
 //!
 //! Reference: A. Lavin, S. Gray, "Fast Algorithms for Convolutional Neural Networks", CVPR 2016,
 //! arXiv:1509.09308. Error: the transforms only add and halve, so in f32 the result stays
-//! within ~1e-6 relative of the direct sum; in bf16 V and U are rounded after their transforms,
+//! within ~1e-6 relative of the direct sum (VGG16 against PyTorch's f32 output for a real
+//! poster: 9.9e-7, direct 9.8e-7); in bf16 V and U are rounded after their transforms,
 //! which measured 7.2e-3 against f32 on VGG16's output for a real poster (direct bf16: 7.0e-3;
 //! `tests/parity/vgg.rs`). Cost: 2·16/36 = 0.44 of the direct conv's flops, plus three
 //! transforms of O(n·h·w·(c + o)) each.
@@ -53,9 +56,14 @@ pub(super) const BT: [[(usize, f32); 2]; 4] =
 /// G, the kernel transform's left factor.
 const G: [[f32; 3]; 4] = [[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.0]];
 
-/// Tiles per chunk aimed for: 8 A panels of 14 rows; the chunk's 16 products (16·T·o floats)
-/// stay in L2/L3 until the output transform.
-const CHUNK_TILES: usize = 112;
+/// What a chunk's 16 products (16·T·o floats) may take: half of a Zen 4 core's 1 MiB L2, so
+/// that they, the chunk's V and the GEMM's panels stay in L2 until the output transform reads
+/// them. A chunk is as many whole tile rows as fit (at least one). VGG16 on a 2-core Zen 4,
+/// against the earlier rule of ~112 tiles whatever o: bf16 +12% at batch 1 (the 256- and
+/// 512-channel layers +11–30%: their chunks of 28 and 14 tiles also make enough bands for
+/// one per thread) and +4% at batch 8, f32 +8% / +3%. 256 KiB was slower at batch 8 (−6%),
+/// 1 MiB level there and 10% slower at batch 1.
+const PRODUCTS_BYTES: usize = 512 << 10;
 
 thread_local! {
     /// A chunk's 16 products, kept between chunks and calls (fresh pages cost ~15% of a layer).
@@ -105,7 +113,7 @@ pub(super) fn conv3x3_relu(
     let out_ch = bias.len();
     // A chunk is whole tile rows, so its output is a contiguous band of y: rows 2·ty … of an
     // image (one row for an odd image's last tile row).
-    let rows_per_chunk = CHUNK_TILES.div_ceil(tx).max(1);
+    let rows_per_chunk = (PRODUCTS_BYTES / (16 * size_of::<f32>() * out_ch) / tx).max(1);
     let tile_rows = s.n * ty;
     let mut bands = Vec::new();
     let mut rest = y;
