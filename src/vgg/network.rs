@@ -3,8 +3,11 @@
 //! ```text
 //! x: (n, h, w, 3) ─▶ for each layer: conv3×3 + bias + ReLU  |  maxpool 2×2  ─▶ (n, h/32, w/32, c)
 //! ```
-//! Layers run through [`crate::kernels::conv`] on the network's backend. On the CPU a pass
-//! ping-pongs between two host buffers sized for its largest activation. On the GPU the weights
+//! Layers run through [`crate::kernels::conv`] on the network's backend; a conv followed by a
+//! pool runs as one call where [`conv::fuses_maxpool`] says so (Winograd on the CPU: the
+//! output transform pools each 2×2 tile, so the full-size activation is never written), with
+//! the same bits. On the CPU a pass ping-pongs between two host buffers sized for its largest
+//! activation. On the GPU the weights
 //! are uploaded once by [`Vgg::new`]; a forward pass uploads the batch once, records every layer
 //! into one command encoder on two ping-pong device buffers (activations never leave the
 //! device) and downloads only the output.
@@ -130,15 +133,27 @@ impl Vgg {
         }
         act[..x.len()].copy_from_slice(x);
         let mut convs = self.packed.iter().zip(&self.weights.convs);
-        for layer in &self.weights.arch.layers {
-            let next = next_shape(layer, s);
-            let (src, dst) = (&act[..s.len()], &mut out[..next.len()]);
+        let mut layers = self.weights.arch.layers.iter().peekable();
+        while let Some(layer) = layers.next() {
+            let mut next = next_shape(layer, s);
+            let src = &act[..s.len()];
             match layer {
                 Layer::Conv { .. } => {
                     let (kernel, p) = convs.next().expect("checked by VggWeights::check");
-                    conv::conv3x3_relu_packed(&self.backend, s, src, kernel, &p.bias, dst)?
+                    // A conv followed by a pool runs as one pass where the kernel allows it.
+                    let pool = layers.next_if(|l| {
+                        matches!(l, Layer::MaxPool { .. }) && conv::fuses_maxpool(&self.backend, kernel, s)
+                    });
+                    if let Some(pool) = pool {
+                        next = next_shape(pool, next);
+                        let dst = &mut out[..next.len()];
+                        conv::conv3x3_relu_maxpool_packed(&self.backend, s, src, kernel, &p.bias, dst)?
+                    } else {
+                        let dst = &mut out[..next.len()];
+                        conv::conv3x3_relu_packed(&self.backend, s, src, kernel, &p.bias, dst)?
+                    }
                 }
-                Layer::MaxPool { .. } => conv::maxpool2x2(&self.backend, s, src, dst)?,
+                Layer::MaxPool { .. } => conv::maxpool2x2(&self.backend, s, src, &mut out[..next.len()])?,
             }
             std::mem::swap(act, out);
             s = next;

@@ -186,7 +186,10 @@ fn harness_measures_the_peak_of_an_allocation_and_not_before_it() {
         big.iter().map(|&b| u64::from(b)).sum::<u64>()
     });
     assert_eq!(sum, 10 << 20);
-    assert!((10 << 20..11 << 20).contains(&peak), "measured {peak} for a 10 MiB vector");
+    // The tests of this binary that measure nothing do not take the lock, so one of them may
+    // free a few bytes between the start and the peak (CI once saw 10 MiB − 16): 64 KiB of
+    // slack below, still far from the 4 MiB held before the measurement began.
+    assert!(((10 << 20) - (64 << 10)..11 << 20).contains(&peak), "measured {peak} for a 10 MiB vector");
     drop(held);
 }
 

@@ -113,6 +113,45 @@ fn conv_panels_cross_images_taps_and_slices() {
     check_conv(shape(2, 13, 11, 9), 600, &backends);
 }
 
+/// A conv and the pool after it in one call: the bits of the conv then the pool on every
+/// backend and precision — one pass where `fuses_maxpool` holds (Winograd on the SIMD CPU,
+/// even sizes), two elsewhere (odd sizes, direct, scalar, GPU). o = 600 makes chunks of two
+/// tile rows that straddle the images and outnumber the threads.
+#[test]
+fn conv_then_pool_in_one_pass_gives_the_same_bits() {
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<u32>>();
+    let mut fused_somewhere = false;
+    for (s, o) in
+        [(shape(2, 6, 8, 16), 24), (shape(3, 7, 9, 9), 5), (shape(2, 10, 10, 9), 600), (shape(1, 2, 2, 8), 3)]
+    {
+        let seed = (s.h * 100 + s.w * 10 + s.c) as u64;
+        let (x, kernel, bias) = (values(s.len(), seed), values(9 * s.c * o, seed + 1), values(o, seed + 2));
+        for backend in fast_backends() {
+            for precision in [Precision::F32, Precision::Bf16] {
+                let Ok(packed) = conv::pack_kernel(&backend, precision, &kernel, s.c, o) else { continue };
+                let label = format!("{} {precision} {s:?} → {o}", backend.name());
+                let mut full = poisoned(s.n * s.h * s.w * o);
+                conv::conv3x3_relu_packed(&backend, s, &x, &packed, &bias, &mut full).unwrap();
+                let mut want = poisoned(s.n * (s.h / 2) * (s.w / 2) * o);
+                conv::maxpool2x2(&backend, Shape { c: o, ..s }, &full, &mut want).unwrap();
+                let mut got = poisoned(want.len());
+                conv::conv3x3_relu_maxpool_packed(&backend, s, &x, &packed, &bias, &mut got).unwrap();
+                assert_eq!(bits(&got), bits(&want), "{label}");
+                let fused = conv::fuses_maxpool(&backend, &packed, s);
+                assert_eq!(
+                    fused,
+                    packed.algorithm() == Algorithm::Winograd
+                        && s.h.is_multiple_of(2)
+                        && s.w.is_multiple_of(2),
+                    "{label}"
+                );
+                fused_somewhere |= fused;
+            }
+        }
+    }
+    assert!(fused_somewhere, "no backend ran the fused pass: the test compared nothing new");
+}
+
 #[test]
 fn pool_odd_sizes() {
     let backends = fast_backends();

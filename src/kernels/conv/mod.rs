@@ -15,7 +15,9 @@
 //!
 //! Entry points: [`conv3x3_relu`] (f32, kernel as stored), and for a network that runs each
 //! layer many times [`pack_kernel`]`(backend, precision, …)` once then [`conv3x3_relu_packed`]
-//! (f32 or bf16, [`Precision`]; direct or Winograd, [`Algorithm`]); [`maxpool2x2`].
+//! (f32 or bf16, [`Precision`]; direct or Winograd, [`Algorithm`]); [`maxpool2x2`]; and
+//! [`conv3x3_relu_maxpool_packed`], a conv and the pool after it in one pass where
+//! [`fuses_maxpool`] says so.
 //!
 //! Variants: [`scalar`] is the 7-loop reference (f64 sums); [`simd`] runs the packed GEMM
 //! ([`crate::kernels::gemm::gemm_packed`]) on A without writing it out — the GEMM packs its
@@ -116,6 +118,21 @@ impl ConvKernel {
         (self.in_ch, self.out_ch)
     }
 
+    /// `Ok` when `x` (shape `s`), `bias` and `y` (`s.n` images of `out_hw` pixels) fit this
+    /// kernel's channels; else the [`Error::Shape`] naming the first that does not.
+    fn check_operands(
+        &self,
+        s: Shape,
+        x: &[f32],
+        bias: &[f32],
+        (y, out_hw): (&[f32], (usize, usize)),
+    ) -> Result<()> {
+        want("x", x.len(), s.len())?;
+        want("kernel input channels", self.in_ch, s.c)?;
+        want("bias", bias.len(), self.out_ch)?;
+        want("y", y.len(), s.n * out_hw.0 * out_hw.1 * self.out_ch)
+    }
+
     pub fn precision(&self) -> Precision {
         self.precision
     }
@@ -202,11 +219,8 @@ pub fn conv3x3_relu_packed(
     bias: &[f32],
     y: &mut [f32],
 ) -> Result<()> {
+    kernel.check_operands(s, x, bias, (y, (s.h, s.w)))?;
     let (in_ch, out_ch) = kernel.channels();
-    want("x", x.len(), s.len())?;
-    want("kernel input channels", in_ch, s.c)?;
-    want("bias", bias.len(), out_ch)?;
-    want("y", y.len(), s.n * s.h * s.w * out_ch)?;
     let direct = &kernel.packed[0];
     match (backend, kernel.algorithm, direct.plain()) {
         (Backend::Scalar, Algorithm::Direct, Some(k)) => match kernel.precision {
@@ -232,7 +246,7 @@ pub fn conv3x3_relu_packed(
             }
         }
         (Backend::Cpu { simd, par }, Algorithm::Winograd, None) => {
-            winograd::conv3x3_relu((*simd, *par), s, (x, y), (&kernel.packed, bias))?
+            winograd::conv3x3_relu((*simd, *par), s, (x, y), (&kernel.packed, bias), false)?
         }
         _ => {
             return Err(Error::param(
@@ -242,6 +256,73 @@ pub fn conv3x3_relu_packed(
         }
     }
     Ok(())
+}
+
+/// Whether [`conv3x3_relu_maxpool_packed`] runs in one pass for this kernel on `backend` and
+/// input shape `s`: Winograd on the SIMD CPU backend with even h and w, where each 2×2 output
+/// tile is exactly one pooling window. Otherwise it runs the conv, then the pool.
+pub fn fuses_maxpool(backend: &Backend, kernel: &ConvKernel, s: Shape) -> bool {
+    matches!(backend, Backend::Cpu { .. })
+        && kernel.algorithm == Algorithm::Winograd
+        && s.h.is_multiple_of(2)
+        && s.w.is_multiple_of(2)
+}
+
+/// A conv layer and the 2×2 max-pool after it: y = maxpool2x2(relu(conv3×3(x) + bias)).
+///
+/// ```text
+/// y[n,h,w,o] = max_{a,b∈0..2} relu(b[o] + conv(x)[n, 2h+a, 2w+b, o])      h < ⌊H/2⌋, w < ⌊W/2⌋
+/// ```
+/// Where [`fuses_maxpool`] holds, Winograd's output transform pools each 2×2 tile as it
+/// leaves the products: the full-size output is never written nor read back (VGG16's
+/// `block1_conv2` makes 12.8 MB of it per 224² image). The values and the order of the maxima
+/// are the pool's, so the bits are those of [`conv3x3_relu_packed`] then [`maxpool2x2`];
+/// elsewhere it runs exactly those two, through a temporary (n, H, W, o) buffer.
+///
+/// ```
+/// use cinegenre::backend::Backend;
+/// use cinegenre::kernels::conv::{self, Shape};
+/// use cinegenre::kernels::gemm::Precision;
+/// let backend = Backend::cpu()?;
+/// let s = Shape::nhwc((1, 4, 6, 8));
+/// let x: Vec<f32> = (0..s.len()).map(|i| (i % 7) as f32 - 3.0).collect();
+/// let kernel: Vec<f32> = (0..9 * 8 * 2).map(|i| (i % 5) as f32 * 0.1 - 0.2).collect();
+/// let (packed, bias) = (conv::pack_kernel(&backend, Precision::F32, &kernel, 8, 2)?, [0.1, -0.1]);
+/// let mut full = vec![0.0; 4 * 6 * 2];
+/// conv::conv3x3_relu_packed(&backend, s, &x, &packed, &bias, &mut full)?;
+/// let mut pooled = vec![0.0; 2 * 3 * 2];
+/// conv::maxpool2x2(&backend, Shape::nhwc((1, 4, 6, 2)), &full, &mut pooled)?;
+/// let mut fused = vec![f32::NAN; 2 * 3 * 2];
+/// conv::conv3x3_relu_maxpool_packed(&backend, s, &x, &packed, &bias, &mut fused)?;
+/// assert_eq!(fused, pooled);
+/// # Ok::<(), cinegenre::Error>(())
+/// ```
+///
+/// # Shapes
+/// `x`: (n, H, W, c), `bias`: o, `y`: (n, ⌊H/2⌋, ⌊W/2⌋, o).
+///
+/// # Errors
+/// As [`conv3x3_relu_packed`].
+pub fn conv3x3_relu_maxpool_packed(
+    backend: &Backend,
+    s: Shape,
+    x: &[f32],
+    kernel: &ConvKernel,
+    bias: &[f32],
+    y: &mut [f32],
+) -> Result<()> {
+    kernel.check_operands(s, x, bias, (y, (s.h / 2, s.w / 2)))?;
+    let (_, out_ch) = kernel.channels();
+    match backend {
+        Backend::Cpu { simd, par } if fuses_maxpool(backend, kernel, s) => {
+            winograd::conv3x3_relu((*simd, *par), s, (x, y), (&kernel.packed, bias), true)
+        }
+        _ => {
+            let mut full = vec![0.0f32; s.n * s.h * s.w * out_ch];
+            conv3x3_relu_packed(backend, s, x, kernel, bias, &mut full)?;
+            maxpool2x2(backend, Shape { c: out_ch, ..s }, &full, y)
+        }
+    }
 }
 
 /// y = maxpool2×2(x).

@@ -102,25 +102,35 @@ pub(super) fn tiles(s: Shape) -> (usize, usize) {
 }
 
 /// y = relu(conv3×3(x) + bias) with the kernel packed by [`pack`], on the SIMD CPU backend at
-/// `level` with `par`; shapes were checked by the caller (`u` holds 16 (c, o) kernels).
+/// `level` with `par`, and max-pooled 2×2 when `pool` (h and w even: y is then (n, h/2, w/2,
+/// o)); shapes were checked by the caller (`u` holds 16 (c, o) kernels).
 pub(super) fn conv3x3_relu(
     (level, par): (SimdLevel, Par),
     s: Shape,
     (x, y): (&[f32], &mut [f32]),
     (u, bias): (&[PackedB], &[f32]),
+    pool: bool,
 ) -> Result<()> {
     let (ty, tx) = tiles(s);
     let out_ch = bias.len();
+    assert!(
+        !pool || (s.h.is_multiple_of(2) && s.w.is_multiple_of(2)),
+        "winograd: the fused pool needs even h and w"
+    );
     // A chunk is whole tile rows, so its output is a contiguous band of y: rows 2·ty … of an
-    // image (one row for an odd image's last tile row).
+    // image (one row for an odd image's last tile row), or pooled row ty … when pooling.
     let rows_per_chunk = (PRODUCTS_BYTES / (16 * size_of::<f32>() * out_ch) / tx).max(1);
     let tile_rows = s.n * ty;
     let mut bands = Vec::new();
     let mut rest = y;
     for r0 in (0..tile_rows).step_by(rows_per_chunk) {
         let r1 = tile_rows.min(r0 + rows_per_chunk);
-        let height: usize = (r0..r1).map(|r| 2.min(s.h - 2 * (r % ty))).sum();
-        let (band, tail) = rest.split_at_mut(height * s.w * out_ch);
+        let len = if pool {
+            (r1 - r0) * tx * out_ch
+        } else {
+            (r0..r1).map(|r| 2.min(s.h - 2 * (r % ty))).sum::<usize>() * s.w * out_ch
+        };
+        let (band, tail) = rest.split_at_mut(len);
         bands.push((r0..r1, band));
         rest = tail;
     }
@@ -157,13 +167,34 @@ pub(super) fn conv3x3_relu(
                 gemm_packed(&inner, g, &source, u, Epilogue::default(), m)?;
             }
         }
-        output(level, s, rows, tx, &m[..16 * count * out_ch], bias, band);
+        if pool {
+            output_pooled(level, count, &m[..16 * count * out_ch], bias, band);
+        } else {
+            output(level, s, rows, tx, &m[..16 * count * out_ch], bias, band);
+        }
         PRODUCTS.set(m);
         Ok(())
     };
     match outer {
         Par::Seq => bands.into_iter().try_for_each(run),
         Par::Rayon => bands.into_par_iter().try_for_each(run),
+    }
+}
+
+/// T = Aᵀ M_·[tile] (2 × 4 rows of `o` channels) into `t`: `t[(4·dy + j)·o + k]`, from the
+/// products `m` ([ξ][tile][o], `count` tiles).
+#[inline(always)]
+fn left_transform(m: &[f32], count: usize, tile: usize, o: usize, t: &mut [f32]) {
+    let mij = |i: usize, j: usize| &m[((4 * i + j) * count + tile) * o..][..o];
+    let (t0, t1) = t.split_at_mut(4 * o);
+    for (j, (t0j, t1j)) in t0.chunks_exact_mut(o).zip(t1.chunks_exact_mut(o)).enumerate() {
+        let (m0, m1, m2, m3) = (mij(0, j), mij(1, j), mij(2, j), mij(3, j));
+        for ((((a, b), (p, q)), u), v) in
+            t0j.iter_mut().zip(t1j.iter_mut()).zip(m0.iter().zip(m1)).zip(m2).zip(m3)
+        {
+            *a = p + q + u;
+            *b = q - u - v;
+        }
     }
 }
 
@@ -179,16 +210,7 @@ simd_fn! {
         for (r, tile_row) in rows.enumerate() {
             let height = 2.min(s.h - 2 * (tile_row % ty));
             for tc in 0..tx {
-                let tile = r * tx + tc;
-                let mij = |i: usize, j: usize| &m[((4 * i + j) * count + tile) * o..][..o];
-                let (t0, t1) = t.split_at_mut(4 * o);
-                for (j, (t0j, t1j)) in t0.chunks_exact_mut(o).zip(t1.chunks_exact_mut(o)).enumerate() {
-                    let (m0, m1, m2, m3) = (mij(0, j), mij(1, j), mij(2, j), mij(3, j));
-                    for ((((a, b), (p, q)), u), v) in t0j.iter_mut().zip(t1j.iter_mut()).zip(m0.iter().zip(m1)).zip(m2).zip(m3) {
-                        *a = p + q + u;
-                        *b = q - u - v;
-                    }
-                }
+                left_transform(m, count, r * tx + tc, o, &mut t);
                 for dy in 0..height {
                     let tr = |j: usize| &t[(4 * dy + j) * o..][..o];
                     let (r0, r1, r2, r3) = (tr(0), tr(1), tr(2), tr(3));
@@ -203,6 +225,31 @@ simd_fn! {
                 }
             }
             row0 += height;
+        }
+    }
+}
+
+simd_fn! {
+    /// [`output`] followed by the 2×2 max-pool, for even h and w: a tile's 2 × 2 outputs are
+    /// one pooling window, so each tile writes one pooled pixel — the max of the four values
+    /// [`output`] would have written, taken in the pool's order (`super::simd`'s `pool_row`),
+    /// hence the same bits — and the full-size output is never stored.
+    fn output_pooled(count: usize, m: &[f32], bias: &[f32], band: &mut [f32]) {
+        let o = bias.len();
+        let mut t = vec![0.0f32; 8 * o];
+        for (tile, pooled) in band.chunks_exact_mut(o).enumerate().take(count) {
+            left_transform(m, count, tile, o, &mut t);
+            let tr = |dy: usize, j: usize| &t[(4 * dy + j) * o..][..o];
+            let (a0, a1, a2, a3) = (tr(0, 0), tr(0, 1), tr(0, 2), tr(0, 3));
+            let (b0, b1, b2, b3) = (tr(1, 0), tr(1, 1), tr(1, 2), tr(1, 3));
+            let bias = &bias[..o];
+            for (k, y) in pooled.iter_mut().enumerate() {
+                let top_left = (a0[k] + a1[k] + a2[k] + bias[k]).max(0.0);
+                let top_right = (a1[k] - a2[k] - a3[k] + bias[k]).max(0.0);
+                let bottom_left = (b0[k] + b1[k] + b2[k] + bias[k]).max(0.0);
+                let bottom_right = (b1[k] - b2[k] - b3[k] + bias[k]).max(0.0);
+                *y = top_left.max(top_right).max(bottom_left.max(bottom_right));
+            }
         }
     }
 }
