@@ -152,6 +152,42 @@ fn conv_then_pool_in_one_pass_gives_the_same_bits() {
     assert!(fused_somewhere, "no backend ran the fused pass: the test compared nothing new");
 }
 
+/// Empty shapes — no image, no pixel along a side, no input or no output channel — give the
+/// reference's output (relu(bias) everywhere when c = 0) by both algorithms, with and
+/// without the pool, rather than a panic.
+#[test]
+fn empty_shapes_give_the_references_output() {
+    for (n, h, w, c, o) in
+        [(1, 4, 0, 8, 3), (1, 0, 4, 8, 3), (0, 4, 4, 8, 3), (1, 4, 4, 8, 0), (1, 4, 4, 0, 3)]
+    {
+        let s = shape(n, h, w, c);
+        let (x, kernel, bias) = (values(s.len(), 1), values(9 * c * o, 2), values(o, 3));
+        let mut want = poisoned(n * h * w * o);
+        conv::conv3x3_relu(&Backend::Scalar, s, &x, &kernel, &bias, o, &mut want).unwrap();
+        let mut want_pooled = poisoned(n * (h / 2) * (w / 2) * o);
+        conv::maxpool2x2(&Backend::Scalar, Shape { c: o, ..s }, &want, &mut want_pooled).unwrap();
+        for backend in fast_backends().into_iter().filter(|b| !b.is_gpu()) {
+            let runs = [Algorithm::Direct, Algorithm::Winograd]
+                .into_iter()
+                .flat_map(|a| [(a, Precision::F32), (a, Precision::Bf16)]);
+            for (algorithm, precision) in runs {
+                let Ok(packed) = conv::pack_kernel_with(algorithm, &backend, precision, &kernel, (c, o))
+                else {
+                    continue;
+                };
+                // The only values: relu(bias) when c = 0, exact in any precision.
+                let label = format!("{} {algorithm:?} {precision} {s:?} → {o}", backend.name());
+                let mut got = poisoned(want.len());
+                conv::conv3x3_relu_packed(&backend, s, &x, &packed, &bias, &mut got).unwrap();
+                assert_rel_close(&label, &got, &want, F32_REL);
+                let mut got = poisoned(want_pooled.len());
+                conv::conv3x3_relu_maxpool_packed(&backend, s, &x, &packed, &bias, &mut got).unwrap();
+                assert_rel_close(&format!("pooled {label}"), &got, &want_pooled, F32_REL);
+            }
+        }
+    }
+}
+
 #[test]
 fn pool_odd_sizes() {
     let backends = fast_backends();

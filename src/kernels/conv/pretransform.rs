@@ -51,6 +51,10 @@ pub(super) fn available() -> bool {
 /// If [`available`] is false or `v` has the wrong length.
 pub(super) fn transform_chunk(par: Par, s: Shape, x: &[f32], first: usize, v: &mut [u16]) {
     assert!(available(), "winograd: the bf16 pre-transform needs AVX512-BF16");
+    if v.is_empty() {
+        // No input channel (c = 0): V has no values.
+        return;
+    }
     let per_tile = 16 * s.c;
     assert!(per_tile > 0 && v.len().is_multiple_of(per_tile), "winograd: the bf16 buffer is not whole tiles");
     let (ty, tx) = tiles(s);

@@ -111,6 +111,10 @@ pub(super) fn conv3x3_relu(
     (u, bias): (&[PackedB], &[f32]),
     pool: bool,
 ) -> Result<()> {
+    if y.is_empty() {
+        // No image, no pixel or no output channel: nothing to compute (and no chunk to size).
+        return Ok(());
+    }
     let (ty, tx) = tiles(s);
     let out_ch = bias.len();
     assert!(
