@@ -7,10 +7,9 @@
 //! pool runs as one call where [`conv::fuses_maxpool`] says so (Winograd on the CPU: the
 //! output transform pools each 2×2 tile, so the full-size activation is never written), with
 //! the same bits. On the CPU a pass ping-pongs between two host buffers sized for its largest
-//! activation. On the GPU the weights
-//! are uploaded once by [`Vgg::new`]; a forward pass uploads the batch once, records every layer
-//! into one command encoder on two ping-pong device buffers (activations never leave the
-//! device) and downloads only the output.
+//! activation. On the GPU the weights are uploaded once by [`Vgg::new`]; a forward pass
+//! uploads the batch once, records every layer into one command encoder on two ping-pong
+//! device buffers (activations never leave the device) and downloads only the output.
 
 use std::sync::Mutex;
 
