@@ -27,11 +27,17 @@ use crate::kernels::gemm::{A_STRIDE, Panel, PanelSource, Strided, zero_rows};
 use crate::simd::{SimdLevel, simd_fn};
 
 /// Call `f` with the conv's op(A) (m = n·h·w rows, k = 9c): written out when `s.c` <
-/// [`MATERIALISE_BELOW`], else the implicit [`Im2col`] view.
+/// [`MATERIALISE_BELOW`] (into the thread's [`IM2COL`] buffer), else the implicit [`Im2col`]
+/// view.
 pub(super) fn with_im2col<R>(par: Par, s: Shape, x: &[f32], f: impl FnOnce(&dyn PanelSource) -> R) -> R {
     if s.c < MATERIALISE_BELOW {
-        let a = im2col(par, s, x);
-        f(&Strided::row_major(&a, 9 * s.c))
+        let mut a = IM2COL.take();
+        im2col(par, s, x, &mut a);
+        let out = f(&Strided::row_major(&a, 9 * s.c));
+        if a.capacity() * size_of::<f32>() <= IM2COL_KEPT_BYTES {
+            IM2COL.set(a);
+        }
+        out
     } else {
         f(&Im2col { s, x })
     }
@@ -43,12 +49,13 @@ pub(super) fn with_im2col<R>(par: Par, s: Shape, x: &[f32], f: impl FnOnce(&dyn 
 /// VGG16's first layer: 5.3 ms implicit, 2.4 ms written out.
 const MATERIALISE_BELOW: usize = 8;
 
-/// The im2col matrix of a batch: (n·H·W, 9c), row `(img, row, col)` holding the 3×3
+/// The im2col matrix of a batch into `a`: (n·H·W, 9c), row `(img, row, col)` holding the 3×3
 /// neighbourhood of that pixel, zeros outside the image. One image row per task; the taps are
 /// copied as fixed-size arrays (c < [`MATERIALISE_BELOW`]), not by a `memcpy` call per 3 floats
 /// (which took 4 of VGG16's first layer's 7 ms).
-fn im2col(par: Par, s: Shape, x: &[f32]) -> Vec<f32> {
-    let mut a = vec![0.0f32; s.n * s.h * s.w * 9 * s.c];
+fn im2col(par: Par, s: Shape, x: &[f32], a: &mut Vec<f32>) {
+    // Every element is written below: only new capacity is zeroed.
+    a.resize(s.n * s.h * s.w * 9 * s.c, 0.0);
     let fill = |(q, row): (usize, &mut [f32])| match s.c {
         1 => im2col_row::<1>(s, x, q, row),
         2 => im2col_row::<2>(s, x, q, row),
@@ -64,8 +71,21 @@ fn im2col(par: Par, s: Shape, x: &[f32]) -> Vec<f32> {
             Par::Rayon => a.par_chunks_mut(s.w * 9 * s.c).enumerate().for_each(fill),
         }
     }
-    a
 }
+
+thread_local! {
+    /// The last im2col matrix's buffer, kept for the next batch (up to [`IM2COL_KEPT_BYTES`]).
+    /// Allocated afresh for each batch of 8 posters, its 43 MB (above glibc's largest mmap
+    /// threshold, so unmapped when freed) were 72% of the page faults of a default `cinegenre
+    /// run` (1.06 of 1.47 million); kept, the run's kernel time fell from 4.6–5.9 s to 3.0–3.1 s
+    /// (2-vCPU AMD EPYC Zen 4 VM). Taken out while in use: a nested call on the same thread
+    /// finds it empty and allocates its own.
+    static IM2COL: std::cell::Cell<Vec<f32>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// The largest im2col buffer kept between calls: 64 MiB covers batches of up to 11 images of
+/// 224² RGB (5 MiB each); a larger one is freed, so one big batch does not pin its memory.
+const IM2COL_KEPT_BYTES: usize = 64 << 20;
 
 /// The im2col rows of image row `q` (= img·h + row) for `C` channels (`C` = s.c).
 fn im2col_row<const C: usize>(s: Shape, x: &[f32], q: usize, out: &mut [f32]) {
