@@ -108,7 +108,7 @@ impl RunModel for PosterMlp {
             if cached { ", cached features" } else { "" }
         ));
 
-        // The network is done: its weights, packed kernels and activation buffers (~0.35 GB at
+        // The network is done: its weights, packed kernels and activation buffers (~0.3 GB at
         // a batch of 8) go before the MLP's weights and optimiser state come, so the MLP takes
         // over their pages instead of raising the peak.
         let (network_name, precision, source) =
