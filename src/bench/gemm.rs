@@ -24,16 +24,20 @@ pub enum Dtype {
     Bf16Dot,
     /// Both operands rounded to bf16, multiplied on Intel AMX tiles.
     Bf16Amx,
+    /// Both operands stored as bf16 (as PyTorch's bf16 matmul takes them), multiplied on
+    /// Intel AMX tiles: nothing is rounded in the timed product.
+    Bf16AmxStored,
 }
 
 impl Dtype {
     /// Every dtype with the names `--precision` accepts, the first one printed.
-    const NAMES: [(Dtype, &'static [&'static str]); 5] = [
+    const NAMES: [(Dtype, &'static [&'static str]); 6] = [
         (Dtype::F32, &["f32"]),
         (Dtype::F16, &["f16"]),
         (Dtype::Bf16, &["bf16"]),
         (Dtype::Bf16Dot, &["bf16-dot", "bf16dot"]),
         (Dtype::Bf16Amx, &["bf16-amx", "bf16amx"]),
+        (Dtype::Bf16AmxStored, &["bf16-amx-stored"]),
     ];
 }
 
@@ -42,7 +46,12 @@ impl std::str::FromStr for Dtype {
     fn from_str(s: &str) -> Result<Self> {
         let name = s.trim().to_ascii_lowercase();
         Dtype::NAMES.iter().find(|(_, names)| names.contains(&name.as_str())).map(|(d, _)| *d).ok_or_else(
-            || Error::param("dtype", format!("`{name}` is not one of f32, f16, bf16, bf16-dot, bf16-amx")),
+            || {
+                Error::param(
+                    "dtype",
+                    format!("`{name}` is not one of f32, f16, bf16, bf16-dot, bf16-amx, bf16-amx-stored"),
+                )
+            },
         )
     }
 }
@@ -77,7 +86,7 @@ pub fn gemm_square_dtype(backend: &Backend, size: usize, reps: usize, dtype: Dty
     let name = |suffix: &str| format!("{}/{suffix}", backend.name());
     let unit = match dtype {
         Dtype::Bf16Dot => Some(Bf16Unit::Pairs),
-        Dtype::Bf16Amx => Some(Bf16Unit::Tiles),
+        Dtype::Bf16Amx | Dtype::Bf16AmxStored => Some(Bf16Unit::Tiles),
         _ => None,
     };
     match (dtype, backend) {
@@ -98,9 +107,31 @@ pub fn gemm_square_dtype(backend: &Backend, size: usize, reps: usize, dtype: Dty
         (Dtype::F16, _) => stored::<half::f16>(backend, size, reps, &b),
         (Dtype::Bf16, _) => stored::<half::bf16>(backend, size, reps, &b),
         (_, Backend::Cpu { simd, .. }) => {
-            let unit = unit.expect("the two bf16-arithmetic dtypes");
+            let unit = unit.expect("the three bf16-arithmetic dtypes");
             if !unit.available(*simd) {
                 return Err(Error::param("dtype", format!("{dtype}: this CPU has not got that bf16 unit")));
+            }
+            if dtype == Dtype::Bf16AmxStored {
+                let (a, b): (Vec<half::bf16>, Vec<half::bf16>) =
+                    (to_weights(&random_matrix(size * size, 1)), to_weights(&b));
+                let mut c = vec![0.0f32; size * size];
+                let seconds = best_of(reps, || {
+                    let packed = PackedB::bf16(unit, g, &b)?;
+                    gemm_packed(
+                        backend,
+                        g,
+                        &Strided::row_major(&a, size),
+                        &packed,
+                        Epilogue::default(),
+                        &mut c,
+                    )
+                })?;
+                return Ok(GemmTiming {
+                    backend: name(&dtype.to_string()),
+                    size,
+                    seconds,
+                    gflops: g.flops() / seconds / 1e9,
+                });
             }
             square(name(&dtype.to_string()), size, reps, |a, c| {
                 let packed = PackedB::bf16(unit, g, &b)?;

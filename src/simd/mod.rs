@@ -111,6 +111,45 @@ impl std::str::FromStr for SimdLevel {
     }
 }
 
+/// The size of one core's L2 cache in bytes, from CPUID's deterministic cache parameters
+/// (leaf 4 on Intel, leaf 0x8000001D on AMD); `None` where the CPU does not say. Asked once.
+pub fn l2_bytes() -> Option<usize> {
+    static L2: OnceLock<Option<usize>> = OnceLock::new();
+    *L2.get_or_init(detect_l2)
+}
+
+fn detect_l2() -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::__cpuid_count;
+        // A leaf beyond the highest one the CPU reports is not asked.
+        let vendor = __cpuid_count(0, 0);
+        let leaf = match &vendor.ebx.to_le_bytes() {
+            b"Genu" if vendor.eax >= 4 => 4,
+            b"Auth" if __cpuid_count(0x8000_0000, 0).eax >= 0x8000_001D => 0x8000_001D,
+            _ => return None,
+        };
+        // Subleaves list the caches until one of type 0 (none); at most a handful exist.
+        for sub in 0..16 {
+            let r = __cpuid_count(leaf, sub);
+            let (kind, level) = (r.eax & 0x1f, (r.eax >> 5) & 0x7);
+            if kind == 0 {
+                break;
+            }
+            if level == 2 && kind != 1 {
+                // ways × partitions × line size × sets, each stored minus one.
+                let field = |x: u32, shift: u32, bits: u32| ((x >> shift) & ((1 << bits) - 1)) as usize + 1;
+                return Some(
+                    field(r.ebx, 22, 10) * field(r.ebx, 12, 10) * field(r.ebx, 0, 12) * (r.ecx as usize + 1),
+                );
+            }
+        }
+        None
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +162,21 @@ mod tests {
         assert!(SimdLevel::Portable < SimdLevel::Avx512);
         assert!("sse9".parse::<SimdLevel>().is_err());
         assert_eq!(SimdLevel::supported()[0], SimdLevel::Portable);
+    }
+
+    /// CPUID's L2 size is the one Linux reports for core 0 (sysfs reads the same leaves, so
+    /// this checks the decoding of the fields), where both exist.
+    #[test]
+    fn l2_size_matches_linux() {
+        let sysfs = std::fs::read_to_string("/sys/devices/system/cpu/cpu0/cache/index2/size");
+        let level = std::fs::read_to_string("/sys/devices/system/cpu/cpu0/cache/index2/level");
+        match (l2_bytes(), sysfs, level) {
+            (Some(bytes), Ok(size), Ok(level)) if level.trim() == "2" => {
+                let kib: usize = size.trim().trim_end_matches('K').parse().expect("sysfs size in K");
+                assert_eq!(bytes, kib << 10, "CPUID {bytes} B, sysfs {size}");
+            }
+            (bytes, size, _) => eprintln!("L2 not compared: CPUID {bytes:?}, sysfs {size:?}"),
+        }
     }
 }
 

@@ -25,6 +25,7 @@ use crate::kernels::conv::ConvKernel;
 /// sums) — measured 7.0e-3 relative to f32 on VGG16's output for a real poster
 /// (`tests/parity/vgg.rs`).
 pub use crate::kernels::gemm::Precision;
+use crate::kernels::gemm::amx::TilesOut;
 use crate::vgg::arch::Layer;
 
 /// A VGG convolutional base ready to run on one backend.
@@ -41,9 +42,17 @@ pub struct Vgg {
     scratch: Scratch,
 }
 
-/// The CPU pass's two activation buffers, kept for the next pass.
+/// The CPU pass's activation buffers, kept for the next pass: two f32 and two bf16.
 #[derive(Default)]
-struct Scratch(Mutex<(Vec<f32>, Vec<f32>)>);
+struct Scratch(Mutex<Buffers>);
+
+#[derive(Default)]
+struct Buffers {
+    act: Vec<f32>,
+    out: Vec<f32>,
+    act_bits: Vec<u16>,
+    out_bits: Vec<u16>,
+}
 
 impl std::fmt::Debug for Scratch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -122,42 +131,114 @@ impl Vgg {
             (t, most.max(t.len()))
         });
         let mut kept = self.scratch.0.try_lock().ok();
-        let mut own = (Vec::new(), Vec::new());
-        let (act, out) = match kept.as_deref_mut() {
-            Some((act, out)) => (act, out),
-            None => (&mut own.0, &mut own.1),
-        };
+        let mut own = Buffers::default();
+        let Buffers { act, out, act_bits, out_bits } = kept.as_deref_mut().unwrap_or(&mut own);
+        // Each activation starts on a 64-byte line (`LINE` floats of slack), so that whole rows
+        // of 16 floats can be stored as aligned lines (the AMX kernel's streaming stores).
+        const LINE: usize = 16;
         for buffer in [&mut *act, &mut *out] {
-            buffer.resize(buffer.len().max(most.1), 0.0);
+            buffer.resize(buffer.len().max(most.1 + LINE), 0.0);
         }
-        act[..x.len()].copy_from_slice(x);
+        let aligned = |buffer: &mut Vec<f32>| buffer.as_ptr().align_offset(4 * LINE).min(LINE);
+        let (mut act, mut out) = ((aligned(act), act), (aligned(out), out));
+        let (act, out) = (&mut act, &mut out);
+        act.1[act.0..act.0 + x.len()].copy_from_slice(x);
+        // Between two convs on the AMX tiles the activation stays in bf16 (`act_bits`): the
+        // next conv would round it anyway, and pools commute with that rounding.
+        let keeps_bf16 = self.keeps_bf16(s);
+        let mut in_bits = false;
         let mut convs = self.packed.iter().zip(&self.weights.convs);
-        let mut layers = self.weights.arch.layers.iter().peekable();
-        while let Some(layer) = layers.next() {
+        let mut layers = self.weights.arch.layers.iter().zip(keeps_bf16).peekable();
+        while let Some((layer, to_bits)) = layers.next() {
             let mut next = next_shape(layer, s);
-            let src = &act[..s.len()];
-            match layer {
-                Layer::Conv { .. } => {
+            let is_conv = matches!(layer, Layer::Conv { .. });
+            let tile_conv = is_conv && conv::takes_bf16(&self.backend, self.packed_at(convs.len()), s);
+            if in_bits && is_conv && !tile_conv {
+                // Not reached by `keeps_bf16`'s plan; widened (exactly) rather than assumed.
+                let dst = &mut act.1[act.0..act.0 + s.len()];
+                dst.iter_mut()
+                    .zip(&act_bits[..s.len()])
+                    .for_each(|(d, &b)| *d = half::bf16::from_bits(b).to_f32());
+                in_bits = false;
+            }
+            let src = &act.1[act.0..act.0 + s.len()];
+            match (layer, &self.backend) {
+                (Layer::Conv { .. }, Backend::Cpu { par, .. }) if tile_conv => {
+                    let (kernel, p) = convs.next().expect("checked by VggWeights::check");
+                    if !in_bits {
+                        conv::round_to_bf16(*par, src, act_bits);
+                    }
+                    let xb = &act_bits[..s.len()];
+                    let y = if to_bits {
+                        out_bits.resize(out_bits.len().max(next.len()), 0);
+                        TilesOut::Bf16(&mut out_bits[..next.len()])
+                    } else {
+                        TilesOut::F32(&mut out.1[out.0..out.0 + next.len()])
+                    };
+                    conv::conv3x3_relu_bf16(*par, s, xb, kernel, &p.bias, y)?;
+                    in_bits = to_bits;
+                }
+                (Layer::Conv { .. }, _) => {
                     let (kernel, p) = convs.next().expect("checked by VggWeights::check");
                     // A conv followed by a pool runs as one pass where the kernel allows it.
-                    let pool = layers.next_if(|l| {
+                    let pool = layers.next_if(|(l, _)| {
                         matches!(l, Layer::MaxPool { .. }) && conv::fuses_maxpool(&self.backend, kernel, s)
                     });
-                    if let Some(pool) = pool {
+                    if let Some((pool, _)) = pool {
                         next = next_shape(pool, next);
-                        let dst = &mut out[..next.len()];
+                        let dst = &mut out.1[out.0..out.0 + next.len()];
                         conv::conv3x3_relu_maxpool_packed(&self.backend, s, src, kernel, &p.bias, dst)?
                     } else {
-                        let dst = &mut out[..next.len()];
+                        let dst = &mut out.1[out.0..out.0 + next.len()];
                         conv::conv3x3_relu_packed(&self.backend, s, src, kernel, &p.bias, dst)?
                     }
                 }
-                Layer::MaxPool { .. } => conv::maxpool2x2(&self.backend, s, src, &mut out[..next.len()])?,
+                (Layer::MaxPool { .. }, Backend::Cpu { par, .. }) if in_bits => {
+                    out_bits.resize(out_bits.len().max(next.len()), 0);
+                    conv::maxpool2x2_bf16(*par, s, &act_bits[..s.len()], &mut out_bits[..next.len()])?
+                }
+                (Layer::MaxPool { .. }, _) => {
+                    conv::maxpool2x2(&self.backend, s, src, &mut out.1[out.0..out.0 + next.len()])?
+                }
             }
             std::mem::swap(act, out);
+            std::mem::swap(act_bits, out_bits);
             s = next;
         }
-        Ok(act[..s.len()].to_vec())
+        if in_bits {
+            // Not reached: the last conv writes f32 (`keeps_bf16`).
+            return Ok(act_bits[..s.len()].iter().map(|&b| half::bf16::from_bits(b).to_f32()).collect());
+        }
+        Ok(act.1[act.0..act.0 + s.len()].to_vec())
+    }
+
+    /// The conv kernel that is `left` convs from the end.
+    fn packed_at(&self, left: usize) -> &ConvKernel {
+        &self.packed[self.packed.len() - left]
+    }
+
+    /// For each layer of a pass on input shape `s`: whether it leaves its output in bf16 — a
+    /// conv on the AMX tiles ([`conv::takes_bf16`]) whose next conv, past any pools, is on the
+    /// tiles too (the pools between then run on the bf16 bits). The last conv writes f32.
+    fn keeps_bf16(&self, mut s: conv::Shape) -> Vec<bool> {
+        let layers = &self.weights.arch.layers;
+        let (mut conv, mut on_tiles) = (0, Vec::with_capacity(layers.len()));
+        for layer in layers {
+            on_tiles.push(match layer {
+                Layer::Conv { .. } => {
+                    conv += 1;
+                    Some(conv::takes_bf16(&self.backend, &self.packed[conv - 1], s))
+                }
+                Layer::MaxPool { .. } => None,
+            });
+            s = next_shape(layer, s);
+        }
+        (0..layers.len())
+            .map(|i| {
+                on_tiles[i] == Some(true)
+                    && on_tiles[i + 1..].iter().flatten().next().is_some_and(|&next| next)
+            })
+            .collect()
     }
 
     /// The GPU pass: one upload, every layer recorded on resident buffers, one download.

@@ -67,14 +67,43 @@ fn awkward_shapes_match_the_rounded_reference() {
     }
 }
 
+/// Products that cut into several tasks, column groups of the tile kernel (512 columns) and
+/// k-chunks (256 deep), without an epilogue (whole 32 × 32 blocks then go from the tiles
+/// straight to C) and with one: both match the rounded reference.
+#[test]
+fn large_products_with_and_without_an_epilogue_match_the_rounded_reference() {
+    for par in [Par::Seq, Par::Rayon] {
+        let Some(backend) = bf16_cpu(par) else { return };
+        for (m, n, k) in [(320, 1056, 544), (301, 577, 545), (96, 2048, 64)] {
+            for trans_a in [false, true] {
+                let g = Gemm { m, n, k, trans_a, trans_b: false };
+                let (a, b, bias) = (values(m * k, 61), values(k * n, 62), values(n, 63));
+                for epilogue in
+                    [Epilogue::default(), Epilogue { bias: Some(&bias), activation: Activation::Relu }]
+                {
+                    let product = |backend: &Backend| {
+                        let packed = PackedB::new(backend, Precision::Bf16, g, &b).unwrap();
+                        let mut c = poisoned(m * n);
+                        gemm_packed(backend, g, &Strided::of(g, &a[..]), &packed, epilogue, &mut c).unwrap();
+                        c
+                    };
+                    let case = format!("bf16 {g:?} {par:?} bias {}", epilogue.bias.is_some());
+                    assert_rel_close(&case, &product(&backend), &product(&Backend::Scalar), F32_REL);
+                }
+            }
+        }
+    }
+}
+
 /// An A stored in bf16 (`Strided<bf16>`, copied into the bf16 unit's panels as it is, the path
 /// Winograd's pre-rounded V takes) gives the same bits as the same values widened to f32 and
-/// rounded again: every tail (rows below 14, an odd k, the 512-deep slices), both plans.
+/// rounded again: every tail (rows below 14, an odd k, the 512-deep slices), both plans; and so
+/// does a B stored in bf16 (copied into the AMX tiles' pairs, or widened for the pairs unit).
 #[test]
 fn a_stored_in_bf16_gives_the_bits_of_its_widened_values() {
     for par in [Par::Seq, Par::Rayon] {
         let Some(backend) = bf16_cpu(par) else { return };
-        for (m, n, k) in [(1, 1, 1), (13, 40, 7), (29, 300, 513), (100, 64, 1100)] {
+        for (m, n, k) in [(1, 1, 1), (13, 40, 7), (29, 300, 513), (100, 64, 1100), (300, 577, 545)] {
             let g = Gemm::nn(m, n, k);
             let a: Vec<bf16> = to_weights(&values(m * k, 51 + m as u64));
             let widened: Vec<f32> = a.iter().map(|x| x.to_f32()).collect();
@@ -86,6 +115,19 @@ fn a_stored_in_bf16_gives_the_bits_of_its_widened_values() {
             };
             let stored = product(&Strided::row_major(&a, k));
             assert_eq!(stored, product(&Strided::row_major(&widened, k)), "{g:?} {par:?}");
+            // B stored in bf16 too (both operands as PyTorch's bf16 matmul takes them): the
+            // bits of B's widened values, packed from f32.
+            let b: Vec<bf16> = to_weights(&values(k * n, 53));
+            let b_wide: Vec<f32> = b.iter().map(|x| x.to_f32()).collect();
+            let both = |b_packed: &PackedB| {
+                let mut c = poisoned(m * n);
+                gemm_packed(&backend, g, &Strided::row_major(&a, k), b_packed, Epilogue::default(), &mut c)
+                    .unwrap();
+                c.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+            };
+            let from_bits = both(&PackedB::new(&backend, Precision::Bf16, g, &b).unwrap());
+            let from_wide = both(&PackedB::new(&backend, Precision::Bf16, g, &b_wide).unwrap());
+            assert_eq!(from_bits, from_wide, "B in bf16 {g:?} {par:?}");
         }
     }
 }

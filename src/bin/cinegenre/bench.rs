@@ -117,9 +117,14 @@ pub struct BenchGemmArgs {
     #[arg(long, default_value_t = 3, value_parser = in_range(1usize, 1_000))]
     pub reps: usize,
     /// Storage of B (the weights): f32, f16 or bf16 (half: f32 accumulation), bf16-dot (both
-    /// operands bf16, AVX512-BF16 pairs) or bf16-amx (AMX tiles), comma-separated.
+    /// operands bf16, AVX512-BF16 pairs), bf16-amx (AMX tiles) or bf16-amx-stored (AMX tiles,
+    /// A and B stored as bf16, as PyTorch's bf16 matmul takes them), comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "f32", alias = "dtype")]
     pub precision: Vec<cinegenre::bench::Dtype>,
+    /// Also time each unit's register-only ceiling on one core (f32 FMA, AVX512-BF16 pairs, AMX
+    /// tiles: what "% of peak" is measured against) and print it after the sizes.
+    #[arg(long)]
+    pub peaks: bool,
 }
 
 impl BenchGemmArgs {
@@ -135,12 +140,19 @@ impl BenchGemmArgs {
                 }
                 let reps = if matches!(backend, Backend::Scalar) { 0 } else { self.reps };
                 for &dtype in &self.precision {
-                    if dtype == Dtype::Bf16Amx && !matches!(backend, Backend::Cpu { .. }) {
+                    if matches!(dtype, Dtype::Bf16Amx | Dtype::Bf16AmxStored)
+                        && !matches!(backend, Backend::Cpu { .. })
+                    {
                         continue; // AMX is a CPU unit: only the SIMD backends have it.
                     }
                     let t = bench::gemm_square_dtype(backend, size, reps, dtype)?;
                     say!("{},{},{:.6},{:.2}", t.backend, t.size, t.seconds, t.gflops);
                 }
+            }
+        }
+        if self.peaks {
+            for peak in bench::peak::peaks(self.reps) {
+                say!("peak {}: {:.1} GFLOP/s on one core", peak.unit, peak.gflops);
             }
         }
         Ok(())

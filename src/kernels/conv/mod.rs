@@ -64,11 +64,12 @@ mod winograd;
 pub use shape::Shape;
 use shape::want;
 
-use crate::backend::Backend;
+use crate::backend::{Backend, Par};
 use crate::error::{Error, Result};
 use crate::gpu::on_gpu;
 use crate::kernels::Activation;
-use crate::kernels::gemm::{Bf16Unit, Epilogue, Gemm, PackedB, Precision, amx, gemm_packed, gemm_tile_rows};
+use crate::kernels::gemm::amx::TilesOut;
+use crate::kernels::gemm::{Bf16Unit, Epilogue, Gemm, PackedB, Precision, gemm_packed, gemm_tile_rows};
 
 /// How a 3×3 convolution is computed on the SIMD CPU backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,9 +239,9 @@ pub fn conv3x3_relu_packed(
             let epilogue = Epilogue { bias: Some(bias), activation: Activation::Relu };
             let on_tiles = direct.on_tiles() && tiles::fits(s.c);
             if on_tiles {
-                let xb = amx::to_bf16(*par, x);
-                let a = tiles::Im2colTiles { s, xb: &xb };
-                gemm_tile_rows(*par, g, &a, direct, epilogue, y)?;
+                tiles::with_bf16_image(*par, x, |xb| {
+                    gemm_tile_rows(*par, g, &tiles::Im2colTiles { s, xb }, direct, epilogue, TilesOut::F32(y))
+                })?;
             } else {
                 simd::with_im2col(*par, s, x, |a| gemm_packed(backend, g, a, direct, epilogue, y))?
             }
@@ -255,6 +256,66 @@ pub fn conv3x3_relu_packed(
             ));
         }
     }
+    Ok(())
+}
+
+/// Whether [`conv3x3_relu_bf16`] runs for this kernel on `backend` and input shape `s`: the
+/// direct convolution on AMX tiles (a bf16 kernel packed for them, input channels a multiple
+/// of 32 — every VGG16 layer after the first, on a CPU with AMX).
+pub(crate) fn takes_bf16(backend: &Backend, kernel: &ConvKernel, s: Shape) -> bool {
+    matches!(backend, Backend::Cpu { .. })
+        && kernel.algorithm == Algorithm::Direct
+        && kernel.packed[0].on_tiles()
+        && tiles::fits(s.c)
+}
+
+/// [`conv3x3_relu_packed`] on AMX tiles where [`takes_bf16`] holds, its input already bf16
+/// bits (`xb`, the image [`conv3x3_relu_packed`] would round) and its output f32 or rounded
+/// to bf16 (`y`: the bits of the f32 output, rounded to nearest even). Between two such
+/// layers a network keeps its activations in bf16: no layer writes f32 that the next one
+/// only reads to round.
+///
+/// # Errors
+/// [`Error::Shape`] if `xb`, the bias or `y` do not match `s` and the kernel;
+/// [`Error::Param`] if the kernel was not packed for the tiles.
+pub(crate) fn conv3x3_relu_bf16(
+    par: Par,
+    s: Shape,
+    xb: &[u16],
+    kernel: &ConvKernel,
+    bias: &[f32],
+    y: TilesOut<'_>,
+) -> Result<()> {
+    want("x", xb.len(), s.len())?;
+    want("kernel input channels", kernel.in_ch, s.c)?;
+    want("bias", bias.len(), kernel.out_ch)?;
+    if !tiles::fits(s.c) {
+        return Err(Error::param("kernel", format!("{} input channels are not a multiple of 32", s.c)));
+    }
+    let g = Gemm::nn(s.n * s.h * s.w, kernel.out_ch, 9 * kernel.in_ch);
+    let epilogue = Epilogue { bias: Some(bias), activation: Activation::Relu };
+    match gemm_tile_rows(par, g, &tiles::Im2colTiles { s, xb }, &kernel.packed[0], epilogue, y)? {
+        Some(()) => Ok(()),
+        None => Err(Error::param("kernel", "the conv kernel was not packed for the AMX tiles")),
+    }
+}
+
+/// `x` (f32) rounded to bf16 bits into `bits`, nearest even: the image
+/// [`conv3x3_relu_bf16`] takes, as [`conv3x3_relu_packed`] rounds it on the tiles.
+pub(crate) fn round_to_bf16(par: Par, x: &[f32], bits: &mut Vec<u16>) {
+    crate::kernels::gemm::amx::to_bf16(par, x, bits)
+}
+
+/// [`maxpool2x2`] of bf16 bits holding non-negative values (ReLU outputs, sign bit clear),
+/// whose bits order as the values do: as rounding to nearest is monotone, the bits of the f32
+/// pool's output rounded.
+///
+/// # Errors
+/// [`Error::Shape`] if `x` or `y` do not match `s`.
+pub(crate) fn maxpool2x2_bf16(par: Par, s: Shape, x: &[u16], y: &mut [u16]) -> Result<()> {
+    want("x", x.len(), s.len())?;
+    want("y", y.len(), s.n * (s.h / 2) * (s.w / 2) * s.c)?;
+    tiles::maxpool2x2_bits(par, s, x, y);
     Ok(())
 }
 

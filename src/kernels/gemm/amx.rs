@@ -11,20 +11,23 @@
 //! pairs are exact and sums are f32 — the arithmetic of `pairs`'s `vdpbf16ps`,
 //! so the same error: ‖C − C_f32‖/‖C_f32‖ ≈ 2.1e-3 on uniform data (√2 × the error of
 //! rounding B alone). What changes is speed: one TDPBF16PS does 8,192
-//! multiply-adds; measured on this machine's Sapphire-Rapids-class core, a loop of them runs at
-//! 2.8 TFLOP/s per core against 0.2 TFLOP/s for AVX-512 f32 FMAs.
+//! multiply-adds; measured on a 2-core Intel Xeon VM with AMX, a loop of them runs at
+//! 3.1 TFLOP/s per core against 0.21 TFLOP/s for AVX-512 f32 FMAs.
 //!
 //! The loop nest (what the tile unit needs to be kept busy):
 //!
 //! ```text
 //! B packed once, tile order:   [k-chunk c][B panel jp][k-block q of c][tile 0 | tile 1]  (1 KB tiles)
-//! A packed per task, the same: [k-chunk c][A panel  ][k-block q of c][tile 0 | tile 1]
-//! for each k-chunk c (KC = 256 deep):
-//!     for each A panel of the task (its chunk, 16 KB, stays in L1):
-//!         for each B panel of the task (its chunk streams from L2, prefetched 2 k-blocks ahead):
-//!             tmm0–3 ← the block's partial sums (zero on the first chunk)
-//!             for q in c: 4 tile loads, 4 TDPBF16PS
-//!             tmm0–3 → the task's f32 accumulator (last chunk: act(sum + bias) → C)
+//! A packed once per task:      [k-chunk c][A panel  ][k-block q of c][tile 0 | tile 1]
+//! task = ≤ 8 row panels (256 rows) × all columns      (plan: a multiple of the threads, even)
+//! for each column group g of the task (16 B panels, 512 columns):
+//!     for each k-chunk c (KC = 256 deep; g's chunk of B, 256 KB, stays in L2):
+//!         for each A panel of the task (its chunk, 16 KB, stays in L1; packed during g = 0):
+//!             for each B panel of g (its chunk streams from L2, prefetched 2 k-blocks ahead):
+//!                 tmm0–3 ← the block's partial sums (zero on the first chunk)
+//!                 for q in c: 4 tile loads, 4 TDPBF16PS
+//!                 tmm0–3 → the group's f32 sums (≤ 512 KB, in L2); on the last chunk a plain
+//!                          product's whole block goes to C, any other through act(sum + bias)
 //! ```
 //!
 //! Every tile row is one 64-byte cache line (`Tiles` is 64-byte aligned): a row that
@@ -32,11 +35,15 @@
 //! the speed. Both operands are contiguous in the order the loop reads them, so the hardware and
 //! the software prefetches see one stream. What bounds it: a k-block is 4 TILELOADD (≈ 8
 //! cycles each from L1) beside 4 TDPBF16PS (16 cycles each); tile registers are not renamed,
-//! so a load waits for the TDPBF16PS still reading the tile it replaces; from L1 the loop runs
-//! at ~80% of the register-only rate, and with B from L2 at ~40% on one core (single-thread lab
-//! measurements on a Sapphire Rapids class Xeon).
+//! so a load waits for the TDPBF16PS still reading the tile it replaces, and the partial sums
+//! go through memory once per chunk. One core, register-only: 3.1 TFLOP/s (`cinegenre bench
+//! gemm --peaks`); this loop with A and B in L1 and the sums' round trip: 64% of it; with the
+//! chunk of B from L2: 55%; from L3 or memory (B larger than L2, used by one row panel at a
+//! time, as before the column groups): 17% (the same Xeon, lab loops).
+//! Whole products at n = 2048 reach about half that 55% (~25% of the tile unit's peak): the
+//! rest is rounding and packing A and B (f32 in, ~15%), writing C and the sums' round trips.
 //!
-//! Availability: the CPU must report AMX-TILE, AMX-BF16 and AVX512-BF16, and Linux must grant
+//! Availability: the CPU must report AMX-TILE, AMX-BF16, AVX512-BF16 and AVX512-VL, and Linux must grant
 //! the process the tile data state (`arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA)`,
 //! Linux ≥ 5.16); [`available`] asks once. [`Precision::Bf16`](super::Precision::Bf16) takes
 //! these tiles where they are available, else the AVX512-BF16 pairs of `pairs` (the
@@ -77,7 +84,8 @@ struct Line([u16; 32]);
 
 impl Tiles {
     fn zeroed(len: usize) -> Tiles {
-        Tiles(vec![Line([0; 32]); len.div_ceil(32)])
+        // Zeroed by the allocator (fresh pages come zero) rather than written line by line.
+        Tiles(bytemuck::zeroed_vec(len.div_ceil(32)))
     }
 
     /// At least `len` values (new ones zero, old ones kept).
@@ -136,6 +144,7 @@ fn detect() -> bool {
     {
         if !std::arch::is_x86_feature_detected!("avx512bf16")
             || !std::arch::is_x86_feature_detected!("avx512bw")
+            || !std::arch::is_x86_feature_detected!("avx512vl")
         {
             return false;
         }
@@ -174,32 +183,46 @@ pub(super) fn pack<W: Weight>(g: Gemm, b: &[W]) -> Tiles {
     let (kblocks, panels) = (k.div_ceil(KB), n.div_ceil(NR));
     let mut tiles = Tiles::zeroed(kblocks * KB * panels * NR);
     let bits = tiles.bits_mut();
-    // Blocks of one k-chunk are contiguous and disjoint: fill them in parallel, one chunk's
-    // panel at a time.
-    let mut blocks: Vec<(usize, usize, &mut [u16])> = Vec::with_capacity(kblocks * panels);
+    // Blocks of one k-chunk are contiguous ([panel][k-block]) and disjoint: fill them in
+    // parallel, groups of PACK_PANELS panels of one chunk at a time, k-block by k-block across
+    // the group's panels, so that B's rows are read in runs of up to 1 KB.
+    const PACK_PANELS: usize = 8;
+    let mut groups: Vec<(usize, usize, &mut [u16])> = Vec::with_capacity(kblocks * panels);
     let mut rest = bits;
     for (q0, in_chunk) in chunks(kblocks) {
-        for jp in 0..panels {
-            let (run, tail) = rest.split_at_mut(in_chunk * BLOCK);
-            blocks.push((q0, jp, run));
+        for jp0 in (0..panels).step_by(PACK_PANELS) {
+            let group = PACK_PANELS.min(panels - jp0);
+            let (run, tail) = rest.split_at_mut(group * in_chunk * BLOCK);
+            groups.push((q0, jp0, run));
             rest = tail;
         }
     }
     let row_major_f32 = W::as_f32(b).filter(|_| cs == 1);
-    blocks.into_par_iter().for_each(|(q0, jp, run)| {
-        for (q_in, block) in run.chunks_mut(BLOCK).enumerate() {
+    let row_major_bf16 = W::as_bf16_bits(b).filter(|_| cs == 1);
+    groups.into_par_iter().for_each(|(q0, jp0, run)| {
+        let in_chunk = CHUNK_BLOCKS.min(kblocks - q0);
+        for q_in in 0..in_chunk {
             let p0 = (q0 + q_in) * KB;
-            let (depth, width) = (KB.min(k - p0), NR.min(n - jp * NR));
-            match row_major_f32 {
-                // SAFETY: rows p0..p0+depth of B hold columns jp·32..jp·32+width; AMX implies
-                // AVX512-BF16 (`available`).
-                Some(b) => unsafe { x86::pack_block(&b[p0 * rs + jp * NR..], rs, (depth, width), block) },
-                None => {
-                    for p in 0..depth {
-                        let pair_row = &mut block[(p / 2) * 32 + p % 2..];
-                        for j in 0..width {
-                            let x = b[(p0 + p) * rs + (jp * NR + j) * cs].to_f32();
-                            pair_row[(j / 16) * 512 + 2 * (j % 16)] = bf16_bits(x) as u16;
+            for (g, panel) in run.chunks_mut(in_chunk * BLOCK).enumerate() {
+                let jp = jp0 + g;
+                let block = &mut panel[q_in * BLOCK..][..BLOCK];
+                let (depth, width) = (KB.min(k - p0), NR.min(n - jp * NR));
+                match (row_major_f32, row_major_bf16) {
+                    // SAFETY (both): rows p0..p0+depth of B hold columns jp·32..jp·32+width;
+                    // AMX implies AVX512-BF16, -BW and -VL (`available`).
+                    (Some(b), _) => unsafe {
+                        x86::pack_block(&b[p0 * rs + jp * NR..], rs, (depth, width), block)
+                    },
+                    (_, Some(b)) => unsafe {
+                        x86::pack_block_bits(&b[p0 * rs + jp * NR..], rs, (depth, width), block)
+                    },
+                    _ => {
+                        for p in 0..depth {
+                            let pair_row = &mut block[(p / 2) * 32 + p % 2..];
+                            for j in 0..width {
+                                let x = b[(p0 + p) * rs + (jp * NR + j) * cs].to_f32();
+                                pair_row[(j / 16) * 512 + 2 * (j % 16)] = bf16_bits(x) as u16;
+                            }
                         }
                     }
                 }
@@ -219,7 +242,7 @@ pub(super) fn gemm<A: PanelSource + ?Sized>(
     epilogue: Epilogue<'_>,
     c: &mut [f32],
 ) {
-    driver(par, g, (&FromPanels(a), b), epilogue, c)
+    driver(par, g, (&FromPanels(a), b), epilogue, TilesOut::F32(c))
 }
 
 /// Where a k-block of op(A) can be read 32 bf16 values at a time, already rounded (a bf16
@@ -234,31 +257,75 @@ pub(crate) trait TileRows: Sync {
     fn block(&self, rows: &Self::Rows, q: usize, dst: &mut [u16]);
 }
 
-/// [`gemm`] with op(A) from [`TileRows`].
+/// [`gemm`] with op(A) from [`TileRows`], C in f32 or rounded to bf16.
 pub(super) fn gemm_rows<T: TileRows>(
     par: Par,
     g: Gemm,
     (a, b): (&T, &Tiles),
     epilogue: Epilogue<'_>,
-    c: &mut [f32],
+    c: TilesOut<'_>,
 ) {
     driver(par, g, (&FromRows(a), b), epilogue, c)
 }
 
+/// Where the tile kernel writes C (`m × n`, row-major): f32, or act(sum + bias) rounded to
+/// bf16 bits (nearest even: the bits [`to_bf16`] would give the f32 C), for a next layer
+/// that reads bf16 anyway.
+pub(crate) enum TilesOut<'a> {
+    F32(&'a mut [f32]),
+    Bf16(&'a mut [u16]),
+}
+
+/// [`TilesOut`] as a pointer shared by the tasks, which write disjoint blocks.
+#[derive(Clone, Copy)]
+enum SharedOut {
+    F32(SharedC),
+    Bf16(*mut u16),
+}
+
+// SAFETY: as `SharedC`: tasks write disjoint blocks of C, so sharing the pointer across
+// threads creates no data race.
+unsafe impl Send for SharedOut {}
+// SAFETY: as above.
+unsafe impl Sync for SharedOut {}
+
 /// How a task's A panels get into tile order, one k-chunk at a time.
 trait PackA: Sync {
-    /// `chunk` = (q0, blocks): k-blocks `q0 .. q0 + blocks` of the task's A panels, bf16, into `tiles` as
-    /// [panel][k-block][tile 0 | tile 1] (resized; every value the kernel reads is written,
-    /// padding with zeros).
-    fn pack(&self, shape: (usize, usize), task: &Task, chunk: (usize, usize), tiles: &mut Tiles);
+    /// What one task keeps between its chunks (the rows' addresses, for a computed A).
+    type Cache: Default;
+    /// `chunk` = (q0, blocks): k-blocks `q0 .. q0 + blocks` of the task's A panels, bf16, into
+    /// `bits` (`panels × blocks × BLOCK` values) as [panel][k-block][tile 0 | tile 1]; every
+    /// value is written, padding with zeros.
+    fn pack(
+        &self,
+        shape: (usize, usize),
+        task: &Task,
+        chunk: (usize, usize),
+        bits: &mut [u16],
+        cache: &mut Self::Cache,
+    );
+
+    /// Pack every k-chunk of the task at once into `bits` (`panels × kblocks × BLOCK`, chunk
+    /// after chunk), when that is cheaper than chunk by chunk (`Some`); `None` to pack lazily.
+    fn pack_whole(&self, shape: (usize, usize), task: &Task, bits: &mut [u16]) -> Option<()> {
+        let _ = (shape, task, bits);
+        None
+    }
 }
 
 struct FromPanels<'a, A: ?Sized>(&'a A);
 
 impl<A: PanelSource + ?Sized> PackA for FromPanels<'_, A> {
-    fn pack(&self, (m, k): (usize, usize), task: &Task, (q0, blocks): (usize, usize), tiles: &mut Tiles) {
-        tiles.resize(task.row_panels.len() * blocks * BLOCK);
-        let bits = tiles.bits_mut();
+    type Cache = ();
+
+    fn pack(
+        &self,
+        (m, k): (usize, usize),
+        task: &Task,
+        (q0, blocks): (usize, usize),
+        bits: &mut [u16],
+        _: &mut (),
+    ) {
         let (pc, kc) = (q0 * KB, (blocks * KB).min(k - q0 * KB));
         let mut wide = vec![0.0f32; MR * A_STRIDE];
         for (slot, ip) in task.row_panels.clone().enumerate() {
@@ -275,88 +342,239 @@ impl<A: PanelSource + ?Sized> PackA for FromPanels<'_, A> {
             }
         }
     }
+
+    fn pack_whole(&self, (m, k): (usize, usize), task: &Task, bits: &mut [u16]) -> Option<()> {
+        // Row-major f32: each row read once, start to end, and rounded straight into its
+        // tile rows of every chunk.
+        if let Some((stored, stride)) = self.0.bf16_rows() {
+            // Row-major bf16: the bits are copied (a bf16 value rounds to itself).
+            let panels = task.row_panels.len();
+            for (slot, ip) in task.row_panels.clone().enumerate() {
+                let (i0, rows) = (ip * MR, MR.min(m - ip * MR));
+                for r in 0..MR {
+                    let row = if r < rows { &stored[(i0 + r) * stride..][..k] } else { &[] };
+                    for (q0, blocks) in chunks(k.div_ceil(KB)) {
+                        let at = panels * q0 * BLOCK + slot * blocks * BLOCK + r * KB;
+                        for q in q0..q0 + blocks {
+                            let dst = &mut bits[at + (q - q0) * BLOCK..][..KB];
+                            let src = &row[(q * KB).min(row.len())..row.len().min((q + 1) * KB)];
+                            dst[..src.len()].copy_from_slice(src);
+                            dst[src.len()..].fill(0);
+                        }
+                    }
+                }
+            }
+            return Some(());
+        }
+        let (a, stride) = self.0.f32_rows()?;
+        let panels = task.row_panels.len();
+        for (slot, ip) in task.row_panels.clone().enumerate() {
+            let (i0, rows) = (ip * MR, MR.min(m - ip * MR));
+            for r in 0..MR {
+                // Rows past m: zero tile rows.
+                let row = if r < rows { &a[(i0 + r) * stride..][..k] } else { &[] };
+                for (q0, blocks) in chunks(k.div_ceil(KB)) {
+                    let at = panels * q0 * BLOCK + slot * blocks * BLOCK + r * KB;
+                    let src = &row[(q0 * KB).min(row.len())..row.len().min((q0 + blocks) * KB)];
+                    let dst = &mut bits[at..][..(blocks - 1) * BLOCK + KB];
+                    // SAFETY: `dst` reaches the last of the `blocks` tile rows `BLOCK` apart;
+                    // AMX implies AVX512-BF16 (`available`).
+                    unsafe { x86::round_strided(src, dst, blocks) };
+                }
+            }
+        }
+        Some(())
+    }
 }
 
 struct FromRows<'a, T>(&'a T);
 
 impl<T: TileRows> PackA for FromRows<'_, T> {
-    fn pack(&self, (m, _): (usize, usize), task: &Task, (q0, blocks): (usize, usize), tiles: &mut Tiles) {
-        tiles.resize(task.row_panels.len() * blocks * BLOCK);
-        let bits = tiles.bits_mut();
-        for (slot, ip) in task.row_panels.clone().enumerate() {
-            let rows = self.0.rows(ip * MR, MR.min(m - ip * MR));
+    /// Each row panel's [`TileRows::rows`], computed at the first chunk.
+    type Cache = Vec<T::Rows>;
+
+    fn pack(
+        &self,
+        (m, _): (usize, usize),
+        task: &Task,
+        (q0, blocks): (usize, usize),
+        bits: &mut [u16],
+        rows: &mut Vec<T::Rows>,
+    ) {
+        if q0 == 0 {
+            rows.clear();
+            rows.extend(task.row_panels.clone().map(|ip| self.0.rows(ip * MR, MR.min(m - ip * MR))));
+        }
+        for (slot, rows) in rows.iter().enumerate() {
             for q in 0..blocks {
                 let at = (slot * blocks + q) * BLOCK;
-                self.0.block(&rows, q0 + q, &mut bits[at..at + BLOCK]);
+                self.0.block(rows, q0 + q, &mut bits[at..at + BLOCK]);
             }
         }
     }
 }
 
+/// Most row panels in one task: its packed A (2 KB per k-block and panel) and its partial sums
+/// (4 KB per block of C in a column group) stay in the core's L2.
+const TASK_PANELS: usize = 8;
+/// Column panels of one group: its k-chunk of B (16 KB per panel, 256 KB) stays in L2 while
+/// every row panel of the task passes over it.
+const GROUP_PANELS: usize = 16;
+
+/// Size of C above which [`driver`] writes it with non-temporal stores: well beyond both cores'
+/// L2 (2 MiB each), so that the next layer would read it from memory anyway.
+const STREAM_BYTES: usize = 16 << 20;
+
+/// Cut `m_panels × n_panels` blocks of C into tasks for `threads` threads: row groups of at
+/// most [`TASK_PANELS`] panels, as even as they can be, a multiple of `threads` of them, every
+/// task spanning all the columns; or, when the rows make one group and there are columns
+/// enough, one band of all the rows with its columns cut evenly between the threads.
+fn plan(m_panels: usize, n_panels: usize, threads: usize) -> Vec<Task> {
+    let even = |len: usize, parts: usize| {
+        let parts = parts.clamp(1, len.max(1));
+        (0..parts).map(move |i| i * len / parts..(i + 1) * len / parts)
+    };
+    if threads > 1 && m_panels <= TASK_PANELS && n_panels >= threads {
+        return even(n_panels, threads)
+            .map(|cols| Task { row_panels: 0..m_panels, col_panels: cols })
+            .collect();
+    }
+    let groups = threads * m_panels.div_ceil(threads * TASK_PANELS);
+    even(m_panels, groups).map(|rows| Task { row_panels: rows, col_panels: 0..n_panels }).collect()
+}
+
 /// The loop nest of the module doc, A packed by `a`.
-fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<'_>, c: &mut [f32]) {
+fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<'_>, c: TilesOut<'_>) {
     let (m, n, k) = (g.m, g.n, g.k);
     let (kblocks, n_panels) = (k.div_ceil(KB), n.div_ceil(NR));
     assert!(available() && b.bits().len() >= kblocks * KB * n_panels * NR, "AMX operands");
-    if tasks::trivial(m, n, k, &epilogue, c) {
-        return;
-    }
+    let cptr = match c {
+        TilesOut::F32(c) => {
+            if tasks::trivial(m, n, k, &epilogue, c) {
+                return;
+            }
+            SharedOut::F32(SharedC::new(c))
+        }
+        TilesOut::Bf16(c) => {
+            assert_eq!(c.len(), m * n, "AMX bf16 C");
+            if m == 0 || n == 0 {
+                return;
+            }
+            if k == 0 {
+                for row in c.chunks_mut(n) {
+                    row.iter_mut()
+                        .enumerate()
+                        .for_each(|(j, x)| *x = bf16_bits(epilogue.apply(j, 0.0)) as u16);
+                }
+                return;
+            }
+            SharedOut::Bf16(c.as_mut_ptr())
+        }
+    };
     let m_panels = m.div_ceil(MR);
-    let cptr = SharedC::new(c);
+    let plain =
+        epilogue.bias.is_none() && matches!(epilogue.activation, crate::kernels::Activation::Identity);
+    // A C larger than the caches is written around them (non-temporal stores, where a row of
+    // 16 floats is one aligned line): VGG16's first layers write 100 MB per batch of 8.
+    let stream = m * n * size_of::<f32>() > STREAM_BYTES;
     let b = b.bits();
     let run = |task: &Task| {
         let (panels, cols) = (task.row_panels.len(), task.col_panels.len());
         // Scratch kept per thread between tasks and calls (fresh pages fault in slowly); a
         // nested call on this thread (rayon work stealing) finds it taken and allocates its own.
         let (mut a_tiles, mut sums) = (A_SCRATCH.take(), SUM_SCRATCH.take());
-        // The task's partial sums, block after block ((row panel, column panel) → 32 × 32).
-        let blocks = if kblocks > CHUNK_BLOCKS { panels * cols } else { 1 };
+        // The task's A in tile order, chunk after chunk ([chunk][panel][k-block]), packed
+        // while the first column group runs and read again by the others.
+        a_tiles.resize(panels * kblocks * BLOCK);
+        let a_bits = a_tiles.bits_mut();
+        // The partial sums of one column group, block after block ((row panel, column panel)
+        // → 32 × 32); one block when a single chunk leaves them in the tiles.
+        let group_cols = GROUP_PANELS.min(cols);
+        let blocks = if kblocks > CHUNK_BLOCKS { panels * group_cols } else { 1 };
         sums.resize(blocks * MR * NR);
         let sums_f32 = sums.floats_mut();
+        let packed_whole = a.pack_whole((m, k), task, a_bits).is_some();
+        let mut cache = P::Cache::default();
         x86::configure_tiles();
-        for (q0, in_chunk) in chunks(kblocks) {
-            let (first, last) = (q0 == 0, q0 + in_chunk == kblocks);
-            a.pack((m, k), task, (q0, in_chunk), &mut a_tiles);
-            let a_bits = a_tiles.bits();
-            for (slot, ip) in task.row_panels.clone().enumerate() {
-                let (i0, rows) = (ip * MR, MR.min(m - ip * MR));
-                let ap = &a_bits[slot * in_chunk * BLOCK..][..in_chunk * BLOCK];
-                for (col, jp) in task.col_panels.clone().enumerate() {
-                    let (j0, width) = (jp * NR, NR.min(n - jp * NR));
-                    let bp = &b[block_at(q0, jp, n_panels, kblocks)..][..in_chunk * BLOCK];
-                    let at = if blocks > 1 { (slot * cols + col) * MR * NR } else { 0 };
-                    let block = &mut sums_f32[at..at + MR * NR];
-                    // SAFETY: the panels hold `in_chunk` k-blocks each; the sums block is
-                    // 32 × 32 floats; `available()` checked AMX and the tiles were configured
-                    // on this thread.
-                    unsafe { x86::chunk(in_chunk, ap.as_ptr(), bp.as_ptr(), block.as_mut_ptr(), first) };
-                    if last {
-                        // SAFETY: the block [i0, i0+rows) × [j0, j0+width) lies inside C
-                        // (m × n) and belongs to this task alone.
-                        unsafe {
-                            x86::finish(block, (cptr.at(i0 * n + j0), n), (rows, width, j0), &epilogue)
+        for (group, g0) in task.col_panels.clone().step_by(GROUP_PANELS).enumerate() {
+            let group_panels = g0..task.col_panels.end.min(g0 + GROUP_PANELS);
+            for (q0, in_chunk) in chunks(kblocks) {
+                let (first, last) = (q0 == 0, q0 + in_chunk == kblocks);
+                let a_chunk = &mut a_bits[panels * q0 * BLOCK..][..panels * in_chunk * BLOCK];
+                if group == 0 && !packed_whole {
+                    a.pack((m, k), task, (q0, in_chunk), a_chunk, &mut cache);
+                }
+                for (slot, ip) in task.row_panels.clone().enumerate() {
+                    let (i0, rows) = (ip * MR, MR.min(m - ip * MR));
+                    let ap = &a_chunk[slot * in_chunk * BLOCK..][..in_chunk * BLOCK];
+                    for (col, jp) in group_panels.clone().enumerate() {
+                        let (j0, width) = (jp * NR, NR.min(n - jp * NR));
+                        let bp = &b[block_at(q0, jp, n_panels, kblocks)..][..in_chunk * BLOCK];
+                        let at = if blocks > 1 { (slot * group_cols + col) * MR * NR } else { 0 };
+                        let block = &mut sums_f32[at..at + MR * NR];
+                        // A whole block of a plain product's last chunk goes from the tiles
+                        // straight to C; any other, through the sums.
+                        let out = match cptr {
+                            // SAFETY: the block [i0, i0+32) × [j0, j0+32) lies inside C and
+                            // belongs to this task alone.
+                            SharedOut::F32(c) if last && plain && rows == MR && width == NR => {
+                                (unsafe { c.at(i0 * n + j0) }, n)
+                            }
+                            _ => (block.as_mut_ptr(), NR),
                         };
+                        let to_c = !std::ptr::eq(out.0, block.as_mut_ptr());
+                        // SAFETY: the panels hold `in_chunk` k-blocks each; the sums block and
+                        // `out` are 32 rows of 32 floats at their strides; `available()` checked
+                        // AMX and the tiles were configured on this thread.
+                        unsafe {
+                            x86::chunk(in_chunk, ap.as_ptr(), bp.as_ptr(), (block.as_mut_ptr(), first), out)
+                        };
+                        if last && !to_c {
+                            // SAFETY: the block [i0, i0+rows) × [j0, j0+width) lies inside C
+                            // (m × n) and belongs to this task alone.
+                            unsafe {
+                                match cptr {
+                                    SharedOut::F32(c) => x86::finish(
+                                        block,
+                                        (c.at(i0 * n + j0), n, stream),
+                                        (rows, width, j0),
+                                        &epilogue,
+                                    ),
+                                    SharedOut::Bf16(c) => x86::finish_bf16(
+                                        block,
+                                        (c.add(i0 * n + j0), n),
+                                        (rows, width, j0),
+                                        &epilogue,
+                                    ),
+                                }
+                            };
+                        }
                     }
                 }
             }
         }
         x86::release_tiles();
+        if stream {
+            // Non-temporal stores are weakly ordered: make them visible before the task ends.
+            x86::store_fence();
+        }
         A_SCRATCH.set(a_tiles);
         SUM_SCRATCH.set(sums);
     };
-    tasks::run(par, &tasks::plan(m_panels, n_panels, k, par, false), run);
+    tasks::run(par, &plan(m_panels, n_panels, tasks::threads(par)), run);
 }
 
-/// `x` rounded to bf16 bits (nearest even, as the tile kernel rounds A), in parallel over
-/// `par`: an image converted once, so that a convolution's nine taps copy bf16 rows.
-pub(crate) fn to_bf16(par: Par, x: &[f32]) -> Vec<u16> {
-    let mut bits = vec![0u16; x.len()];
+/// `x` rounded to bf16 bits into `bits` (resized to `x`'s length; nearest even, as the tile
+/// kernel rounds A), in parallel over `par`: an image converted once, so that a
+/// convolution's nine taps copy bf16 rows.
+pub(crate) fn to_bf16(par: Par, x: &[f32], bits: &mut Vec<u16>) {
+    // Every element is written below: only new capacity is zeroed.
+    bits.resize(x.len(), 0);
     const CHUNK: usize = 1 << 14;
     let round = |(i, dst): (usize, &mut [u16])| {
         super::pairs::round_to_bf16(&x[i * CHUNK..i * CHUNK + dst.len()], dst)
     };
-    tasks::fill_panels(par, &mut bits, CHUNK, round);
-    bits
+    tasks::fill_panels(par, bits, CHUNK, round);
 }
 
 thread_local! {
@@ -369,7 +587,10 @@ mod x86 {
     use std::arch::asm;
     use std::arch::x86_64::*;
 
-    use super::{BLOCK, NR, PREFETCH_BYTES};
+    use super::{BLOCK, CHUNK_BLOCKS, NR, PREFETCH_BYTES};
+
+    /// Bytes of one block's partial sums (32 × 32 floats); the next block's follow them.
+    const SUMS_BYTES: usize = 32 * NR * 4;
     use crate::kernels::Activation;
     use crate::kernels::gemm::problem::Epilogue;
 
@@ -418,6 +639,12 @@ mod x86 {
         unsafe { asm!("ldtilecfg [{}]", in(reg) &config as *const TileConfig, options(nostack)) };
     }
 
+    /// `sfence`: earlier non-temporal stores are globally visible before later stores.
+    pub(super) fn store_fence() {
+        // SAFETY: SSE is part of x86-64.
+        unsafe { _mm_sfence() }
+    }
+
     /// Give the tile state back (keeps context switches cheap).
     pub(super) fn release_tiles() {
         // SAFETY: as `configure_tiles`.
@@ -463,20 +690,102 @@ mod x86 {
         }
     }
 
+    /// [`pack_block`] from row-major bf16 bits: rows p and p + 1 interleaved into (p, p + 1)
+    /// pairs per column, copied as they are (a bf16 value rounds to itself).
+    ///
+    /// # Safety
+    /// As [`pack_block`], with `b` bf16 bits; the CPU has AVX512-BW and AVX512-VL.
+    #[target_feature(enable = "avx512f,avx512bw,avx512vl")]
+    pub(super) unsafe fn pack_block_bits(
+        b: &[u16],
+        ld: usize,
+        (depth, width): (usize, usize),
+        block: &mut [u16],
+    ) {
+        // Lane 2j ← row p's column j, lane 2j + 1 ← row p + 1's (row p in the low 16 words).
+        let interleave = _mm512_set_epi16(
+            31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23, 7, 22, 6, 21, 5, 20, 4, 19, 3,
+            18, 2, 17, 1, 16, 0,
+        );
+        for pair in 0..depth.div_ceil(2) {
+            for tile in 0..width.div_ceil(16) {
+                let cols = (width - tile * 16).min(16);
+                let mask: __mmask16 = ((1u32 << cols) - 1) as u16;
+                // SAFETY: masked loads read only columns < width of rows < depth; the store
+                // writes 64 bytes at pair row `pair` of tile `tile`, inside `block`.
+                unsafe {
+                    let row = |p: usize| {
+                        if p < depth {
+                            _mm256_maskz_loadu_epi16(mask, b.as_ptr().add(p * ld + tile * 16) as *const _)
+                        } else {
+                            _mm256_setzero_si256()
+                        }
+                    };
+                    let halves =
+                        _mm512_inserti64x4::<1>(_mm512_castsi256_si512(row(2 * pair)), row(2 * pair + 1));
+                    let pairs = _mm512_permutexvar_epi16(interleave, halves);
+                    _mm512_storeu_si512(block.as_mut_ptr().add(tile * 512 + pair * 32) as *mut _, pairs);
+                }
+            }
+        }
+    }
+
+    /// `blocks` tile rows of 32 bf16, `BLOCK` values apart in `dst`: tile row q holds
+    /// `src[32q .. 32q + 32]` rounded to nearest even, zero past the end of `src`.
+    ///
+    /// # Safety
+    /// `src.len() ≤ 32 · blocks`; `dst` holds `(blocks − 1) · BLOCK + 32` values; the CPU has
+    /// AVX512-BF16 and AVX512-BW.
+    #[target_feature(enable = "avx512f,avx512bw,avx512bf16")]
+    pub(super) unsafe fn round_strided(src: &[f32], dst: &mut [u16], blocks: usize) {
+        let full = (src.len() / 32).min(blocks);
+        // SAFETY (whole body): loads read inside `src` (masked past its end), stores write the
+        // 64 bytes of tile row q, inside `dst` (the caller's bound).
+        unsafe {
+            for q in 0..full {
+                let lo = _mm512_loadu_ps(src.as_ptr().add(32 * q));
+                let hi = _mm512_loadu_ps(src.as_ptr().add(32 * q + 16));
+                let h: __m512i = std::mem::transmute(_mm512_cvtne2ps_pbh(hi, lo));
+                _mm512_storeu_si512(dst.as_mut_ptr().add(q * BLOCK) as *mut _, h);
+            }
+            for q in full..blocks {
+                let left = src.len().saturating_sub(32 * q).min(32);
+                let (lo_mask, hi_mask) = (mask16(left), mask16(left.saturating_sub(16)));
+                let lo = _mm512_maskz_loadu_ps(lo_mask, src.as_ptr().wrapping_add(32 * q));
+                let hi = _mm512_maskz_loadu_ps(hi_mask, src.as_ptr().wrapping_add(32 * q + 16));
+                let h: __m512i = std::mem::transmute(_mm512_cvtne2ps_pbh(hi, lo));
+                _mm512_storeu_si512(dst.as_mut_ptr().add(q * BLOCK) as *mut _, h);
+            }
+        }
+    }
+
+    /// The low `n` (≤ 16) lanes.
+    fn mask16(n: usize) -> __mmask16 {
+        ((1u32 << n.min(16)) - 1) as u16
+    }
+
     /// One k-chunk of one 32 × 32 block: tmm0–3 ← `sums` (or zero when `first`), then for
-    /// each of `kblocks` k-blocks tmm[2i+j] += A_i · B_j, then tmm0–3 → `sums` (row-major
-    /// 32 × 32). While the four products run, the B stream two k-blocks ahead is prefetched
-    /// into L1 (32 lines: one per 2 KB block).
+    /// each of `kblocks` k-blocks tmm[2i+j] += A_i · B_j, then tmm0–3 → `out` (32 rows of 32
+    /// floats, `ld` floats apart: the sums, row-major 32 × 32, or a finished block of C).
+    /// While the four products run, the B stream two k-blocks ahead is prefetched into L1
+    /// (32 lines: one per 2 KB block).
     ///
     /// # Safety
     /// Tiles configured on this thread; `a` and `b` hold `kblocks` tile-order k-blocks
-    /// (`BLOCK` bf16 each) on 64-byte lines; `sums` holds 32 × 32 floats.
-    pub(super) unsafe fn chunk(kblocks: usize, a: *const u16, b: *const u16, sums: *mut f32, first: bool) {
-        let (tile_row, sum_row) = (64usize, NR * 4);
+    /// (`BLOCK` bf16 each) on 64-byte lines; `sums` holds 32 × 32 floats, `out` 32 rows of 32
+    /// floats at a stride of `ld`.
+    pub(super) unsafe fn chunk(
+        kblocks: usize,
+        a: *const u16,
+        b: *const u16,
+        (sums, first): (*mut f32, bool),
+        (out, ld): (*mut f32, usize),
+    ) {
+        let tile_row = 64usize;
         // SAFETY (whole body): tile loads read 16 rows of 64 bytes inside the k-block's two
-        // tiles (a, b) or the sums; prefetches never fault.
+        // tiles (a, b) or the sums, tile stores write 16 rows of 64 bytes inside `out`;
+        // prefetches never fault.
         unsafe {
-            let s16 = sums.add(16 * NR);
             if first {
                 asm!(
                     "tilezero tmm0",
@@ -486,6 +795,7 @@ mod x86 {
                     options(nostack, nomem)
                 );
             } else {
+                let (s16, sum_row) = (sums.add(16 * NR), NR * 4);
                 asm!(
                     "tileloadd tmm0, [{t} + {s}*1]",
                     "tileloadd tmm1, [{t} + {s}*1 + 64]",
@@ -510,16 +820,19 @@ mod x86 {
                     "tdpbf16ps tmm2, tmm5, tmm6",
                     "prefetcht0 [{p} + 1536]", "prefetcht0 [{p} + 1600]", "prefetcht0 [{p} + 1664]", "prefetcht0 [{p} + 1728]", "prefetcht0 [{p} + 1792]", "prefetcht0 [{p} + 1856]", "prefetcht0 [{p} + 1920]", "prefetcht0 [{p} + 1984]",
                     "tdpbf16ps tmm3, tmm5, tmm7",
+                    "prefetcht0 [{ns} + 0]", "prefetcht0 [{ns} + 64]", "prefetcht0 [{ns} + 128]", "prefetcht0 [{ns} + 192]", "prefetcht0 [{ns} + 256]", "prefetcht0 [{ns} + 320]", "prefetcht0 [{ns} + 384]", "prefetcht0 [{ns} + 448]",
                     a0 = in(reg) a0, b0 = in(reg) b0, p = in(reg) p, s = in(reg) tile_row,
+                    ns = in(reg) (sums as *const u8).wrapping_add(SUMS_BYTES + 512 * (q % CHUNK_BLOCKS)),
                     options(nostack, readonly),
                 );
             }
+            let (o16, out_row) = (out.add(16 * ld), ld * 4);
             asm!(
                 "tilestored [{t} + {s}*1], tmm0",
                 "tilestored [{t} + {s}*1 + 64], tmm1",
                 "tilestored [{t16} + {s}*1], tmm2",
                 "tilestored [{t16} + {s}*1 + 64], tmm3",
-                t = in(reg) sums, t16 = in(reg) s16, s = in(reg) sum_row, options(nostack),
+                t = in(reg) out, t16 = in(reg) o16, s = in(reg) out_row, options(nostack),
             );
         }
     }
@@ -554,21 +867,70 @@ mod x86 {
         }
     }
 
-    /// C block = act(sums + bias) over its `rows × cols`, 16 columns at a time.
+    /// C block = act(sums + bias) over its `rows × cols`, 16 columns at a time; with `stream`,
+    /// whole aligned lines of 16 floats are written with non-temporal stores (`vmovntps`).
     ///
     /// # Safety
-    /// As [`block`]; AVX-512F is available (implied by AMX).
+    /// As [`chunk`]; AVX-512F is available (implied by AMX).
     #[target_feature(enable = "avx512f")]
     pub(super) unsafe fn finish(
         sums: &[f32],
-        (c, ldc): (*mut f32, usize),
+        (c, ldc, stream): (*mut f32, usize, bool),
+        block: (usize, usize, usize),
+        epilogue: &Epilogue<'_>,
+    ) {
+        // SAFETY: `results` hands over rows < rows and columns < cols of the block only.
+        unsafe {
+            results(sums, block, epilogue, |r, j, mask, x| {
+                let dst = c.add(r * ldc + j);
+                if stream && mask == 0xffff && (dst as usize).is_multiple_of(64) {
+                    _mm512_stream_ps(dst, x);
+                } else {
+                    _mm512_mask_storeu_ps(dst, mask, x);
+                }
+            })
+        }
+    }
+
+    /// [`finish`] with C in bf16 bits: act(sums + bias) rounded to nearest even
+    /// (`vcvtneps2bf16`, the rounding of `vcvtne2ps2bf16` in [`super::to_bf16`]).
+    ///
+    /// # Safety
+    /// As [`finish`], with `c` a bf16 block; AVX512-BF16, -BW and -VL are available (implied by
+    /// [`super::available`]).
+    #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512bf16")]
+    pub(super) unsafe fn finish_bf16(
+        sums: &[f32],
+        (c, ldc): (*mut u16, usize),
+        block: (usize, usize, usize),
+        epilogue: &Epilogue<'_>,
+    ) {
+        // SAFETY: as in `finish`.
+        unsafe {
+            results(sums, block, epilogue, |r, j, mask, x| {
+                let h: __m256i = std::mem::transmute(_mm512_cvtneps_pbh(x));
+                _mm256_mask_storeu_epi16(c.add(r * ldc + j) as *mut _, mask, h);
+            })
+        }
+    }
+
+    /// act(sums + bias) of the block's `rows × cols`, 16 columns at a time: `store(r, j, mask,
+    /// x)` gets row r's columns j.. (those set in `mask`). Inlined into the AVX-512 callers.
+    ///
+    /// # Safety
+    /// `sums` holds 32 × 32 floats, the bias (if any) columns j0 .. j0 + cols; AVX-512F is
+    /// enabled in the caller.
+    #[inline(always)]
+    unsafe fn results(
+        sums: &[f32],
         (rows, cols, j0): (usize, usize, usize),
         epilogue: &Epilogue<'_>,
+        mut store: impl FnMut(usize, usize, __mmask16, __m512),
     ) {
         for j in (0..cols).step_by(16) {
             let mask: __mmask16 = ((1u32 << (cols - j).min(16)) - 1) as u16;
-            // SAFETY: masked accesses touch only columns < cols of rows < rows of the block,
-            // and the bias's entries j0 + j.. of those columns.
+            // SAFETY: masked loads touch only the bias's entries j0 + j.. of the block's
+            // columns; the sums' rows are 32 floats.
             unsafe {
                 let bias = match epilogue.bias {
                     Some(b) => _mm512_maskz_loadu_ps(mask, b.as_ptr().add(j0 + j)),
@@ -576,18 +938,25 @@ mod x86 {
                 };
                 for r in 0..rows {
                     let x = _mm512_add_ps(_mm512_loadu_ps(sums.as_ptr().add(r * NR + j)), bias);
-                    let x = match epilogue.activation {
-                        Activation::Identity => x,
-                        Activation::Relu => _mm512_max_ps(x, _mm512_setzero_ps()),
-                        Activation::Sigmoid => {
-                            let mut lanes = [0.0f32; 16];
-                            _mm512_storeu_ps(lanes.as_mut_ptr(), x);
-                            lanes.iter_mut().for_each(|v| *v = Activation::Sigmoid.apply(*v));
-                            _mm512_loadu_ps(lanes.as_ptr())
-                        }
-                    };
-                    _mm512_mask_storeu_ps(c.add(r * ldc + j), mask, x);
+                    store(r, j, mask, activate(x, epilogue.activation));
                 }
+            }
+        }
+    }
+
+    /// `activation` on 16 lanes.
+    #[target_feature(enable = "avx512f")]
+    fn activate(x: __m512, activation: Activation) -> __m512 {
+        match activation {
+            Activation::Identity => x,
+            Activation::Relu => _mm512_max_ps(x, _mm512_setzero_ps()),
+            Activation::Sigmoid => {
+                let mut lanes = [0.0f32; 16];
+                // SAFETY: 16 floats each way, on the stack.
+                unsafe { _mm512_storeu_ps(lanes.as_mut_ptr(), x) };
+                lanes.iter_mut().for_each(|v| *v = Activation::Sigmoid.apply(*v));
+                // SAFETY: as above.
+                unsafe { _mm512_loadu_ps(lanes.as_ptr()) }
             }
         }
     }
@@ -600,16 +969,79 @@ mod x86 {
 
     pub(super) fn configure_tiles() {}
     pub(super) fn release_tiles() {}
+    pub(super) fn store_fence() {}
     pub(super) unsafe fn register_loop(_: usize) {
         unreachable!("AMX is x86-64 only")
     }
     pub(super) unsafe fn pack_block(_: &[f32], _: usize, _: (usize, usize), _: &mut [u16]) {
         unreachable!("AMX is x86-64 only")
     }
-    pub(super) unsafe fn chunk(_: usize, _: *const u16, _: *const u16, _: *mut f32, _: bool) {
+    pub(super) unsafe fn round_strided(_: &[f32], _: &mut [u16], _: usize) {
         unreachable!("AMX is x86-64 only")
     }
-    pub(super) unsafe fn finish(_: &[f32], _: (*mut f32, usize), _: (usize, usize, usize), _: &Epilogue<'_>) {
+    pub(super) unsafe fn pack_block_bits(_: &[u16], _: usize, _: (usize, usize), _: &mut [u16]) {
         unreachable!("AMX is x86-64 only")
+    }
+    pub(super) unsafe fn chunk(
+        _: usize,
+        _: *const u16,
+        _: *const u16,
+        _: (*mut f32, bool),
+        _: (*mut f32, usize),
+    ) {
+        unreachable!("AMX is x86-64 only")
+    }
+    pub(super) unsafe fn finish(
+        _: &[f32],
+        _: (*mut f32, usize, bool),
+        _: (usize, usize, usize),
+        _: &Epilogue<'_>,
+    ) {
+        unreachable!("AMX is x86-64 only")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every block of C in exactly one task; row groups of at most TASK_PANELS panels, as even
+    /// as can be and a multiple of the threads, or one band of all the rows with the columns
+    /// shared out evenly.
+    #[test]
+    fn plans_cover_every_block_once_in_even_tasks() {
+        for threads in [1, 2, 3, 8] {
+            for m_panels in [1, 2, 7, 8, 9, 25, 64, 1568] {
+                for n_panels in [1, 2, 16, 64] {
+                    let case = format!("{threads} threads, {m_panels} × {n_panels}");
+                    let tasks = plan(m_panels, n_panels, threads);
+                    let mut seen = vec![0u8; m_panels * n_panels];
+                    for t in &tasks {
+                        for i in t.row_panels.clone() {
+                            for j in t.col_panels.clone() {
+                                seen[i * n_panels + j] += 1;
+                            }
+                        }
+                    }
+                    assert!(seen.iter().all(|&c| c == 1), "{case}");
+                    let band = threads > 1 && m_panels <= TASK_PANELS && n_panels >= threads;
+                    let (sizes, parts): (Vec<usize>, usize) = match band {
+                        true => (tasks.iter().map(|t| t.col_panels.len()).collect(), threads),
+                        false => (tasks.iter().map(|t| t.row_panels.len()).collect(), tasks.len()),
+                    };
+                    let (least, most) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+                    assert!(most - least <= 1 && *least >= 1, "{case}: {sizes:?}");
+                    if !band {
+                        assert!(*most <= TASK_PANELS, "{case}: {sizes:?}");
+                        assert!(parts.is_multiple_of(threads) || parts == m_panels, "{case}: {parts}");
+                    }
+                }
+            }
+        }
+        // n = 2048 on two threads: 8 tasks of 256 rows; VGG16's block5 at batch 1 (7 row
+        // panels, 512 columns): all the rows, half the columns each.
+        assert!(plan(64, 64, 2).iter().all(|t| t.row_panels.len() == 8 && t.col_panels == (0..64)));
+        let band: Vec<_> = plan(7, 16, 2).into_iter().map(|t| (t.row_panels, t.col_panels)).collect();
+        assert_eq!(band, [(0..7, 0..8), (0..7, 8..16)]);
     }
 }

@@ -123,8 +123,9 @@ pub fn gemm<A: Weight, B: Weight>(
     Ok(())
 }
 
-/// C = act(op(A)·B + bias) on AMX tiles with op(A) read as bf16 rows ([`amx::TileRows`]):
-/// `None` (nothing done) unless B was packed for the tiles. Shapes as [`gemm_packed`].
+/// C = act(op(A)·B + bias) on AMX tiles with op(A) read as bf16 rows ([`amx::TileRows`]),
+/// C in f32 or rounded to bf16 ([`amx::TilesOut`]): `None` (nothing done) unless B was packed
+/// for the tiles. Shapes as [`gemm_packed`].
 ///
 /// # Errors
 /// [`Error::Shape`] if `g` does not match B, C or the bias.
@@ -134,14 +135,22 @@ pub(crate) fn gemm_tile_rows<T: amx::TileRows>(
     a: &T,
     b: &PackedB,
     epilogue: Epilogue<'_>,
-    c: &mut [f32],
+    c: amx::TilesOut<'_>,
 ) -> Result<Option<()>> {
     let Panels::Tiles(tiles) = &b.panels else { return Ok(None) };
     let g = Gemm::nn(g.m, g.n, g.k);
     if b.shape() != (g.k, g.n) {
         return Err(Error::Shape(format!("gemm {g:?}: B was packed as {:?} (k, n)", b.shape())));
     }
-    g.check_output(&epilogue, c)?;
+    match &c {
+        amx::TilesOut::F32(c) => g.check_output(&epilogue, c)?,
+        amx::TilesOut::Bf16(c) => {
+            g.want("c", c.len(), g.m * g.n)?;
+            if let Some(bias) = epilogue.bias {
+                g.want("bias", bias.len(), g.n)?;
+            }
+        }
+    }
     amx::gemm_rows(par, g, (a, tiles), epilogue, c);
     Ok(Some(()))
 }

@@ -57,6 +57,13 @@ pub trait PanelSource: Sync {
     fn bf16_rows(&self) -> Option<(&[u16], usize)> {
         None
     }
+
+    /// op(A) when it is stored row-major as f32: element (i, p) at `a[i·stride + p]`. The AMX
+    /// tiles then round rows straight into tile order, without an f32 panel between. Default:
+    /// not stored so.
+    fn f32_rows(&self) -> Option<(&[f32], usize)> {
+        None
+    }
 }
 
 /// op(A) stored with element (i, p) at `a[i·rs + p·cs]`, as f32 or widened from f16/bf16.
@@ -143,6 +150,10 @@ impl<T: Weight> PanelSource for Strided<'_, T> {
 
     fn bf16_rows(&self) -> Option<(&[u16], usize)> {
         if self.cs == 1 { T::as_bf16_bits(self.a).map(|bits| (bits, self.rs)) } else { None }
+    }
+
+    fn f32_rows(&self) -> Option<(&[f32], usize)> {
+        if self.cs == 1 { T::as_f32(self.a).map(|a| (a, self.rs)) } else { None }
     }
 }
 
