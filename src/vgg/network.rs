@@ -46,6 +46,15 @@ pub struct Vgg {
 #[derive(Default)]
 struct Scratch(Mutex<Buffers>);
 
+/// How one layer of a CPU pass runs ([`Vgg::bf16_plan`]).
+#[derive(Debug, Clone, Copy)]
+struct Bf16Step {
+    /// A conv on the AMX tiles: it takes its input as bf16 bits.
+    tiles: bool,
+    /// Its output stays in bf16 for the next layer.
+    keep: bool,
+}
+
 #[derive(Default)]
 struct Buffers {
     act: Vec<f32>,
@@ -145,38 +154,29 @@ impl Vgg {
         act.1[act.0..act.0 + x.len()].copy_from_slice(x);
         // Between two convs on the AMX tiles the activation stays in bf16 (`act_bits`): the
         // next conv would round it anyway, and pools commute with that rounding.
-        let keeps_bf16 = self.keeps_bf16(s);
         let mut in_bits = false;
         let mut convs = self.packed.iter().zip(&self.weights.convs);
-        let mut layers = self.weights.arch.layers.iter().zip(keeps_bf16).peekable();
-        while let Some((layer, to_bits)) = layers.next() {
+        let mut layers = self.weights.arch.layers.iter().zip(self.bf16_plan(s)).peekable();
+        while let Some((layer, step)) = layers.next() {
             let mut next = next_shape(layer, s);
-            let is_conv = matches!(layer, Layer::Conv { .. });
-            let tile_conv = is_conv && conv::takes_bf16(&self.backend, self.packed_at(convs.len()), s);
-            if in_bits && is_conv && !tile_conv {
-                // Not reached by `keeps_bf16`'s plan; widened (exactly) rather than assumed.
-                let dst = &mut act.1[act.0..act.0 + s.len()];
-                dst.iter_mut()
-                    .zip(&act_bits[..s.len()])
-                    .for_each(|(d, &b)| *d = half::bf16::from_bits(b).to_f32());
-                in_bits = false;
-            }
+            let is_pool = matches!(layer, Layer::MaxPool { .. });
+            assert!(!in_bits || step.tiles || is_pool, "bf16 activations reach only tile convs and pools");
             let src = &act.1[act.0..act.0 + s.len()];
             match (layer, &self.backend) {
-                (Layer::Conv { .. }, Backend::Cpu { par, .. }) if tile_conv => {
+                (Layer::Conv { .. }, Backend::Cpu { par, .. }) if step.tiles => {
                     let (kernel, p) = convs.next().expect("checked by VggWeights::check");
                     if !in_bits {
                         conv::round_to_bf16(*par, src, act_bits);
                     }
                     let xb = &act_bits[..s.len()];
-                    let y = if to_bits {
+                    let y = if step.keep {
                         out_bits.resize(out_bits.len().max(next.len()), 0);
                         TilesOut::Bf16(&mut out_bits[..next.len()])
                     } else {
                         TilesOut::F32(&mut out.1[out.0..out.0 + next.len()])
                     };
                     conv::conv3x3_relu_bf16(*par, s, xb, kernel, &p.bias, y)?;
-                    in_bits = to_bits;
+                    in_bits = step.keep;
                 }
                 (Layer::Conv { .. }, _) => {
                     let (kernel, p) = convs.next().expect("checked by VggWeights::check");
@@ -205,29 +205,21 @@ impl Vgg {
             std::mem::swap(act_bits, out_bits);
             s = next;
         }
-        if in_bits {
-            // Not reached: the last conv writes f32 (`keeps_bf16`).
-            return Ok(act_bits[..s.len()].iter().map(|&b| half::bf16::from_bits(b).to_f32()).collect());
-        }
+        assert!(!in_bits, "the last conv writes f32");
         Ok(act.1[act.0..act.0 + s.len()].to_vec())
     }
 
-    /// The conv kernel that is `left` convs from the end.
-    fn packed_at(&self, left: usize) -> &ConvKernel {
-        &self.packed[self.packed.len() - left]
-    }
-
-    /// For each layer of a pass on input shape `s`: whether it leaves its output in bf16 — a
-    /// conv on the AMX tiles ([`conv::takes_bf16`]) whose next conv, past any pools, is on the
-    /// tiles too (the pools between then run on the bf16 bits). The last conv writes f32.
-    fn keeps_bf16(&self, mut s: conv::Shape) -> Vec<bool> {
+    /// For each layer of a pass on input shape `s`, how it runs: a conv on the AMX tiles
+    /// ([`conv::takes_bf16`]), and whether it leaves its output in bf16 — a tile conv whose
+    /// next conv, past any pools, is on the tiles too (the pools between then run on the bf16
+    /// bits). The last conv writes f32.
+    fn bf16_plan(&self, mut s: conv::Shape) -> Vec<Bf16Step> {
         let layers = &self.weights.arch.layers;
-        let (mut conv, mut on_tiles) = (0, Vec::with_capacity(layers.len()));
+        let (mut convs, mut on_tiles) = (self.packed.iter(), Vec::with_capacity(layers.len()));
         for layer in layers {
             on_tiles.push(match layer {
                 Layer::Conv { .. } => {
-                    conv += 1;
-                    Some(conv::takes_bf16(&self.backend, &self.packed[conv - 1], s))
+                    Some(convs.next().is_some_and(|kernel| conv::takes_bf16(&self.backend, kernel, s)))
                 }
                 Layer::MaxPool { .. } => None,
             });
@@ -235,8 +227,9 @@ impl Vgg {
         }
         (0..layers.len())
             .map(|i| {
-                on_tiles[i] == Some(true)
-                    && on_tiles[i + 1..].iter().flatten().next().is_some_and(|&next| next)
+                let tiles = on_tiles[i] == Some(true);
+                let next_on_tiles = on_tiles[i + 1..].iter().flatten().next() == Some(&true);
+                Bf16Step { tiles, keep: tiles && next_on_tiles }
             })
             .collect()
     }
