@@ -661,32 +661,16 @@ mod x86 {
     /// the CPU has AVX512-BF16 and AVX512-BW.
     #[target_feature(enable = "avx512f,avx512bw,avx512bf16")]
     pub(super) unsafe fn pack_block(b: &[f32], ld: usize, (depth, width): (usize, usize), block: &mut [u16]) {
-        // Lane 2j ← row p's column j, lane 2j + 1 ← row p + 1's (the low 16 words of
-        // `cvtne2ps` are its second operand).
-        let interleave = _mm512_set_epi16(
-            31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23, 7, 22, 6, 21, 5, 20, 4, 19, 3,
-            18, 2, 17, 1, 16, 0,
-        );
-        for pair in 0..depth.div_ceil(2) {
-            for tile in 0..width.div_ceil(16) {
-                let cols = (width - tile * 16).min(16);
-                let mask: __mmask16 = ((1u32 << cols) - 1) as u16;
-                // SAFETY: masked loads read only columns < width of rows < depth; the store
-                // writes 64 bytes at pair row `pair` of tile `tile`, inside `block`.
-                unsafe {
-                    let row = |p: usize| {
-                        if p < depth {
-                            _mm512_maskz_loadu_ps(mask, b.as_ptr().add(p * ld + tile * 16))
-                        } else {
-                            _mm512_setzero_ps()
-                        }
-                    };
-                    let (even, odd) = (row(2 * pair), row(2 * pair + 1));
-                    let halves: __m512i = std::mem::transmute(_mm512_cvtne2ps_pbh(odd, even));
-                    let pairs = _mm512_permutexvar_epi16(interleave, halves);
-                    _mm512_storeu_si512(block.as_mut_ptr().add(tile * 512 + pair * 32) as *mut _, pairs);
-                }
-            }
+        // SAFETY: masked loads read only columns < width of rows < depth (the caller's bound).
+        unsafe {
+            interleave_pairs((depth, width), block, |p, col, mask| {
+                let row = |p: usize| match p < depth {
+                    true => _mm512_maskz_loadu_ps(mask, b.as_ptr().add(p * ld + col)),
+                    false => _mm512_setzero_ps(),
+                };
+                // The low 16 words of `cvtne2ps` are its second operand.
+                std::mem::transmute(_mm512_cvtne2ps_pbh(row(p + 1), row(p)))
+            })
         }
     }
 
@@ -702,28 +686,46 @@ mod x86 {
         (depth, width): (usize, usize),
         block: &mut [u16],
     ) {
-        // Lane 2j ← row p's column j, lane 2j + 1 ← row p + 1's (row p in the low 16 words).
-        let interleave = _mm512_set_epi16(
-            31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23, 7, 22, 6, 21, 5, 20, 4, 19, 3,
-            18, 2, 17, 1, 16, 0,
-        );
+        // SAFETY: masked loads read only columns < width of rows < depth (the caller's bound).
+        unsafe {
+            interleave_pairs((depth, width), block, |p, col, mask| {
+                let row = |p: usize| match p < depth {
+                    true => _mm256_maskz_loadu_epi16(mask, b.as_ptr().add(p * ld + col) as *const _),
+                    false => _mm256_setzero_si256(),
+                };
+                _mm512_inserti64x4::<1>(_mm512_castsi256_si512(row(p)), row(p + 1))
+            })
+        }
+    }
+
+    /// The loop of [`pack_block`] and [`pack_block_bits`]: for each pair of rows (p, p + 1)
+    /// and each 16 columns from `col`, `halves(p, col, mask)` gives row p's bf16 values in
+    /// its low 16 words and row p + 1's in its high ones (columns outside `mask` zero); lane
+    /// 2j of the tile row then gets row p's column j and lane 2j + 1 row p + 1's.
+    ///
+    /// # Safety
+    /// `block` holds `BLOCK` bf16; `halves` is safe to call for p < depth, col < width; the
+    /// caller enables AVX512-BW.
+    #[inline(always)]
+    unsafe fn interleave_pairs(
+        (depth, width): (usize, usize),
+        block: &mut [u16],
+        halves: impl Fn(usize, usize, __mmask16) -> __m512i,
+    ) {
+        // SAFETY: the caller enables AVX-512 (`interleave_pairs` is inlined into it).
+        let interleave = unsafe {
+            _mm512_set_epi16(
+                31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23, 7, 22, 6, 21, 5, 20, 4, 19,
+                3, 18, 2, 17, 1, 16, 0,
+            )
+        };
         for pair in 0..depth.div_ceil(2) {
             for tile in 0..width.div_ceil(16) {
-                let cols = (width - tile * 16).min(16);
-                let mask: __mmask16 = ((1u32 << cols) - 1) as u16;
-                // SAFETY: masked loads read only columns < width of rows < depth; the store
-                // writes 64 bytes at pair row `pair` of tile `tile`, inside `block`.
+                let mask: __mmask16 = ((1u32 << (width - tile * 16).min(16)) - 1) as u16;
+                // SAFETY: the store writes 64 bytes at pair row `pair` of tile `tile`, inside
+                // `block`.
                 unsafe {
-                    let row = |p: usize| {
-                        if p < depth {
-                            _mm256_maskz_loadu_epi16(mask, b.as_ptr().add(p * ld + tile * 16) as *const _)
-                        } else {
-                            _mm256_setzero_si256()
-                        }
-                    };
-                    let halves =
-                        _mm512_inserti64x4::<1>(_mm512_castsi256_si512(row(2 * pair)), row(2 * pair + 1));
-                    let pairs = _mm512_permutexvar_epi16(interleave, halves);
+                    let pairs = _mm512_permutexvar_epi16(interleave, halves(2 * pair, tile * 16, mask));
                     _mm512_storeu_si512(block.as_mut_ptr().add(tile * 512 + pair * 32) as *mut _, pairs);
                 }
             }
