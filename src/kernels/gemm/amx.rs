@@ -343,47 +343,52 @@ impl<A: PanelSource + ?Sized> PackA for FromPanels<'_, A> {
         }
     }
 
-    fn pack_whole(&self, (m, k): (usize, usize), task: &Task, bits: &mut [u16]) -> Option<()> {
-        // Row-major f32: each row read once, start to end, and rounded straight into its
-        // tile rows of every chunk.
+    fn pack_whole(&self, shape: (usize, usize), task: &Task, bits: &mut [u16]) -> Option<()> {
         if let Some((stored, stride)) = self.0.bf16_rows() {
             // Row-major bf16: the bits are copied (a bf16 value rounds to itself).
-            let panels = task.row_panels.len();
-            for (slot, ip) in task.row_panels.clone().enumerate() {
-                let (i0, rows) = (ip * MR, MR.min(m - ip * MR));
-                for r in 0..MR {
-                    let row = if r < rows { &stored[(i0 + r) * stride..][..k] } else { &[] };
-                    for (q0, blocks) in chunks(k.div_ceil(KB)) {
-                        let at = panels * q0 * BLOCK + slot * blocks * BLOCK + r * KB;
-                        for q in q0..q0 + blocks {
-                            let dst = &mut bits[at + (q - q0) * BLOCK..][..KB];
-                            let src = &row[(q * KB).min(row.len())..row.len().min((q + 1) * KB)];
-                            dst[..src.len()].copy_from_slice(src);
-                            dst[src.len()..].fill(0);
-                        }
-                    }
+            pack_rows((stored, stride), shape, task, bits, |src, dst, blocks| {
+                for q in 0..blocks {
+                    let run = &src[(q * KB).min(src.len())..src.len().min((q + 1) * KB)];
+                    let dst = &mut dst[q * BLOCK..][..KB];
+                    dst[..run.len()].copy_from_slice(run);
+                    dst[run.len()..].fill(0);
                 }
-            }
+            });
             return Some(());
         }
-        let (a, stride) = self.0.f32_rows()?;
-        let panels = task.row_panels.len();
-        for (slot, ip) in task.row_panels.clone().enumerate() {
-            let (i0, rows) = (ip * MR, MR.min(m - ip * MR));
-            for r in 0..MR {
-                // Rows past m: zero tile rows.
-                let row = if r < rows { &a[(i0 + r) * stride..][..k] } else { &[] };
-                for (q0, blocks) in chunks(k.div_ceil(KB)) {
-                    let at = panels * q0 * BLOCK + slot * blocks * BLOCK + r * KB;
-                    let src = &row[(q0 * KB).min(row.len())..row.len().min((q0 + blocks) * KB)];
-                    let dst = &mut bits[at..][..(blocks - 1) * BLOCK + KB];
-                    // SAFETY: `dst` reaches the last of the `blocks` tile rows `BLOCK` apart;
-                    // AMX implies AVX512-BF16 (`available`).
-                    unsafe { x86::round_strided(src, dst, blocks) };
-                }
+        // Row-major f32: rounded straight into the tile rows.
+        let rows = self.0.f32_rows()?;
+        pack_rows(rows, shape, task, bits, |src, dst, blocks| {
+            // SAFETY: `dst` reaches the last of the `blocks` tile rows `BLOCK` apart; AMX
+            // implies AVX512-BF16 (`available`).
+            unsafe { x86::round_strided(src, dst, blocks) }
+        });
+        Some(())
+    }
+}
+
+/// A row-major A (`a`, rows `stride` apart) into the task's tile order, every chunk at once,
+/// each row read once from start to end: `fill(src, dst, blocks)` writes a row's run of one
+/// chunk (`src`, at most 32 · `blocks` values; empty for rows past m) into the `blocks` tile
+/// rows `BLOCK` apart from the start of `dst`, zero past the run.
+fn pack_rows<T>(
+    (a, stride): (&[T], usize),
+    (m, k): (usize, usize),
+    task: &Task,
+    bits: &mut [u16],
+    fill: impl Fn(&[T], &mut [u16], usize),
+) {
+    let panels = task.row_panels.len();
+    for (slot, ip) in task.row_panels.clone().enumerate() {
+        let (i0, rows) = (ip * MR, MR.min(m - ip * MR));
+        for r in 0..MR {
+            let row = if r < rows { &a[(i0 + r) * stride..][..k] } else { &[] };
+            for (q0, blocks) in chunks(k.div_ceil(KB)) {
+                let at = panels * q0 * BLOCK + slot * blocks * BLOCK + r * KB;
+                let src = &row[(q0 * KB).min(row.len())..row.len().min((q0 + blocks) * KB)];
+                fill(src, &mut bits[at..][..(blocks - 1) * BLOCK + KB], blocks);
             }
         }
-        Some(())
     }
 }
 
