@@ -101,7 +101,10 @@ impl<T: Weight> PanelSource for Strided<'_, T> {
     fn pack(&self, panel: &Panel, dst: &mut [f32]) {
         let Strided { a, rs, cs } = *self;
         let Panel { i0, rows, pc, kc, level, .. } = *panel;
-        if cs == 1 {
+        if let (1, Some(a)) = (cs, T::as_f32(a)) {
+            // Rows of op(A) are contiguous f32: copy them, a line of every row at a time.
+            copy_rows_across(a, (i0 * rs + pc, rs), (rows, kc), dst);
+        } else if cs == 1 {
             // Rows of op(A) are contiguous: copy (widen) them.
             for r in 0..rows {
                 let at = (i0 + r) * rs + pc;
@@ -157,6 +160,28 @@ impl<T: Weight> PanelSource for Strided<'_, T> {
     }
 }
 
+/// `dst[r·A_STRIDE + p] = a[at + r·stride + p]` for r < rows, p < kc: sixteen floats (a line's
+/// worth) of every row in turn, rather than one row after the other.
+///
+/// A large product reads each A panel from memory (at n = 4096 every thread packs all of A
+/// once per block of columns), and a row-by-row `memcpy` waits on one row's misses at a time;
+/// walking across the rows keeps up to 14 rows' misses in flight. On a 2-core Intel Xeon with
+/// AMX (2 threads, n = 4096, `perf`) the copy went from 9.3% of the time to 8.0%, and the
+/// product's median rate over 6 alternated runs from 263 to 268 GFLOP/s (n = 2048: level).
+fn copy_rows_across(a: &[f32], (at, stride): (usize, usize), (rows, kc): (usize, usize), dst: &mut [f32]) {
+    const RUN: usize = 16;
+    let whole = kc / RUN * RUN;
+    for p in (0..whole).step_by(RUN) {
+        for r in 0..rows {
+            dst[r * A_STRIDE + p..][..RUN].copy_from_slice(&a[at + r * stride + p..][..RUN]);
+        }
+    }
+    for r in 0..rows {
+        dst[r * A_STRIDE + whole..r * A_STRIDE + kc]
+            .copy_from_slice(&a[at + r * stride + whole..][..kc - whole]);
+    }
+}
+
 /// Zero the first `kc` floats of the panel's rows `rows..mr` (the padding below op(A)'s last
 /// row).
 pub fn zero_rows(rows: usize, panel: &Panel, dst: &mut [f32]) {
@@ -183,4 +208,33 @@ pub(crate) fn materialise<A: PanelSource + ?Sized>(a: &A, m: usize, k: usize) ->
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row-major f32 panel is op(A)'s values, bit for bit, at [`A_STRIDE`], with zero rows
+    /// below op(A)'s last row: full and partial runs of sixteen, full and short panels.
+    #[test]
+    fn row_major_panel_is_a_copy() {
+        let (m, k) = (20, 53);
+        let a: Vec<f32> = (0..m * k).map(|i| (i as f32 * 0.731).sin()).collect();
+        let source = Strided::row_major(&a, k);
+        for (i0, rows, pc, kc) in [(0, 14, 0, 53), (14, 6, 5, 37), (3, 14, 16, 16), (19, 1, 52, 1)] {
+            let panel = Panel { i0, rows, pc, kc, mr: 14, level: SimdLevel::Portable };
+            let mut dst = vec![f32::NAN; 14 * A_STRIDE];
+            source.pack(&panel, &mut dst);
+            for r in 0..14 {
+                for p in 0..kc {
+                    let want = if r < rows { a[(i0 + r) * k + pc + p] } else { 0.0 };
+                    assert_eq!(
+                        dst[r * A_STRIDE + p].to_bits(),
+                        want.to_bits(),
+                        "{i0} {rows} {pc} {kc}: ({r}, {p})"
+                    );
+                }
+            }
+        }
+    }
 }
