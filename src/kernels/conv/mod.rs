@@ -240,7 +240,10 @@ pub fn conv3x3_relu_packed(
             let on_tiles = direct.on_tiles() && tiles::fits(s.c);
             if on_tiles {
                 tiles::with_bf16_image(*par, x, |xb| {
-                    gemm_tile_rows(*par, g, &tiles::Im2colTiles { s, xb }, direct, epilogue, TilesOut::F32(y))
+                    tiles::with_padded(*par, s, xb, |padded| {
+                        let a = tiles::Im2colTiles { s, xb, padded };
+                        gemm_tile_rows(*par, g, &a, direct, epilogue, TilesOut::F32(y))
+                    })
                 })?;
             } else {
                 simd::with_im2col(*par, s, x, |a| gemm_packed(backend, g, a, direct, epilogue, y))?
@@ -294,7 +297,10 @@ pub(crate) fn conv3x3_relu_bf16(
     }
     let g = Gemm::nn(s.n * s.h * s.w, kernel.out_ch, 9 * kernel.in_ch);
     let epilogue = Epilogue { bias: Some(bias), activation: Activation::Relu };
-    match gemm_tile_rows(par, g, &tiles::Im2colTiles { s, xb }, &kernel.packed[0], epilogue, y)? {
+    let done = tiles::with_padded(par, s, xb, |padded| {
+        gemm_tile_rows(par, g, &tiles::Im2colTiles { s, xb, padded }, &kernel.packed[0], epilogue, y)
+    })?;
+    match done {
         Some(()) => Ok(()),
         None => Err(Error::param("kernel", "the conv kernel was not packed for the AMX tiles")),
     }

@@ -30,6 +30,11 @@
 //!                          product's whole block goes to C, any other through act(sum + bias)
 //! ```
 //!
+//! An A that the tile loads can read where it lies (`TileRows::in_place`: a convolution's
+//! zero-padded bf16 image, whose 16-row tiles are 16 pixels of one image row) is not packed at
+//! all: the kernel takes each panel's two tile addresses, the bytes between tile rows and
+//! each k-block's offset (`InPlace`), which `InPlace::covers` has checked stay inside it.
+//!
 //! Every tile row is one 64-byte cache line (`Tiles` is 64-byte aligned): a row that
 //! straddled two lines cost each TILELOADD twice the loads, and the kernel ran at a third of
 //! the speed. Both operands are contiguous in the order the loop reads them, so the hardware and
@@ -76,7 +81,7 @@ const PREFETCH_BYTES: usize = 4096;
 
 /// bf16 bits on 64-byte lines: a tile row is one cache line.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Tiles(Vec<Line>);
+pub(crate) struct Tiles(Vec<Line>);
 
 #[repr(C, align(64))]
 #[derive(Debug, Clone, Copy, bytemuck::Zeroable, bytemuck::Pod)]
@@ -89,15 +94,15 @@ impl Tiles {
     }
 
     /// At least `len` values (new ones zero, old ones kept).
-    fn resize(&mut self, len: usize) {
+    pub(crate) fn resize(&mut self, len: usize) {
         self.0.resize(len.div_ceil(32), Line([0; 32]));
     }
 
-    fn bits(&self) -> &[u16] {
+    pub(crate) fn bits(&self) -> &[u16] {
         bytemuck::cast_slice(&self.0)
     }
 
-    fn bits_mut(&mut self) -> &mut [u16] {
+    pub(crate) fn bits_mut(&mut self) -> &mut [u16] {
         bytemuck::cast_slice_mut(&mut self.0)
     }
 }
@@ -255,6 +260,48 @@ pub(crate) trait TileRows: Sync {
     /// Write op(A)[i0 + r][32q + p] as bf16 bits into `dst[32r + p]` for r < 32, p < 32: zero
     /// for r ≥ rows and past k.
     fn block(&self, rows: &Self::Rows, q: usize, dst: &mut [u16]);
+
+    /// op(A) laid out so that the tile loads can read it where it is, with no copy: `Some`
+    /// when every k-block of every 16-row tile is 16 rows of 32 values, `row_bytes` apart.
+    /// Default: not so.
+    fn in_place(&self) -> Option<InPlace<'_>> {
+        None
+    }
+}
+
+/// op(A) read in place by the tile loads: row r of tile t (op(A)'s rows 16t .. 16t + 16), k-block
+/// q, is the 32 values at `bits[starts[t] + offsets[q] + r · row_bytes / 2 ..]`.
+pub(crate) struct InPlace<'a> {
+    /// The values, on 64-byte lines.
+    pub bits: &'a [u16],
+    /// Bytes between a tile's rows (a multiple of 64).
+    pub row_bytes: usize,
+    /// Where each 16-row tile starts, for k-block 0 (`m / 16` entries).
+    pub starts: Vec<usize>,
+    /// How far each k-block is from k-block 0 (`k / 32` entries).
+    pub offsets: Vec<usize>,
+}
+
+impl InPlace<'_> {
+    /// Whether every tile row the kernel reads for an (m, k) op(A) lies inside `bits` on a
+    /// 64-byte line (an `m` that is a whole number of 32-row panels, `k` of k-blocks).
+    pub(crate) fn covers(&self, (m, k): (usize, usize)) -> bool {
+        let row = self.row_bytes / 2;
+        let last = |xs: &[usize]| xs.iter().copied().max();
+        let lines = self.bits.as_ptr().align_offset(64) == 0
+            && self.row_bytes.is_multiple_of(64)
+            && self.starts.iter().chain(&self.offsets).all(|&at| at.is_multiple_of(32));
+        match (last(&self.starts), last(&self.offsets)) {
+            (Some(start), Some(offset)) => {
+                lines
+                    && m.is_multiple_of(MR)
+                    && self.starts.len() == m / 16
+                    && k == self.offsets.len() * KB
+                    && start + offset + 15 * row + KB <= self.bits.len()
+            }
+            _ => false,
+        }
+    }
 }
 
 /// [`gemm`] with op(A) from [`TileRows`], C in f32 or rounded to bf16.
@@ -309,6 +356,11 @@ trait PackA: Sync {
     /// after chunk), when that is cheaper than chunk by chunk (`Some`); `None` to pack lazily.
     fn pack_whole(&self, shape: (usize, usize), task: &Task, bits: &mut [u16]) -> Option<()> {
         let _ = (shape, task, bits);
+        None
+    }
+
+    /// A read in place instead of packed ([`TileRows::in_place`]). Default: packed.
+    fn in_place(&self) -> Option<InPlace<'_>> {
         None
     }
 }
@@ -417,7 +469,31 @@ impl<T: TileRows> PackA for FromRows<'_, T> {
             }
         }
     }
+
+    fn in_place(&self) -> Option<InPlace<'_>> {
+        self.0.in_place()
+    }
 }
+
+/// The A side of one k-chunk of a 32-row panel for the kernel ([`x86::chunk`]): its two 16-row
+/// tiles at k-block 0, the bytes between their rows, and each k-block's distance in values
+/// from k-block 0.
+struct ATiles<'a> {
+    tiles: [*const u16; 2],
+    row_bytes: usize,
+    offsets: &'a [usize],
+}
+
+/// Where each k-block of a chunk of a packed A panel starts, from the chunk's start.
+const PACKED_OFFSETS: [usize; CHUNK_BLOCKS] = {
+    let mut offsets = [0; CHUNK_BLOCKS];
+    let mut q = 0;
+    while q < CHUNK_BLOCKS {
+        offsets[q] = q * BLOCK;
+        q += 1;
+    }
+    offsets
+};
 
 /// Most row panels in one task: its packed A (2 KB per k-block and panel) and its partial sums
 /// (4 KB per block of C in a column group) stay in the core's L2.
@@ -483,6 +559,8 @@ fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<
     // 16 floats is one aligned line): VGG16's first layers write 100 MB per batch of 8.
     let stream = m * n * size_of::<f32>() > STREAM_BYTES;
     let b = b.bits();
+    // op(A) where it lies, when the tile loads can read it there (a padded bf16 image).
+    let in_place = a.in_place().filter(|a| a.covers((m, k)));
     let run = |task: &Task| {
         let (panels, cols) = (task.row_panels.len(), task.col_panels.len());
         // Scratch kept per thread between tasks and calls (fresh pages fault in slowly); a
@@ -490,7 +568,9 @@ fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<
         let (mut a_tiles, mut sums) = (A_SCRATCH.take(), SUM_SCRATCH.take());
         // The task's A in tile order, chunk after chunk ([chunk][panel][k-block]), packed
         // while the first column group runs and read again by the others.
-        a_tiles.resize(panels * kblocks * BLOCK);
+        if in_place.is_none() {
+            a_tiles.resize(panels * kblocks * BLOCK);
+        }
         let a_bits = a_tiles.bits_mut();
         // The partial sums of one column group, block after block ((row panel, column panel)
         // → 32 × 32); one block when a single chunk leaves them in the tiles.
@@ -498,20 +578,37 @@ fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<
         let blocks = if kblocks > CHUNK_BLOCKS { panels * group_cols } else { 1 };
         sums.resize(blocks * MR * NR);
         let sums_f32 = sums.floats_mut();
-        let packed_whole = a.pack_whole((m, k), task, a_bits).is_some();
+        let packed_whole = in_place.is_some() || a.pack_whole((m, k), task, a_bits).is_some();
         let mut cache = P::Cache::default();
         x86::configure_tiles();
         for (group, g0) in task.col_panels.clone().step_by(GROUP_PANELS).enumerate() {
             let group_panels = g0..task.col_panels.end.min(g0 + GROUP_PANELS);
             for (q0, in_chunk) in chunks(kblocks) {
                 let (first, last) = (q0 == 0, q0 + in_chunk == kblocks);
-                let a_chunk = &mut a_bits[panels * q0 * BLOCK..][..panels * in_chunk * BLOCK];
+                let a_chunk = match in_place {
+                    Some(_) => &mut [][..],
+                    None => &mut a_bits[panels * q0 * BLOCK..][..panels * in_chunk * BLOCK],
+                };
                 if group == 0 && !packed_whole {
                     a.pack((m, k), task, (q0, in_chunk), a_chunk, &mut cache);
                 }
                 for (slot, ip) in task.row_panels.clone().enumerate() {
                     let (i0, rows) = (ip * MR, MR.min(m - ip * MR));
-                    let ap = &a_chunk[slot * in_chunk * BLOCK..][..in_chunk * BLOCK];
+                    let ap = match &in_place {
+                        Some(a) => ATiles {
+                            tiles: [2 * ip, 2 * ip + 1].map(|t| a.bits[a.starts[t]..].as_ptr()),
+                            row_bytes: a.row_bytes,
+                            offsets: &a.offsets[q0..q0 + in_chunk],
+                        },
+                        None => {
+                            let ap = &a_chunk[slot * in_chunk * BLOCK..][..in_chunk * BLOCK];
+                            ATiles {
+                                tiles: [ap.as_ptr(), ap[BLOCK / 2..].as_ptr()],
+                                row_bytes: 2 * KB,
+                                offsets: &PACKED_OFFSETS[..in_chunk],
+                            }
+                        }
+                    };
                     for (col, jp) in group_panels.clone().enumerate() {
                         let (j0, width) = (jp * NR, NR.min(n - jp * NR));
                         let bp = &b[block_at(q0, jp, n_panels, kblocks)..][..in_chunk * BLOCK];
@@ -528,12 +625,12 @@ fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<
                             _ => (block.as_mut_ptr(), NR),
                         };
                         let to_c = !std::ptr::eq(out.0, block.as_mut_ptr());
-                        // SAFETY: the panels hold `in_chunk` k-blocks each; the sums block and
+                        // SAFETY: A's two tiles (packed, or in place where `covers` checked
+                        // every row the offsets reach) and B's panel hold `in_chunk` k-blocks
+                        // each, on 64-byte lines; the sums block and
                         // `out` are 32 rows of 32 floats at their strides; `available()` checked
                         // AMX and the tiles were configured on this thread.
-                        unsafe {
-                            x86::chunk(in_chunk, ap.as_ptr(), bp.as_ptr(), (block.as_mut_ptr(), first), out)
-                        };
+                        unsafe { x86::chunk(&ap, bp.as_ptr(), (block.as_mut_ptr(), first), out) };
                         if last && !to_c {
                             // SAFETY: the block [i0, i0+rows) × [j0, j0+width) lies inside C
                             // (m × n) and belongs to this task alone.
@@ -778,12 +875,12 @@ mod x86 {
     /// (32 lines: one per 2 KB block).
     ///
     /// # Safety
-    /// Tiles configured on this thread; `a` and `b` hold `kblocks` tile-order k-blocks
-    /// (`BLOCK` bf16 each) on 64-byte lines; `sums` holds 32 × 32 floats, `out` 32 rows of 32
-    /// floats at a stride of `ld`.
+    /// Tiles configured on this thread; for each of `a.offsets`, `a`'s two tiles at that
+    /// offset hold 16 rows of 32 bf16 on 64-byte lines, `a.row_bytes` apart; `b` holds as many
+    /// tile-order k-blocks (`BLOCK` bf16 each) on 64-byte lines; `sums` holds 32 × 32 floats,
+    /// `out` 32 rows of 32 floats at a stride of `ld`.
     pub(super) unsafe fn chunk(
-        kblocks: usize,
-        a: *const u16,
+        a: &super::ATiles<'_>,
         b: *const u16,
         (sums, first): (*mut f32, bool),
         (out, ld): (*mut f32, usize),
@@ -811,24 +908,24 @@ mod x86 {
                     t = in(reg) sums, t16 = in(reg) s16, s = in(reg) sum_row, options(nostack, readonly),
                 );
             }
-            for q in 0..kblocks {
-                let (a0, b0) = (a.add(q * BLOCK), b.add(q * BLOCK));
+            for (q, &offset) in a.offsets.iter().enumerate() {
+                let (a0, a1, b0) = (a.tiles[0].add(offset), a.tiles[1].add(offset), b.add(q * BLOCK));
                 let p = (b0 as *const u8).wrapping_add(PREFETCH_BYTES);
                 asm!(
-                    "tileloadd tmm4, [{a0} + {s}*1]",
+                    "tileloadd tmm4, [{a0} + {sa}*1]",
                     "tileloadd tmm6, [{b0} + {s}*1]",
                     "prefetcht0 [{p} + 0]", "prefetcht0 [{p} + 64]", "prefetcht0 [{p} + 128]", "prefetcht0 [{p} + 192]", "prefetcht0 [{p} + 256]", "prefetcht0 [{p} + 320]", "prefetcht0 [{p} + 384]", "prefetcht0 [{p} + 448]",
                     "tdpbf16ps tmm0, tmm4, tmm6",
                     "tileloadd tmm7, [{b0} + {s}*1 + 1024]",
                     "prefetcht0 [{p} + 512]", "prefetcht0 [{p} + 576]", "prefetcht0 [{p} + 640]", "prefetcht0 [{p} + 704]", "prefetcht0 [{p} + 768]", "prefetcht0 [{p} + 832]", "prefetcht0 [{p} + 896]", "prefetcht0 [{p} + 960]",
                     "tdpbf16ps tmm1, tmm4, tmm7",
-                    "tileloadd tmm5, [{a0} + {s}*1 + 1024]",
+                    "tileloadd tmm5, [{a1} + {sa}*1]",
                     "prefetcht0 [{p} + 1024]", "prefetcht0 [{p} + 1088]", "prefetcht0 [{p} + 1152]", "prefetcht0 [{p} + 1216]", "prefetcht0 [{p} + 1280]", "prefetcht0 [{p} + 1344]", "prefetcht0 [{p} + 1408]", "prefetcht0 [{p} + 1472]",
                     "tdpbf16ps tmm2, tmm5, tmm6",
                     "prefetcht0 [{p} + 1536]", "prefetcht0 [{p} + 1600]", "prefetcht0 [{p} + 1664]", "prefetcht0 [{p} + 1728]", "prefetcht0 [{p} + 1792]", "prefetcht0 [{p} + 1856]", "prefetcht0 [{p} + 1920]", "prefetcht0 [{p} + 1984]",
                     "tdpbf16ps tmm3, tmm5, tmm7",
                     "prefetcht0 [{ns} + 0]", "prefetcht0 [{ns} + 64]", "prefetcht0 [{ns} + 128]", "prefetcht0 [{ns} + 192]", "prefetcht0 [{ns} + 256]", "prefetcht0 [{ns} + 320]", "prefetcht0 [{ns} + 384]", "prefetcht0 [{ns} + 448]",
-                    a0 = in(reg) a0, b0 = in(reg) b0, p = in(reg) p, s = in(reg) tile_row,
+                    a0 = in(reg) a0, a1 = in(reg) a1, sa = in(reg) a.row_bytes, b0 = in(reg) b0, p = in(reg) p, s = in(reg) tile_row,
                     ns = in(reg) (sums as *const u8).wrapping_add(SUMS_BYTES + 512 * (q % CHUNK_BLOCKS)),
                     options(nostack, readonly),
                 );
@@ -990,8 +1087,7 @@ mod x86 {
         unreachable!("AMX is x86-64 only")
     }
     pub(super) unsafe fn chunk(
-        _: usize,
-        _: *const u16,
+        _: &super::ATiles<'_>,
         _: *const u16,
         _: (*mut f32, bool),
         _: (*mut f32, usize),
