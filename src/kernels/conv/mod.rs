@@ -69,7 +69,7 @@ use crate::error::{Error, Result};
 use crate::gpu::on_gpu;
 use crate::kernels::Activation;
 use crate::kernels::gemm::amx::TilesOut;
-use crate::kernels::gemm::{Bf16Unit, Epilogue, Gemm, PackedB, Precision, gemm_packed, gemm_tile_rows};
+use crate::kernels::gemm::{Bf16Unit, Epilogue, Gemm, PackedB, Precision, gemm_packed};
 
 /// How a 3×3 convolution is computed on the SIMD CPU backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,10 +240,7 @@ pub fn conv3x3_relu_packed(
             let on_tiles = direct.on_tiles() && tiles::fits(s.c);
             if on_tiles {
                 tiles::with_bf16_image(*par, x, |xb| {
-                    tiles::with_padded(*par, s, xb, |padded| {
-                        let a = tiles::Im2colTiles { s, xb, padded };
-                        gemm_tile_rows(*par, g, &a, direct, epilogue, TilesOut::F32(y))
-                    })
+                    tiles::conv_gemm(*par, s, xb, direct, epilogue, TilesOut::F32(y))
                 })?;
             } else {
                 simd::with_im2col(*par, s, x, |a| gemm_packed(backend, g, a, direct, epilogue, y))?
@@ -295,12 +292,8 @@ pub(crate) fn conv3x3_relu_bf16(
     if !tiles::fits(s.c) {
         return Err(Error::param("kernel", format!("{} input channels are not a multiple of 32", s.c)));
     }
-    let g = Gemm::nn(s.n * s.h * s.w, kernel.out_ch, 9 * kernel.in_ch);
     let epilogue = Epilogue { bias: Some(bias), activation: Activation::Relu };
-    let done = tiles::with_padded(par, s, xb, |padded| {
-        gemm_tile_rows(par, g, &tiles::Im2colTiles { s, xb, padded }, &kernel.packed[0], epilogue, y)
-    })?;
-    match done {
+    match tiles::conv_gemm(par, s, xb, &kernel.packed[0], epilogue, y)? {
         Some(()) => Ok(()),
         None => Err(Error::param("kernel", "the conv kernel was not packed for the AMX tiles")),
     }

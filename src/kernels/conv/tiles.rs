@@ -24,7 +24,9 @@
 
 use super::shape::Shape;
 use crate::backend::Par;
-use crate::kernels::gemm::amx::{self, InPlace, TileRows, Tiles};
+use crate::error::Result;
+use crate::kernels::gemm::amx::{self, InPlace, TileRows, Tiles, TilesOut};
+use crate::kernels::gemm::{Epilogue, Gemm, PackedB, gemm_tile_rows};
 
 /// Channels per k-block: one tile row of bf16.
 const BLOCK_CHANNELS: usize = 32;
@@ -83,10 +85,29 @@ pub(super) fn maxpool2x2_bits(par: Par, s: Shape, x: &[u16], y: &mut [u16]) {
     }
 }
 
+/// The 3×3 convolution of the bf16 image `xb` (shape `s`) as a GEMM on the AMX tiles, C =
+/// act(im2col(xb)·B + bias) with `b` the packed kernel: op(A) read in place from the padded
+/// image where [`reads_in_place`], else copied row by row. `None` (nothing done) unless `b` was
+/// packed for the tiles.
+///
+/// # Errors
+/// [`crate::error::Error::Shape`] if `b`, `y` or the bias do not match.
+pub(super) fn conv_gemm(
+    par: Par,
+    s: Shape,
+    xb: &[u16],
+    b: &PackedB,
+    epilogue: Epilogue<'_>,
+    y: TilesOut<'_>,
+) -> Result<Option<()>> {
+    let g = Gemm::nn(s.n * s.h * s.w, b.shape().1, 9 * s.c);
+    with_padded(par, s, xb, |padded| gemm_tile_rows(par, g, &Im2colTiles { s, xb, padded }, b, epilogue, y))
+}
+
 /// Call `f` with the bf16 image `xb` (shape `s`) inside a border of zero pixels, (n, h + 2,
 /// w + 2, c) on 64-byte lines, written into this thread's [`PADDED_IMAGE`] buffer, when the
 /// tile loads can read it in place ([`reads_in_place`]); else with `None`.
-pub(super) fn with_padded<R>(par: Par, s: Shape, xb: &[u16], f: impl FnOnce(Option<&[u16]>) -> R) -> R {
+fn with_padded<R>(par: Par, s: Shape, xb: &[u16], f: impl FnOnce(Option<&[u16]>) -> R) -> R {
     use rayon::prelude::*;
     if !reads_in_place(s) || xb.len() != s.len() {
         return f(None);
@@ -128,7 +149,7 @@ thread_local! {
 /// tap (dy, dx) is pixel x + r + dx of padded row y + dy, `2c` bytes after row r − 1; and the
 /// pixels make whole 32-row panels. VGG16's 224- and 112-wide layers, whose 64 and 128
 /// channels made the row copies as costly as the products.
-pub(super) fn reads_in_place(s: Shape) -> bool {
+fn reads_in_place(s: Shape) -> bool {
     fits(s.c) && s.w.is_multiple_of(16) && (s.n * s.h * s.w).is_multiple_of(32)
 }
 
@@ -139,14 +160,14 @@ pub(super) fn fits(c: usize) -> bool {
 
 /// im2col of a bf16 NHWC image (`xb`, shape `s`), as [`TileRows`]; with `padded`, the same
 /// image in its border of zeros ([`with_padded`]), read in place by the tile loads.
-pub(super) struct Im2colTiles<'a> {
-    pub(super) s: Shape,
-    pub(super) xb: &'a [u16],
-    pub(super) padded: Option<&'a [u16]>,
+struct Im2colTiles<'a> {
+    s: Shape,
+    xb: &'a [u16],
+    padded: Option<&'a [u16]>,
 }
 
 /// Where each of a panel's rows reads each of the nine taps (`None`: off the image).
-pub(super) struct TapStarts([[Option<usize>; 9]; PANEL_ROWS]);
+struct TapStarts([[Option<usize>; 9]; PANEL_ROWS]);
 
 impl TileRows for Im2colTiles<'_> {
     type Rows = TapStarts;
@@ -230,7 +251,6 @@ mod tests {
     #[test]
     fn in_place_reads_give_the_copies_bits() {
         use crate::kernels::Activation;
-        use crate::kernels::gemm::{Epilogue, Gemm, gemm_tile_rows};
         let backend = Backend::cpu().unwrap();
         if !amx::available() {
             eprintln!("no AMX tiles here: the in-place reads do not run (checked nothing)");
