@@ -25,7 +25,9 @@
 //!         for each A panel of the task (its chunk, 16 KB, stays in L1; packed during g = 0):
 //!             for each B panel of g (its chunk streams from L2, prefetched 2 k-blocks ahead):
 //!                 tmm0–3 ← the block's partial sums (zero on the first chunk)
-//!                 for q in c: 4 tile loads, 4 TDPBF16PS
+//!                 for q in c: 4 tile loads, 4 TDPBF16PS, and a share of what comes next
+//!                             asked into L2 (`Ahead`): 4 lines of g's next chunk of B,
+//!                             2 of the next A panel's chunk
 //!                 tmm0–3 → the group's f32 sums (≤ 512 KB, in L2); on the last chunk a plain
 //!                          product's whole block goes to C, any other through act(sum + bias)
 //! ```
@@ -45,8 +47,11 @@
 //! gemm --peaks`); this loop with A and B in L1 and the sums' round trip: 64% of it; with the
 //! chunk of B from L2: 55%; from L3 or memory (B larger than L2, used by one row panel at a
 //! time, as before the column groups): 17% (the same Xeon, lab loops).
-//! Whole products at n = 2048 reach about half that 55% (~25% of the tile unit's peak): the
-//! rest is rounding and packing A and B (f32 in, ~15%), writing C and the sums' round trips.
+//! Whole products at n = 2048 reached about half that 55% (~25% of the tile unit's peak)
+//! while each chunk of B came from memory at its first A panel's pace; asking the next chunk
+//! into L2 during the current one (`Ahead`) took them to ~31% (the kernel alone to ~35%). The
+//! rest is the sums' round trips, packing B (and rounding A and B when they are f32), and
+//! writing C.
 //!
 //! Availability: the CPU must report AMX-TILE, AMX-BF16, AVX512-BF16 and AVX512-VL, and Linux must grant
 //! the process the tile data state (`arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA)`,
@@ -56,6 +61,8 @@
 //!
 //! Reference: Intel 64 and IA-32 Architectures Software Developer's Manual, vol. 1 ch. 20
 //! ("Intel AMX") and vol. 2 (LDTILECFG, TILELOADD, TDPBF16PS, TILESTORED).
+
+use std::mem::MaybeUninit;
 
 use rayon::prelude::*;
 
@@ -78,6 +85,33 @@ const CHUNK_BLOCKS: usize = 8;
 const BLOCK: usize = 2 * 16 * KB;
 /// How far ahead along the packed B stream the kernel prefetches, in bytes (two k-blocks).
 const PREFETCH_BYTES: usize = 4096;
+/// Lines of the next chunk's B that each k-block of the kernel asks into L2: 4 lines, 256
+/// bytes, so that 128 calls of 8 k-blocks (8 row panels × a group of 16) cover its 256 KB.
+const AHEAD_B_LINES: usize = 4;
+/// Lines of the next A panel's chunk that each k-block asks into L2: 2, so that the 16 calls
+/// of a group cover its 16 KB.
+const AHEAD_A_LINES: usize = 2;
+
+/// Bytes to bring into L2 while a chunk's kernel calls run, a share per call
+/// ([`AHEAD_B_LINES`], [`AHEAD_A_LINES`] lines per k-block).
+#[derive(Clone, Copy)]
+struct Ahead {
+    at: *const u8,
+    bytes: usize,
+}
+
+impl Ahead {
+    /// Nothing new: every call asks again for the same few lines at `at` (a mapped address
+    /// already read, so that the prefetches cost no page walk).
+    fn idle(at: *const u8) -> Ahead {
+        Ahead { at, bytes: 0 }
+    }
+
+    /// Where call `call` of `calls` starts its share.
+    fn share(self, call: usize, calls: usize) -> *const u8 {
+        self.at.wrapping_add(call * self.bytes / calls.max(1))
+    }
+}
 
 /// bf16 bits on 64-byte lines: a tile row is one cache line.
 #[derive(Debug, Clone, Default)]
@@ -88,11 +122,6 @@ pub(crate) struct Tiles(Vec<Line>);
 struct Line([u16; 32]);
 
 impl Tiles {
-    fn zeroed(len: usize) -> Tiles {
-        // Zeroed by the allocator (fresh pages come zero) rather than written line by line.
-        Tiles(bytemuck::zeroed_vec(len.div_ceil(32)))
-    }
-
     /// At least `len` values (new ones zero, old ones kept).
     pub(crate) fn resize(&mut self, len: usize) {
         self.0.resize(len.div_ceil(32), Line([0; 32]));
@@ -186,31 +215,36 @@ pub(super) fn pack<W: Weight>(g: Gemm, b: &[W]) -> Tiles {
     let (k, n) = (g.k, g.n);
     let (rs, cs) = g.b_strides();
     let (kblocks, panels) = (k.div_ceil(KB), n.div_ceil(NR));
-    let mut tiles = Tiles::zeroed(kblocks * KB * panels * NR);
-    let bits = tiles.bits_mut();
+    // Not zeroed by the allocator: each block is zeroed below, in L1, by the thread that then
+    // fills it (a zeroed allocation was one more pass over B, on one thread: half the time
+    // of packing at n = 2048).
+    const BLOCK_LINES: usize = BLOCK / 32;
+    let lines = kblocks * panels * BLOCK_LINES;
+    let mut tiles: Vec<Line> = Vec::with_capacity(lines);
     // Blocks of one k-chunk are contiguous ([panel][k-block]) and disjoint: fill them in
     // parallel, groups of PACK_PANELS panels of one chunk at a time, k-block by k-block across
     // the group's panels, so that B's rows are read in runs of up to 1 KB.
     const PACK_PANELS: usize = 8;
-    let mut groups: Vec<(usize, usize, &mut [u16])> = Vec::with_capacity(kblocks * panels);
-    let mut rest = bits;
+    let mut groups: Vec<(usize, usize, &mut [MaybeUninit<Line>])> = Vec::with_capacity(kblocks * panels);
+    let mut rest = &mut tiles.spare_capacity_mut()[..lines];
     for (q0, in_chunk) in chunks(kblocks) {
         for jp0 in (0..panels).step_by(PACK_PANELS) {
             let group = PACK_PANELS.min(panels - jp0);
-            let (run, tail) = rest.split_at_mut(group * in_chunk * BLOCK);
+            let (run, tail) = rest.split_at_mut(group * in_chunk * BLOCK_LINES);
             groups.push((q0, jp0, run));
             rest = tail;
         }
     }
+    debug_assert!(rest.is_empty(), "the groups cover every line");
     let row_major_f32 = W::as_f32(b).filter(|_| cs == 1);
     let row_major_bf16 = W::as_bf16_bits(b).filter(|_| cs == 1);
     groups.into_par_iter().for_each(|(q0, jp0, run)| {
         let in_chunk = CHUNK_BLOCKS.min(kblocks - q0);
         for q_in in 0..in_chunk {
             let p0 = (q0 + q_in) * KB;
-            for (g, panel) in run.chunks_mut(in_chunk * BLOCK).enumerate() {
+            for (g, panel) in run.chunks_mut(in_chunk * BLOCK_LINES).enumerate() {
                 let jp = jp0 + g;
-                let block = &mut panel[q_in * BLOCK..][..BLOCK];
+                let block = initialised(&mut panel[q_in * BLOCK_LINES..][..BLOCK_LINES]);
                 let (depth, width) = (KB.min(k - p0), NR.min(n - jp * NR));
                 match (row_major_f32, row_major_bf16) {
                     // SAFETY (both): rows p0..p0+depth of B hold columns jp·32..jp·32+width;
@@ -234,7 +268,20 @@ pub(super) fn pack<W: Weight>(g: Gemm, b: &[W]) -> Tiles {
             }
         }
     });
-    tiles
+    // SAFETY: the groups cover all `lines` lines (every k-chunk's panels), and every block of
+    // every group was written by `initialised` above.
+    unsafe { tiles.set_len(lines) };
+    Tiles(tiles)
+}
+
+/// `lines` written with zeros, then seen as the bf16 bits they now hold.
+fn initialised(lines: &mut [MaybeUninit<Line>]) -> &mut [u16] {
+    for line in lines.iter_mut() {
+        line.write(Line([0; 32]));
+    }
+    // SAFETY: every element was written just above; `MaybeUninit<Line>` has `Line`'s layout.
+    let lines = unsafe { &mut *(lines as *mut [MaybeUninit<Line>] as *mut [Line]) };
+    bytemuck::cast_slice_mut(lines)
 }
 
 /// C = act(bf16(op(A))·B + bias) with B packed by [`pack`]; op(A) (`g.m` × `g.k`) comes from
@@ -578,6 +625,7 @@ fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<
         let blocks = if kblocks > CHUNK_BLOCKS { panels * group_cols } else { 1 };
         sums.resize(blocks * MR * NR);
         let sums_f32 = sums.floats_mut();
+        let (a_start, a_bytes) = (a_bits.as_ptr().cast::<u8>(), size_of_val(a_bits));
         let packed_whole = in_place.is_some() || a.pack_whole((m, k), task, a_bits).is_some();
         let mut cache = P::Cache::default();
         x86::configure_tiles();
@@ -592,6 +640,22 @@ fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<
                 if group == 0 && !packed_whole {
                     a.pack((m, k), task, (q0, in_chunk), a_chunk, &mut cache);
                 }
+                // What the next calls will read from beyond L2, brought in while this chunk's
+                // calls run, a share per call: the group's next chunk of B (or the next group's
+                // first), and each next A panel's chunk (packed A is in reading order: past the
+                // last panel of a chunk lies the next chunk's first; past the last chunk, the
+                // first again, for the next group).
+                let calls = panels * group_panels.len();
+                let (nq, ng) = if last { (0, g0 + GROUP_PANELS) } else { (q0 + in_chunk, g0) };
+                let next_b = match ng < task.col_panels.end {
+                    true => Ahead {
+                        at: b[block_at(nq, ng, n_panels, kblocks)..].as_ptr().cast(),
+                        bytes: size_of_val(&b[..BLOCK])
+                            * CHUNK_BLOCKS.min(kblocks - nq)
+                            * GROUP_PANELS.min(task.col_panels.end - ng),
+                    },
+                    false => Ahead::idle(b.as_ptr().cast()),
+                };
                 for (slot, ip) in task.row_panels.clone().enumerate() {
                     let (i0, rows) = (ip * MR, MR.min(m - ip * MR));
                     let ap = match &in_place {
@@ -625,12 +689,25 @@ fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<
                             _ => (block.as_mut_ptr(), NR),
                         };
                         let to_c = !std::ptr::eq(out.0, block.as_mut_ptr());
+                        let next_a = match in_place {
+                            Some(_) => Ahead::idle(b.as_ptr().cast()),
+                            None => Ahead {
+                                at: a_start.wrapping_add(
+                                    (panels * q0 + (slot + 1) * in_chunk) * BLOCK * 2 % a_bytes.max(1),
+                                ),
+                                bytes: in_chunk * BLOCK * 2,
+                            },
+                        };
+                        let ahead = [
+                            next_b.share(slot * group_panels.len() + col, calls),
+                            next_a.share(col, group_panels.len()),
+                        ];
                         // SAFETY: A's two tiles (packed, or in place where `covers` checked
                         // every row the offsets reach) and B's panel hold `in_chunk` k-blocks
-                        // each, on 64-byte lines; the sums block and
-                        // `out` are 32 rows of 32 floats at their strides; `available()` checked
-                        // AMX and the tiles were configured on this thread.
-                        unsafe { x86::chunk(&ap, bp.as_ptr(), (block.as_mut_ptr(), first), out) };
+                        // each, on 64-byte lines; the sums block and `out` are 32 rows of 32
+                        // floats at their strides; `available()` checked AMX and the tiles were
+                        // configured on this thread; prefetches never fault.
+                        unsafe { x86::chunk(&ap, bp.as_ptr(), (block.as_mut_ptr(), first), out, ahead) };
                         if last && !to_c {
                             // SAFETY: the block [i0, i0+rows) × [j0, j0+width) lies inside C
                             // (m × n) and belongs to this task alone.
@@ -689,7 +766,7 @@ mod x86 {
     use std::arch::asm;
     use std::arch::x86_64::*;
 
-    use super::{BLOCK, CHUNK_BLOCKS, NR, PREFETCH_BYTES};
+    use super::{AHEAD_A_LINES, AHEAD_B_LINES, BLOCK, CHUNK_BLOCKS, NR, PREFETCH_BYTES};
 
     /// Bytes of one block's partial sums (32 × 32 floats); the next block's follow them.
     const SUMS_BYTES: usize = 32 * NR * 4;
@@ -884,6 +961,7 @@ mod x86 {
         b: *const u16,
         (sums, first): (*mut f32, bool),
         (out, ld): (*mut f32, usize),
+        [ahead_b, ahead_a]: [*const u8; 2],
     ) {
         let tile_row = 64usize;
         // SAFETY (whole body): tile loads read 16 rows of 64 bytes inside the k-block's two
@@ -924,9 +1002,12 @@ mod x86 {
                     "tdpbf16ps tmm2, tmm5, tmm6",
                     "prefetcht0 [{p} + 1536]", "prefetcht0 [{p} + 1600]", "prefetcht0 [{p} + 1664]", "prefetcht0 [{p} + 1728]", "prefetcht0 [{p} + 1792]", "prefetcht0 [{p} + 1856]", "prefetcht0 [{p} + 1920]", "prefetcht0 [{p} + 1984]",
                     "tdpbf16ps tmm3, tmm5, tmm7",
+                    "prefetcht1 [{fb} + 0]", "prefetcht1 [{fb} + 64]", "prefetcht1 [{fb} + 128]", "prefetcht1 [{fb} + 192]", "prefetcht1 [{fa} + 0]", "prefetcht1 [{fa} + 64]",
                     "prefetcht0 [{ns} + 0]", "prefetcht0 [{ns} + 64]", "prefetcht0 [{ns} + 128]", "prefetcht0 [{ns} + 192]", "prefetcht0 [{ns} + 256]", "prefetcht0 [{ns} + 320]", "prefetcht0 [{ns} + 384]", "prefetcht0 [{ns} + 448]",
                     a0 = in(reg) a0, a1 = in(reg) a1, sa = in(reg) a.row_bytes, b0 = in(reg) b0, p = in(reg) p, s = in(reg) tile_row,
                     ns = in(reg) (sums as *const u8).wrapping_add(SUMS_BYTES + 512 * (q % CHUNK_BLOCKS)),
+                    fb = in(reg) ahead_b.wrapping_add(AHEAD_B_LINES * 64 * q),
+                    fa = in(reg) ahead_a.wrapping_add(AHEAD_A_LINES * 64 * q),
                     options(nostack, readonly),
                 );
             }
@@ -1091,6 +1172,7 @@ mod x86 {
         _: *const u16,
         _: (*mut f32, bool),
         _: (*mut f32, usize),
+        _: [*const u8; 2],
     ) {
         unreachable!("AMX is x86-64 only")
     }
