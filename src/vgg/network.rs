@@ -55,6 +55,24 @@ struct Bf16Step {
     keep: bool,
 }
 
+/// bf16 values in a 64-byte line.
+const BITS_LINE: usize = 32;
+
+/// `len` values of `bits` from its first 64-byte line, to write a bf16 activation (grown as
+/// needed, with a line of slack): rows of 32 channels are then whole lines, which the AMX
+/// kernel writes with non-temporal stores.
+fn on_lines(bits: &mut Vec<u16>, len: usize) -> &mut [u16] {
+    bits.resize(bits.len().max(len + BITS_LINE), 0);
+    let at = bits.as_ptr().align_offset(2 * BITS_LINE).min(BITS_LINE);
+    &mut bits[at..at + len]
+}
+
+/// The `len` values [`on_lines`] gave to write, to read them back (the buffer not grown since).
+fn read_lines(bits: &[u16], len: usize) -> &[u16] {
+    let at = bits.as_ptr().align_offset(2 * BITS_LINE).min(BITS_LINE);
+    &bits[at..at + len]
+}
+
 #[derive(Default)]
 struct Buffers {
     act: Vec<f32>,
@@ -166,12 +184,11 @@ impl Vgg {
                 (Layer::Conv { .. }, Backend::Cpu { par, .. }) if step.tiles => {
                     let (kernel, p) = convs.next().expect("checked by VggWeights::check");
                     if !in_bits {
-                        conv::round_to_bf16(*par, src, act_bits);
+                        conv::round_to_bf16(*par, src, on_lines(act_bits, s.len()));
                     }
-                    let xb = &act_bits[..s.len()];
+                    let xb = read_lines(act_bits, s.len());
                     let y = if step.keep {
-                        out_bits.resize(out_bits.len().max(next.len()), 0);
-                        TilesOut::Bf16(&mut out_bits[..next.len()])
+                        TilesOut::Bf16(on_lines(out_bits, next.len()))
                     } else {
                         TilesOut::F32(&mut out.1[out.0..out.0 + next.len()])
                     };
@@ -193,10 +210,12 @@ impl Vgg {
                         conv::conv3x3_relu_packed(&self.backend, s, src, kernel, &p.bias, dst)?
                     }
                 }
-                (Layer::MaxPool { .. }, Backend::Cpu { par, .. }) if in_bits => {
-                    out_bits.resize(out_bits.len().max(next.len()), 0);
-                    conv::maxpool2x2_bf16(*par, s, &act_bits[..s.len()], &mut out_bits[..next.len()])?
-                }
+                (Layer::MaxPool { .. }, Backend::Cpu { par, .. }) if in_bits => conv::maxpool2x2_bf16(
+                    *par,
+                    s,
+                    read_lines(act_bits, s.len()),
+                    on_lines(out_bits, next.len()),
+                )?,
                 (Layer::MaxPool { .. }, _) => {
                     conv::maxpool2x2(&self.backend, s, src, &mut out.1[out.0..out.0 + next.len()])?
                 }

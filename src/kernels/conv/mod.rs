@@ -290,7 +290,10 @@ pub(crate) fn conv3x3_relu_bf16(
     want("kernel input channels", kernel.in_ch, s.c)?;
     want("bias", bias.len(), kernel.out_ch)?;
     if !tiles::fits(s.c) {
-        return Err(Error::param("kernel", format!("{} input channels are not a multiple of 32", s.c)));
+        return Err(Error::param(
+            "kernel",
+            format!("{} input channels are neither a multiple of 32 nor at most 3", s.c),
+        ));
     }
     let epilogue = Epilogue { bias: Some(bias), activation: Activation::Relu };
     match tiles::conv_gemm(par, s, xb, &kernel.packed[0], epilogue, y)? {
@@ -299,9 +302,9 @@ pub(crate) fn conv3x3_relu_bf16(
     }
 }
 
-/// `x` (f32) rounded to bf16 bits into `bits`, nearest even: the image
+/// `x` (f32) rounded to bf16 bits into `bits` (as long as `x`), nearest even: the image
 /// [`conv3x3_relu_bf16`] takes, as [`conv3x3_relu_packed`] rounds it on the tiles.
-pub(crate) fn round_to_bf16(par: Par, x: &[f32], bits: &mut Vec<u16>) {
+pub(crate) fn round_to_bf16(par: Par, x: &[f32], bits: &mut [u16]) {
     crate::kernels::gemm::amx::to_bf16(par, x, bits)
 }
 

@@ -12,7 +12,8 @@
 //! bf16 once and copying 64-byte rows leaves one pass over the image and a copy per tap. The
 //! arithmetic is unchanged: the same rounding (`vcvtne2ps2bf16`) of the same values, the same
 //! k order, so the output is bit for bit that of the f32 panel path on the tiles.
-//! Needs c a multiple of 32 (every VGG layer after the first).
+//! Needs c a multiple of 32 (every VGG layer after the first), or all nine taps in one
+//! k-block (c ≤ 3: the first layer, [`NarrowIm2col`]).
 //!
 //! Where the image is a multiple of 16 pixels wide (VGG16's 224- and 112-wide layers), the
 //! row copies go too: the image is written once more inside a border of zero pixels
@@ -37,6 +38,8 @@ const PANEL_ROWS: usize = 32;
 /// [`BF16_IMAGE`] buffer.
 pub(super) fn with_bf16_image<R>(par: Par, x: &[f32], f: impl FnOnce(&[u16]) -> R) -> R {
     let mut xb = BF16_IMAGE.take();
+    // Every element is written by `to_bf16`: only new capacity is zeroed.
+    xb.resize(x.len(), 0);
     amx::to_bf16(par, x, &mut xb);
     let out = f(&xb);
     if xb.capacity() * size_of::<u16>() <= BF16_IMAGE_KEPT_BYTES {
@@ -101,7 +104,81 @@ pub(super) fn conv_gemm(
     y: TilesOut<'_>,
 ) -> Result<Option<()>> {
     let g = Gemm::nn(s.n * s.h * s.w, b.shape().1, 9 * s.c);
+    if narrow(s.c) {
+        return gemm_tile_rows(par, g, &NarrowIm2col { s, xb }, b, epilogue, y);
+    }
     with_padded(par, s, xb, |padded| gemm_tile_rows(par, g, &Im2colTiles { s, xb, padded }, b, epilogue, y))
+}
+
+/// The im2col rows of a narrow layer ([`narrow`]: 9c ≤ 32) of the bf16 image `xb` (shape
+/// `s`), as [`TileRows`]: a pixel's row is one tile row — the nine taps' `c` channels in the
+/// GEMM's k order, (dh·3 + dw)·c + i, then zeros to 32 values — gathered into the tile
+/// kernel's A panels as it runs, in cache.
+///
+/// Why: VGG16's first layer (c = 3, k = 27) went through the f32 panels (an f32 im2col
+/// matrix, rounded while packing) and wrote f32 that the network then rounded: 2.6 ms per
+/// image at a batch of 8, as long as a 64-channel layer. The values and their k order are
+/// those of the f32 panels, so the sums, and the output's bits, are the same.
+struct NarrowIm2col<'a> {
+    s: Shape,
+    xb: &'a [u16],
+}
+
+impl TileRows for NarrowIm2col<'_> {
+    /// The panel's first pixel and its pixels.
+    type Rows = (usize, usize);
+
+    fn rows(&self, i0: usize, rows: usize) -> (usize, usize) {
+        (i0, rows)
+    }
+
+    fn block(&self, &(i0, rows): &(usize, usize), q: usize, dst: &mut [u16]) {
+        debug_assert_eq!(q, 0, "a narrow layer's k is one block");
+        let (gathered, zeros) = dst[..PANEL_ROWS * BLOCK_CHANNELS].split_at_mut(rows * BLOCK_CHANNELS);
+        let gather = match self.s.c {
+            1 => narrow_row::<1>,
+            2 => narrow_row::<2>,
+            _ => narrow_row::<3>,
+        };
+        let Shape { h, w, .. } = self.s;
+        // The pixel (image, y, x) of row i0, then one step at a time (no division per row).
+        let (mut img, mut y, mut x) = (i0 / (h * w), i0 / w % h, i0 % w);
+        for row in gathered.chunks_exact_mut(BLOCK_CHANNELS) {
+            gather(self.xb, self.s, (img, y, x), row);
+            x += 1;
+            if x == w {
+                (x, y) = (0, y + 1);
+                if y == h {
+                    (y, img) = (0, img + 1);
+                }
+            }
+        }
+        zeros.fill(0);
+    }
+}
+
+/// The im2col row of pixel (img, y, x) of a narrow layer ([`NarrowIm2col`]) into `row` (32
+/// values): its taps at dh are input pixels x − 1 ..= x + 1 of input row y + dh − 1, 3C
+/// values in a row of the image (fewer at its edges, none off its top and bottom), at
+/// k = 3C·dh.
+fn narrow_row<const C: usize>(xb: &[u16], s: Shape, (img, y, x): (usize, usize, usize), row: &mut [u16]) {
+    let Shape { h, w, .. } = s;
+    row.fill(0);
+    for dh in 0..3 {
+        let yy = (y + dh).wrapping_sub(1);
+        if yy >= h {
+            continue;
+        }
+        let input = &xb[(img * h + yy) * w * C..][..w * C];
+        let taps = &mut row[3 * C * dh..3 * C * (dh + 1)];
+        if x > 0 && x + 1 < w {
+            taps.copy_from_slice(&input[(x - 1) * C..(x + 2) * C]);
+        } else {
+            let (first, end) = (x.saturating_sub(1), (x + 2).min(w));
+            let at = (first + 1 - x) * C;
+            taps[at..at + (end - first) * C].copy_from_slice(&input[first * C..end * C]);
+        }
+    }
 }
 
 /// Call `f` with the bf16 image `xb` (shape `s`) inside a border of zero pixels, (n, h + 2,
@@ -153,9 +230,16 @@ fn reads_in_place(s: Shape) -> bool {
     fits(s.c) && s.w.is_multiple_of(16) && (s.n * s.h * s.w).is_multiple_of(32)
 }
 
-/// Whether a layer with `c` input channels can be read this way.
+/// Whether a layer with `c` input channels runs on the tiles: whole 32-channel blocks per
+/// tap ([`Im2colTiles`]), or all nine taps in one k-block ([`narrow`]).
 pub(super) fn fits(c: usize) -> bool {
-    c > 0 && c.is_multiple_of(BLOCK_CHANNELS)
+    c > 0 && (c.is_multiple_of(BLOCK_CHANNELS) || narrow(c))
+}
+
+/// Whether all nine taps of `c` channels fit one k-block (9c ≤ 32: c ≤ 3, an RGB image):
+/// the layer's whole im2col row is one tile row ([`NarrowIm2col`]).
+fn narrow(c: usize) -> bool {
+    c > 0 && 9 * c <= BLOCK_CHANNELS
 }
 
 /// im2col of a bf16 NHWC image (`xb`, shape `s`), as [`TileRows`]; with `padded`, the same
@@ -282,6 +366,41 @@ mod tests {
             let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&got), bits(&want), "{s:?}");
             assert_eq!(got_bits, want_bits, "{s:?}");
+            assert!(want.iter().any(|&v| v > 0.0) && want.contains(&0.0), "ReLU both ways");
+        }
+    }
+
+    /// A narrow layer (c ≤ 3: its nine taps in one k-block) on the tiles gives the bits of the
+    /// f32 panel path it replaced (im2col in f32, rounded while packing, the same tile
+    /// products): 1 to 3 channels, a partial row panel, f32 and bf16 out, every border tap.
+    #[test]
+    fn narrow_layers_give_the_f32_panels_bits() {
+        use crate::kernels::Activation;
+        use crate::kernels::gemm::gemm_packed;
+        let backend = Backend::cpu().unwrap();
+        if !amx::available() {
+            eprintln!("no AMX tiles here: the narrow tile conv does not run (checked nothing)");
+            return;
+        }
+        let Backend::Cpu { par, .. } = backend else { unreachable!() };
+        for (n, h, w, c, o) in [(1, 8, 8, 3, 64), (2, 5, 7, 3, 40), (2, 4, 8, 1, 32), (1, 4, 16, 2, 33)] {
+            let s = Shape::nhwc((n, h, w, c));
+            let (x, k, bias) = layer(s, o);
+            let kernel = pack_kernel_with(Algorithm::Direct, &backend, Precision::Bf16, &k, (c, o)).unwrap();
+            let (g, m) = (Gemm::nn(n * h * w, o, 9 * c), n * h * w);
+            let epilogue = Epilogue { bias: Some(&bias), activation: Activation::Relu };
+            let mut want = vec![f32::NAN; m * o];
+            super::super::simd::with_im2col(par, s, &x, |a| {
+                gemm_packed(&backend, g, a, &kernel.packed[0], epilogue, &mut want)
+            })
+            .unwrap();
+            let xb = rounded(&x);
+            let (mut got, mut got_bits) = (vec![f32::NAN; m * o], vec![0xffff; m * o]);
+            conv3x3_relu_bf16(par, s, &xb, &kernel, &bias, TilesOut::F32(&mut got)).unwrap();
+            conv3x3_relu_bf16(par, s, &xb, &kernel, &bias, TilesOut::Bf16(&mut got_bits)).unwrap();
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&got), bits(&want), "{s:?}");
+            assert_eq!(got_bits, rounded(&want), "{s:?}");
             assert!(want.iter().any(|&v| v > 0.0) && want.contains(&0.0), "ReLU both ways");
         }
     }

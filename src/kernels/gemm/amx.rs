@@ -603,8 +603,13 @@ fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<
     let plain =
         epilogue.bias.is_none() && matches!(epilogue.activation, crate::kernels::Activation::Identity);
     // A C larger than the caches is written around them (non-temporal stores, where a row of
-    // 16 floats is one aligned line): VGG16's first layers write 100 MB per batch of 8.
-    let stream = m * n * size_of::<f32>() > STREAM_BYTES;
+    // 16 floats or 32 bf16 is one aligned line): VGG16's first layers write 100 MB per batch
+    // of 8 in f32, 51 MB in bf16.
+    let out_bytes = match cptr {
+        SharedOut::F32(_) => size_of::<f32>(),
+        SharedOut::Bf16(_) => size_of::<u16>(),
+    };
+    let stream = m * n * out_bytes > STREAM_BYTES;
     let b = b.bits();
     // op(A) where it lies, when the tile loads can read it there (a padded bf16 image).
     let in_place = a.in_place().filter(|a| a.covers((m, k)));
@@ -721,7 +726,7 @@ fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<
                                     ),
                                     SharedOut::Bf16(c) => x86::finish_bf16(
                                         block,
-                                        (c.add(i0 * n + j0), n),
+                                        (c.add(i0 * n + j0), n, stream),
                                         (rows, width, j0),
                                         &epilogue,
                                     ),
@@ -743,12 +748,11 @@ fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<
     tasks::run(par, &plan(m_panels, n_panels, tasks::threads(par)), run);
 }
 
-/// `x` rounded to bf16 bits into `bits` (resized to `x`'s length; nearest even, as the tile
-/// kernel rounds A), in parallel over `par`: an image converted once, so that a
-/// convolution's nine taps copy bf16 rows.
-pub(crate) fn to_bf16(par: Par, x: &[f32], bits: &mut Vec<u16>) {
-    // Every element is written below: only new capacity is zeroed.
-    bits.resize(x.len(), 0);
+/// `x` rounded to bf16 bits into `bits` (`x`'s length; nearest even, as the tile kernel
+/// rounds A), in parallel over `par`: an image converted once, so that a convolution's nine
+/// taps copy bf16 rows.
+pub(crate) fn to_bf16(par: Par, x: &[f32], bits: &mut [u16]) {
+    assert_eq!(bits.len(), x.len(), "to_bf16: one bf16 per float");
     const CHUNK: usize = 1 << 14;
     let round = |(i, dst): (usize, &mut [u16])| {
         super::pairs::round_to_bf16(&x[i * CHUNK..i * CHUNK + dst.len()], dst)
@@ -1078,7 +1082,9 @@ mod x86 {
     }
 
     /// [`finish`] with C in bf16 bits: act(sums + bias) rounded to nearest even
-    /// (`vcvtneps2bf16`, the rounding of `vcvtne2ps2bf16` in [`super::to_bf16`]).
+    /// (`vcvtneps2bf16`, the rounding of `vcvtne2ps2bf16` in [`super::to_bf16`]). A block of
+    /// 32 columns writes each row as one 64-byte store (both halves rounded by one
+    /// `vcvtne2ps2bf16`), non-temporal with `stream` where the row is one aligned line.
     ///
     /// # Safety
     /// As [`finish`], with `c` a bf16 block; AVX512-BF16, -BW and -VL are available (implied by
@@ -1086,10 +1092,37 @@ mod x86 {
     #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512bf16")]
     pub(super) unsafe fn finish_bf16(
         sums: &[f32],
-        (c, ldc): (*mut u16, usize),
-        block: (usize, usize, usize),
+        (c, ldc, stream): (*mut u16, usize, bool),
+        (rows, cols, j0): (usize, usize, usize),
         epilogue: &Epilogue<'_>,
     ) {
+        if cols == NR {
+            // SAFETY (whole branch): the bias holds columns j0 .. j0 + 32; the sums' rows are
+            // 32 floats; the stores write columns 0..32 of rows < rows, inside the block.
+            unsafe {
+                let bias = |j: usize| match epilogue.bias {
+                    Some(b) => _mm512_loadu_ps(b.as_ptr().add(j0 + j)),
+                    None => _mm512_setzero_ps(),
+                };
+                let (lo_bias, hi_bias) = (bias(0), bias(16));
+                for r in 0..rows {
+                    let half = |j: usize, bias: __m512| {
+                        let x = _mm512_add_ps(_mm512_loadu_ps(sums.as_ptr().add(r * NR + j)), bias);
+                        activate(x, epilogue.activation)
+                    };
+                    let row: __m512i =
+                        std::mem::transmute(_mm512_cvtne2ps_pbh(half(16, hi_bias), half(0, lo_bias)));
+                    let dst = c.add(r * ldc);
+                    if stream && (dst as usize).is_multiple_of(64) {
+                        _mm512_stream_si512(dst as *mut _, row);
+                    } else {
+                        _mm512_storeu_si512(dst as *mut _, row);
+                    }
+                }
+            }
+            return;
+        }
+        let block = (rows, cols, j0);
         // SAFETY: as in `finish`.
         unsafe {
             results(sums, block, epilogue, |r, j, mask, x| {
@@ -1179,6 +1212,14 @@ mod x86 {
     pub(super) unsafe fn finish(
         _: &[f32],
         _: (*mut f32, usize, bool),
+        _: (usize, usize, usize),
+        _: &Epilogue<'_>,
+    ) {
+        unreachable!("AMX is x86-64 only")
+    }
+    pub(super) unsafe fn finish_bf16(
+        _: &[f32],
+        _: (*mut u16, usize, bool),
         _: (usize, usize, usize),
         _: &Epilogue<'_>,
     ) {
