@@ -1101,7 +1101,9 @@ mod x86 {
             // 32 floats; the stores write columns 0..32 of rows < rows, inside the block.
             unsafe {
                 let (lo_bias, hi_bias) = match epilogue.bias {
-                    Some(b) => (_mm512_loadu_ps(b.as_ptr().add(j0)), _mm512_loadu_ps(b.as_ptr().add(j0 + 16))),
+                    Some(b) => {
+                        (_mm512_loadu_ps(b.as_ptr().add(j0)), _mm512_loadu_ps(b.as_ptr().add(j0 + 16)))
+                    }
                     None => (_mm512_setzero_ps(), _mm512_setzero_ps()),
                 };
                 for r in 0..rows {
