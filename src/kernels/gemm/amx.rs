@@ -83,6 +83,8 @@ const KB: usize = 32;
 const CHUNK_BLOCKS: usize = 8;
 /// bf16 values in one k-block of a panel: two 16 × 32 tiles.
 const BLOCK: usize = 2 * 16 * KB;
+/// Bytes of one k-block of a panel.
+const BLOCK_BYTES: usize = BLOCK * size_of::<u16>();
 /// How far ahead along the packed B stream the kernel prefetches, in bytes (two k-blocks).
 const PREFETCH_BYTES: usize = 4096;
 /// Lines of the next chunk's B that each k-block of the kernel asks into L2: 4 lines, 256
@@ -655,7 +657,7 @@ fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<
                 let next_b = match ng < task.col_panels.end {
                     true => Ahead {
                         at: b[block_at(nq, ng, n_panels, kblocks)..].as_ptr().cast(),
-                        bytes: size_of_val(&b[..BLOCK])
+                        bytes: BLOCK_BYTES
                             * CHUNK_BLOCKS.min(kblocks - nq)
                             * GROUP_PANELS.min(task.col_panels.end - ng),
                     },
@@ -678,6 +680,15 @@ fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<
                             }
                         }
                     };
+                    let next_a = match in_place {
+                        Some(_) => Ahead::idle(b.as_ptr().cast()),
+                        None => Ahead {
+                            at: a_start.wrapping_add(
+                                (panels * q0 + (slot + 1) * in_chunk) * BLOCK_BYTES % a_bytes.max(1),
+                            ),
+                            bytes: in_chunk * BLOCK_BYTES,
+                        },
+                    };
                     for (col, jp) in group_panels.clone().enumerate() {
                         let (j0, width) = (jp * NR, NR.min(n - jp * NR));
                         let bp = &b[block_at(q0, jp, n_panels, kblocks)..][..in_chunk * BLOCK];
@@ -694,15 +705,6 @@ fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<
                             _ => (block.as_mut_ptr(), NR),
                         };
                         let to_c = !std::ptr::eq(out.0, block.as_mut_ptr());
-                        let next_a = match in_place {
-                            Some(_) => Ahead::idle(b.as_ptr().cast()),
-                            None => Ahead {
-                                at: a_start.wrapping_add(
-                                    (panels * q0 + (slot + 1) * in_chunk) * BLOCK * 2 % a_bytes.max(1),
-                                ),
-                                bytes: in_chunk * BLOCK * 2,
-                            },
-                        };
                         let ahead = [
                             next_b.share(slot * group_panels.len() + col, calls),
                             next_a.share(col, group_panels.len()),
