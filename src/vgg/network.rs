@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::gpu::GpuContext;
 use crate::gpu::{GpuBuffer, on_gpu};
 use crate::kernels::conv;
-use crate::kernels::conv::ConvKernel;
+use crate::kernels::conv::{Bf16Image, ConvKernel};
 /// The arithmetic of the convolutions: f32, or bf16 (AMX tiles or AVX512-BF16 pairs, f32
 /// sums) — measured 7.0e-3 relative to f32 on VGG16's output for a real poster
 /// (`tests/parity/vgg.rs`).
@@ -53,6 +53,9 @@ struct Bf16Step {
     tiles: bool,
     /// Its output stays in bf16 for the next layer.
     keep: bool,
+    /// Its bf16 output (a tile conv's that it keeps, or a pool's of bf16 bits) is written
+    /// inside a border of zero pixels, where the next layer, a tile conv, reads it in place.
+    bordered: bool,
 }
 
 /// bf16 values in a 64-byte line.
@@ -172,13 +175,14 @@ impl Vgg {
         act.1[act.0..act.0 + x.len()].copy_from_slice(x);
         // Between two convs on the AMX tiles the activation stays in bf16 (`act_bits`): the
         // next conv would round it anyway, and pools commute with that rounding.
-        let mut in_bits = false;
+        let (mut in_bits, mut in_bordered) = (false, false);
         let mut convs = self.packed.iter().zip(&self.weights.convs);
         let mut layers = self.weights.arch.layers.iter().zip(self.bf16_plan(s)).peekable();
         while let Some((layer, step)) = layers.next() {
             let mut next = next_shape(layer, s);
             let is_pool = matches!(layer, Layer::MaxPool { .. });
             assert!(!in_bits || step.tiles || is_pool, "bf16 activations reach only tile convs and pools");
+            assert!(!in_bordered || step.tiles, "bordered activations reach only tile convs");
             let src = &act.1[act.0..act.0 + s.len()];
             match (layer, &self.backend) {
                 (Layer::Conv { .. }, Backend::Cpu { par, .. }) if step.tiles => {
@@ -186,14 +190,20 @@ impl Vgg {
                     if !in_bits {
                         conv::round_to_bf16(*par, src, on_lines(act_bits, s.len()));
                     }
-                    let xb = read_lines(act_bits, s.len());
-                    let y = if step.keep {
-                        TilesOut::Bf16(on_lines(out_bits, next.len()))
-                    } else {
-                        TilesOut::F32(&mut out.1[out.0..out.0 + next.len()])
+                    let x = match in_bordered {
+                        true => Bf16Image::Bordered(read_lines(act_bits, conv::bordered_len(s))),
+                        false => Bf16Image::Dense(read_lines(act_bits, s.len())),
                     };
-                    conv::conv3x3_relu_bf16(*par, s, xb, kernel, &p.bias, y)?;
-                    in_bits = step.keep;
+                    let y = match (step.keep, step.bordered) {
+                        (true, true) => TilesOut::Bf16Bordered(
+                            on_lines(out_bits, conv::bordered_len(next)),
+                            (next.h, next.w),
+                        ),
+                        (true, false) => TilesOut::Bf16(on_lines(out_bits, next.len())),
+                        (false, _) => TilesOut::F32(&mut out.1[out.0..out.0 + next.len()]),
+                    };
+                    conv::conv3x3_relu_bf16(*par, s, x, kernel, &p.bias, y)?;
+                    (in_bits, in_bordered) = (step.keep, step.bordered);
                 }
                 (Layer::Conv { .. }, _) => {
                     let (kernel, p) = convs.next().expect("checked by VggWeights::check");
@@ -210,12 +220,12 @@ impl Vgg {
                         conv::conv3x3_relu_packed(&self.backend, s, src, kernel, &p.bias, dst)?
                     }
                 }
-                (Layer::MaxPool { .. }, Backend::Cpu { par, .. }) if in_bits => conv::maxpool2x2_bf16(
-                    *par,
-                    s,
-                    read_lines(act_bits, s.len()),
-                    on_lines(out_bits, next.len()),
-                )?,
+                (Layer::MaxPool { .. }, Backend::Cpu { par, .. }) if in_bits => {
+                    let len = if step.bordered { conv::bordered_len(next) } else { next.len() };
+                    let (x, y) = (read_lines(act_bits, s.len()), on_lines(out_bits, len));
+                    conv::maxpool2x2_bf16(*par, s, x, y, step.bordered)?;
+                    in_bordered = step.bordered;
+                }
                 (Layer::MaxPool { .. }, _) => {
                     conv::maxpool2x2(&self.backend, s, src, &mut out.1[out.0..out.0 + next.len()])?
                 }
@@ -231,10 +241,12 @@ impl Vgg {
     /// For each layer of a pass on input shape `s`, how it runs: a conv on the AMX tiles
     /// ([`conv::takes_bf16`]), and whether it leaves its output in bf16 — a tile conv whose
     /// next conv, past any pools, is on the tiles too (the pools between then run on the bf16
-    /// bits). The last conv writes f32.
+    /// bits) — and whether that bf16 output is written inside a zero border, for a next layer
+    /// that is a tile conv reading it so ([`conv::reads_bordered`]). The last conv writes f32.
     fn bf16_plan(&self, mut s: conv::Shape) -> Vec<Bf16Step> {
         let layers = &self.weights.arch.layers;
         let (mut convs, mut on_tiles) = (self.packed.iter(), Vec::with_capacity(layers.len()));
+        let mut outputs = Vec::with_capacity(layers.len());
         for layer in layers {
             on_tiles.push(match layer {
                 Layer::Conv { .. } => {
@@ -243,12 +255,19 @@ impl Vgg {
                 Layer::MaxPool { .. } => None,
             });
             s = next_shape(layer, s);
+            outputs.push(s);
         }
+        let mut bits = false;
         (0..layers.len())
             .map(|i| {
                 let tiles = on_tiles[i] == Some(true);
                 let next_on_tiles = on_tiles[i + 1..].iter().flatten().next() == Some(&true);
-                Bf16Step { tiles, keep: tiles && next_on_tiles }
+                let keep = tiles && next_on_tiles;
+                // A conv leaves bits when it keeps them; a pool passes on what it was given.
+                bits = if on_tiles[i].is_some() { keep } else { bits };
+                let next_reads_bordered =
+                    on_tiles.get(i + 1) == Some(&Some(true)) && conv::reads_bordered(outputs[i]);
+                Bf16Step { tiles, keep, bordered: bits && next_reads_bordered }
             })
             .collect()
     }

@@ -63,6 +63,7 @@ mod winograd;
 
 pub use shape::Shape;
 use shape::want;
+pub(crate) use tiles::{Bf16Image, bordered_len};
 
 use crate::backend::{Backend, Par};
 use crate::error::{Error, Result};
@@ -240,7 +241,7 @@ pub fn conv3x3_relu_packed(
             let on_tiles = direct.on_tiles() && tiles::fits(s.c);
             if on_tiles {
                 tiles::with_bf16_image(*par, x, |xb| {
-                    tiles::conv_gemm(*par, s, xb, direct, epilogue, TilesOut::F32(y))
+                    tiles::conv_gemm(*par, s, Bf16Image::Dense(xb), direct, epilogue, TilesOut::F32(y))
                 })?;
             } else {
                 simd::with_im2col(*par, s, x, |a| gemm_packed(backend, g, a, direct, epilogue, y))?
@@ -269,24 +270,36 @@ pub(crate) fn takes_bf16(backend: &Backend, kernel: &ConvKernel, s: Shape) -> bo
         && tiles::fits(s.c)
 }
 
+/// Whether [`conv3x3_relu_bf16`] reads an input of shape `s` in place from a bordered image
+/// ([`Bf16Image::Bordered`]), which the layer before can then write directly
+/// ([`TilesOut::Bf16Bordered`], [`maxpool2x2_bf16`]) instead of the conv copying it there.
+pub(crate) fn reads_bordered(s: Shape) -> bool {
+    tiles::reads_in_place(s)
+}
+
 /// [`conv3x3_relu_packed`] on AMX tiles where [`takes_bf16`] holds, its input already bf16
-/// bits (`xb`, the image [`conv3x3_relu_packed`] would round) and its output f32 or rounded
-/// to bf16 (`y`: the bits of the f32 output, rounded to nearest even). Between two such
+/// bits (`x`, the image [`conv3x3_relu_packed`] would round; bordered only where
+/// [`reads_bordered`]) and its output f32 or rounded to bf16 (`y`: the bits of the f32 output,
+/// rounded to nearest even; bordered for a next conv that reads it so). Between two such
 /// layers a network keeps its activations in bf16: no layer writes f32 that the next one
 /// only reads to round.
 ///
 /// # Errors
-/// [`Error::Shape`] if `xb`, the bias or `y` do not match `s` and the kernel;
-/// [`Error::Param`] if the kernel was not packed for the tiles.
+/// [`Error::Shape`] if `x`, the bias or `y` do not match `s` and the kernel;
+/// [`Error::Param`] if the kernel was not packed for the tiles, or `x` is bordered where
+/// the conv does not read it so.
 pub(crate) fn conv3x3_relu_bf16(
     par: Par,
     s: Shape,
-    xb: &[u16],
+    x: Bf16Image<'_>,
     kernel: &ConvKernel,
     bias: &[f32],
     y: TilesOut<'_>,
 ) -> Result<()> {
-    want("x", xb.len(), s.len())?;
+    want("x", x.bits().len(), x.len_for(s))?;
+    if matches!(x, Bf16Image::Bordered(_)) && !reads_bordered(s) {
+        return Err(Error::param("x", format!("a bordered input of shape {s:?} is not read in place")));
+    }
     want("kernel input channels", kernel.in_ch, s.c)?;
     want("bias", bias.len(), kernel.out_ch)?;
     if !tiles::fits(s.c) {
@@ -296,7 +309,7 @@ pub(crate) fn conv3x3_relu_bf16(
         ));
     }
     let epilogue = Epilogue { bias: Some(bias), activation: Activation::Relu };
-    match tiles::conv_gemm(par, s, xb, &kernel.packed[0], epilogue, y)? {
+    match tiles::conv_gemm(par, s, x, &kernel.packed[0], epilogue, y)? {
         Some(()) => Ok(()),
         None => Err(Error::param("kernel", "the conv kernel was not packed for the AMX tiles")),
     }
@@ -310,14 +323,16 @@ pub(crate) fn round_to_bf16(par: Par, x: &[f32], bits: &mut [u16]) {
 
 /// [`maxpool2x2`] of bf16 bits holding non-negative values (ReLU outputs, sign bit clear),
 /// whose bits order as the values do: as rounding to nearest is monotone, the bits of the f32
-/// pool's output rounded.
+/// pool's output rounded. With `bordered`, `y` is that output inside a border of one zero
+/// pixel ([`Bf16Image::Bordered`], for a next conv that [`reads_bordered`]).
 ///
 /// # Errors
 /// [`Error::Shape`] if `x` or `y` do not match `s`.
-pub(crate) fn maxpool2x2_bf16(par: Par, s: Shape, x: &[u16], y: &mut [u16]) -> Result<()> {
+pub(crate) fn maxpool2x2_bf16(par: Par, s: Shape, x: &[u16], y: &mut [u16], bordered: bool) -> Result<()> {
     want("x", x.len(), s.len())?;
-    want("y", y.len(), s.n * (s.h / 2) * (s.w / 2) * s.c)?;
-    tiles::maxpool2x2_bits(par, s, x, y);
+    let out = Shape { h: s.h / 2, w: s.w / 2, ..s };
+    want("y", y.len(), if bordered { tiles::bordered_len(out) } else { out.len() })?;
+    tiles::maxpool2x2_bits(par, s, x, y, bordered);
     Ok(())
 }
 

@@ -22,6 +22,12 @@
 //! been ~18% of the tile driver's time there; the conv base in bf16 went from 47.7 to 50.9
 //! images/s at batch 8 (best of 4 alternated runs; medians 46.0 → 49.8) and from 48.0 to 49.0
 //! at batch 1 (2-core Intel Xeon with AMX). Same values in the same k order: the same bits.
+//!
+//! In a network the layer before writes that bordered image itself ([`Bf16Image::Bordered`]:
+//! a tile conv through [`TilesOut::Bf16Bordered`], a pool through [`maxpool2x2_bits`]), so
+//! the copy goes as well: it had been ~14% of `block1_conv2`'s time at batch 8. The conv base
+//! in bf16 went from 50.4–54.4 to 56.9–58.8 images/s at batch 8 (three alternated runs), and
+//! the poster features of a fresh `cinegenre run` from 16.5 to 15.0 s.
 
 use super::shape::Shape;
 use crate::backend::Par;
@@ -62,52 +68,112 @@ thread_local! {
 const BF16_IMAGE_KEPT_BYTES: usize = 64 << 20;
 
 /// 2×2 max-pool of bf16 bits of non-negative values (see [`super::maxpool2x2_bf16`]): one
-/// output row per task, channels innermost.
-pub(super) fn maxpool2x2_bits(par: Par, s: Shape, x: &[u16], y: &mut [u16]) {
+/// output row per task, channels innermost; with `bordered`, `y` is the output inside a
+/// border of one zero pixel (written too), as the next conv's tile loads read it.
+pub(super) fn maxpool2x2_bits(par: Par, s: Shape, x: &[u16], y: &mut [u16], bordered: bool) {
     use rayon::prelude::*;
     let Shape { h, w, c, .. } = s;
     let (ho, wo) = (h / 2, w / 2);
     if ho == 0 || wo == 0 || c == 0 {
         return;
     }
-    let row = |(g, out): (usize, &mut [u16])| {
-        let (img, row) = (g / ho, g % ho);
-        let top = &x[(img * h + 2 * row) * w * c..][..w * c];
-        let bottom = &x[(img * h + 2 * row + 1) * w * c..][..w * c];
-        for (col, dst) in out.chunks_exact_mut(c).enumerate() {
-            let (t, b) = (&top[2 * col * c..(2 * col + 2) * c], &bottom[2 * col * c..(2 * col + 2) * c]);
-            let ((t0, t1), (b0, b1)) = (t.split_at(c), b.split_at(c));
-            for ((((d, &p), &q), &r), &u) in dst.iter_mut().zip(t0).zip(t1).zip(b0).zip(b1) {
-                *d = p.max(q).max(r.max(u));
+    if bordered {
+        // Output row g of image i is bordered row i·(ho + 2) + g + 1, from its pixel 1.
+        let row = (wo + 2) * c;
+        let out = |(r, dst): (usize, &mut [u16])| match r % (ho + 2) {
+            0 => dst.fill(0),
+            g if g == ho + 1 => dst.fill(0),
+            g => {
+                dst[..c].fill(0);
+                dst[(wo + 1) * c..].fill(0);
+                pool_row(x, s, (r / (ho + 2)) * ho + g - 1, &mut dst[c..(wo + 1) * c]);
             }
+        };
+        match par {
+            Par::Seq => y.chunks_mut(row).enumerate().for_each(out),
+            Par::Rayon => y.par_chunks_mut(row).enumerate().for_each(out),
         }
-    };
+        return;
+    }
+    let row = |(g, out): (usize, &mut [u16])| pool_row(x, s, g, out);
     match par {
         Par::Seq => y.chunks_mut(wo * c).enumerate().for_each(row),
         Par::Rayon => y.par_chunks_mut(wo * c).enumerate().for_each(row),
     }
 }
 
-/// The 3×3 convolution of the bf16 image `xb` (shape `s`) as a GEMM on the AMX tiles, C =
-/// act(im2col(xb)·B + bias) with `b` the packed kernel: op(A) read in place from the padded
-/// image where [`reads_in_place`], else copied row by row. `None` (nothing done) unless `b` was
-/// packed for the tiles.
+/// Output row `g` (image g / ⌊h/2⌋, row g mod ⌊h/2⌋) of [`maxpool2x2_bits`] into `out`
+/// (⌊w/2⌋ pixels).
+fn pool_row(x: &[u16], s: Shape, g: usize, out: &mut [u16]) {
+    let Shape { h, w, c, .. } = s;
+    let (img, row) = (g / (h / 2), g % (h / 2));
+    let top = &x[(img * h + 2 * row) * w * c..][..w * c];
+    let bottom = &x[(img * h + 2 * row + 1) * w * c..][..w * c];
+    for (col, dst) in out.chunks_exact_mut(c).enumerate() {
+        let (t, b) = (&top[2 * col * c..(2 * col + 2) * c], &bottom[2 * col * c..(2 * col + 2) * c]);
+        let ((t0, t1), (b0, b1)) = (t.split_at(c), b.split_at(c));
+        for ((((d, &p), &q), &r), &u) in dst.iter_mut().zip(t0).zip(t1).zip(b0).zip(b1) {
+            *d = p.max(q).max(r.max(u));
+        }
+    }
+}
+
+/// A bf16 NHWC image of shape s: as it is, (n, h, w, c), or inside a border of one zero pixel,
+/// (n, h + 2, w + 2, c) — what the tile loads read in place ([`reads_in_place`]), and what a
+/// layer before writes directly ([`TilesOut::Bf16Bordered`], [`maxpool2x2_bits`]).
+#[derive(Clone, Copy)]
+pub(crate) enum Bf16Image<'a> {
+    Dense(&'a [u16]),
+    Bordered(&'a [u16]),
+}
+
+impl Bf16Image<'_> {
+    /// Its values.
+    pub(crate) fn bits(&self) -> &[u16] {
+        match self {
+            Bf16Image::Dense(bits) | Bf16Image::Bordered(bits) => bits,
+        }
+    }
+
+    /// How many values an image of shape `s` has in this layout.
+    pub(crate) fn len_for(&self, s: Shape) -> usize {
+        match self {
+            Bf16Image::Dense(_) => s.len(),
+            Bf16Image::Bordered(_) => bordered_len(s),
+        }
+    }
+}
+
+/// Values of the bordered layout of shape `s`.
+pub(crate) fn bordered_len(s: Shape) -> usize {
+    s.n * (s.h + 2) * (s.w + 2) * s.c
+}
+
+/// The 3×3 convolution of the bf16 image `x` (shape `s`) as a GEMM on the AMX tiles, C =
+/// act(im2col(x)·B + bias) with `b` the packed kernel: op(A) read in place from the bordered
+/// image where [`reads_in_place`] (a dense one is first copied into its border, [`with_padded`]),
+/// else copied row by row. `None` (nothing done) unless `b` was packed for the tiles.
 ///
 /// # Errors
 /// [`crate::error::Error::Shape`] if `b`, `y` or the bias do not match.
 pub(super) fn conv_gemm(
     par: Par,
     s: Shape,
-    xb: &[u16],
+    x: Bf16Image<'_>,
     b: &PackedB,
     epilogue: Epilogue<'_>,
     y: TilesOut<'_>,
 ) -> Result<Option<()>> {
     let g = Gemm::nn(s.n * s.h * s.w, b.shape().1, 9 * s.c);
-    if narrow(s.c) {
-        return gemm_tile_rows(par, g, &NarrowIm2col { s, xb }, b, epilogue, y);
+    match x {
+        Bf16Image::Dense(xb) if narrow(s.c) => {
+            gemm_tile_rows(par, g, &NarrowIm2col { s, xb }, b, epilogue, y)
+        }
+        Bf16Image::Dense(xb) => {
+            with_padded(par, s, xb, |image| gemm_tile_rows(par, g, &Im2colTiles { s, image }, b, epilogue, y))
+        }
+        Bf16Image::Bordered(_) => gemm_tile_rows(par, g, &Im2colTiles { s, image: x }, b, epilogue, y),
     }
-    with_padded(par, s, xb, |padded| gemm_tile_rows(par, g, &Im2colTiles { s, xb, padded }, b, epilogue, y))
 }
 
 /// The im2col rows of a narrow layer ([`narrow`]: 9c ≤ 32) of the bf16 image `xb` (shape
@@ -183,11 +249,11 @@ fn narrow_row<const C: usize>(xb: &[u16], s: Shape, (img, y, x): (usize, usize, 
 
 /// Call `f` with the bf16 image `xb` (shape `s`) inside a border of zero pixels, (n, h + 2,
 /// w + 2, c) on 64-byte lines, written into this thread's [`PADDED_IMAGE`] buffer, when the
-/// tile loads can read it in place ([`reads_in_place`]); else with `None`.
-fn with_padded<R>(par: Par, s: Shape, xb: &[u16], f: impl FnOnce(Option<&[u16]>) -> R) -> R {
+/// tile loads can read it in place ([`reads_in_place`]); else with `xb` as it is.
+fn with_padded<R>(par: Par, s: Shape, xb: &[u16], f: impl FnOnce(Bf16Image<'_>) -> R) -> R {
     use rayon::prelude::*;
     if !reads_in_place(s) || xb.len() != s.len() {
-        return f(None);
+        return f(Bf16Image::Dense(xb));
     }
     let Shape { n, h, w, c } = s;
     let row = (w + 2) * c;
@@ -208,7 +274,7 @@ fn with_padded<R>(par: Par, s: Shape, xb: &[u16], f: impl FnOnce(Option<&[u16]>)
         Par::Seq => bits.chunks_mut(row).enumerate().for_each(fill),
         Par::Rayon => bits.par_chunks_mut(row).enumerate().for_each(fill),
     }
-    let out = f(Some(&*bits));
+    let out = f(Bf16Image::Bordered(&*bits));
     if size_of_val(padded.bits()) <= BF16_IMAGE_KEPT_BYTES {
         PADDED_IMAGE.set(padded);
     }
@@ -226,7 +292,7 @@ thread_local! {
 /// tap (dy, dx) is pixel x + r + dx of padded row y + dy, `2c` bytes after row r − 1; and the
 /// pixels make whole 32-row panels. VGG16's 224- and 112-wide layers, whose 64 and 128
 /// channels made the row copies as costly as the products.
-fn reads_in_place(s: Shape) -> bool {
+pub(super) fn reads_in_place(s: Shape) -> bool {
     fits(s.c) && s.w.is_multiple_of(16) && (s.n * s.h * s.w).is_multiple_of(32)
 }
 
@@ -242,12 +308,11 @@ fn narrow(c: usize) -> bool {
     c > 0 && 9 * c <= BLOCK_CHANNELS
 }
 
-/// im2col of a bf16 NHWC image (`xb`, shape `s`), as [`TileRows`]; with `padded`, the same
-/// image in its border of zeros ([`with_padded`]), read in place by the tile loads.
+/// im2col of a bf16 NHWC image of shape `s`, as [`TileRows`]: rows copied from it, or, for a
+/// bordered image where [`reads_in_place`], read in place by the tile loads.
 struct Im2colTiles<'a> {
     s: Shape,
-    xb: &'a [u16],
-    padded: Option<&'a [u16]>,
+    image: Bf16Image<'a>,
 }
 
 /// Where each of a panel's rows reads each of the nine taps (`None`: off the image).
@@ -263,10 +328,15 @@ impl TileRows for Im2colTiles<'_> {
             let pixel = i0 + r;
             let (img, y, x) = (pixel / (h * w), pixel / w % h, pixel % w);
             for (t, start) in taps.iter_mut().enumerate() {
-                let (yy, xx) = ((y + t / 3).wrapping_sub(1), (x + t % 3).wrapping_sub(1));
-                if yy < h && xx < w {
-                    *start = Some(((img * h + yy) * w + xx) * c);
-                }
+                let (dy, dx) = (t / 3, t % 3);
+                *start = match self.image {
+                    // Input pixel (y + dy − 1, x + dx − 1): bordered (y + dy, x + dx).
+                    Bf16Image::Bordered(_) => Some(((img * (h + 2) + y + dy) * (w + 2) + x + dx) * c),
+                    Bf16Image::Dense(_) => {
+                        let (yy, xx) = ((y + dy).wrapping_sub(1), (x + dx).wrapping_sub(1));
+                        (yy < h && xx < w).then(|| ((img * h + yy) * w + xx) * c)
+                    }
+                };
             }
         }
         TapStarts(starts)
@@ -277,16 +347,17 @@ impl TileRows for Im2colTiles<'_> {
         let (tap, channel) = (q / blocks_per_tap, (q % blocks_per_tap) * BLOCK_CHANNELS);
         for (taps, row) in rows.0.iter().zip(dst.chunks_exact_mut(BLOCK_CHANNELS)) {
             match taps[tap] {
-                Some(start) => {
-                    row.copy_from_slice(&self.xb[start + channel..start + channel + BLOCK_CHANNELS])
-                }
+                Some(start) => row.copy_from_slice(&self.image.bits()[start + channel..][..BLOCK_CHANNELS]),
                 None => row.fill(0),
             }
         }
     }
 
     fn in_place(&self) -> Option<InPlace<'_>> {
-        let padded = self.padded.filter(|_| reads_in_place(self.s))?;
+        let Bf16Image::Bordered(padded) = self.image else { return None };
+        if !reads_in_place(self.s) {
+            return None;
+        }
         let Shape { n, h, w, c } = self.s;
         let (wide, blocks_per_tap) = (w + 2, c / BLOCK_CHANNELS);
         // Output pixel (y, x) reads input pixel (y + dy − 1, x + dx − 1): padded (y + dy, x + dx).
@@ -317,6 +388,18 @@ mod tests {
     use crate::kernels::gemm::Precision;
     use crate::kernels::gemm::amx::TilesOut;
 
+    /// The CPU backend and its threads where AMX tiles run; else `None`, after saying that
+    /// `what` did not run.
+    fn on_tiles(what: &str) -> Option<(Backend, Par)> {
+        let backend = Backend::cpu().unwrap();
+        if !amx::available() {
+            eprintln!("no AMX tiles here: {what} did not run (checked nothing)");
+            return None;
+        }
+        let Backend::Cpu { par, .. } = backend else { unreachable!() };
+        Some((backend, par))
+    }
+
     fn rounded(x: &[f32]) -> Vec<u16> {
         x.iter().map(|&v| half::bf16::from_f32(v).to_bits()).collect()
     }
@@ -335,12 +418,7 @@ mod tests {
     #[test]
     fn in_place_reads_give_the_copies_bits() {
         use crate::kernels::Activation;
-        let backend = Backend::cpu().unwrap();
-        if !amx::available() {
-            eprintln!("no AMX tiles here: the in-place reads do not run (checked nothing)");
-            return;
-        }
-        let Backend::Cpu { par, .. } = backend else { unreachable!() };
+        let Some((backend, par)) = on_tiles("the in-place reads") else { return };
         for (n, h, w, c, o) in [(2, 3, 16, 64, 48), (1, 4, 48, 32, 32), (3, 5, 32, 96, 40)] {
             let s = Shape::nhwc((n, h, w, c));
             assert!(reads_in_place(s), "{s:?}");
@@ -349,15 +427,15 @@ mod tests {
             let kernel = pack_kernel_with(Algorithm::Direct, &backend, Precision::Bf16, &k, (c, o)).unwrap();
             let (g, m) = (Gemm::nn(n * h * w, o, 9 * c), n * h * w);
             let epilogue = Epilogue { bias: Some(&bias), activation: Activation::Relu };
-            let copies = Im2colTiles { s, xb: &xb, padded: None };
+            let copies = Im2colTiles { s, image: Bf16Image::Dense(&xb) };
             assert!(copies.in_place().is_none());
             let (mut want, mut want_bits) = (vec![f32::NAN; m * o], vec![0xffff; m * o]);
             for y in [TilesOut::F32(&mut want), TilesOut::Bf16(&mut want_bits)] {
                 gemm_tile_rows(par, g, &copies, &kernel.packed[0], epilogue, y).unwrap().unwrap();
             }
             let (mut got, mut got_bits) = (vec![f32::NAN; m * o], vec![0xffff; m * o]);
-            with_padded(par, s, &xb, |padded| {
-                let in_place = Im2colTiles { s, xb: &xb, padded };
+            with_padded(par, s, &xb, |image| {
+                let in_place = Im2colTiles { s, image };
                 assert!(in_place.in_place().is_some_and(|a| a.covers((m, 9 * c))), "{s:?}");
                 for y in [TilesOut::F32(&mut got), TilesOut::Bf16(&mut got_bits)] {
                     gemm_tile_rows(par, g, &in_place, &kernel.packed[0], epilogue, y).unwrap().unwrap();
@@ -366,6 +444,15 @@ mod tests {
             let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&got), bits(&want), "{s:?}");
             assert_eq!(got_bits, want_bits, "{s:?}");
+            // A bordered image off a 64-byte line: the tile loads cannot read it in place, so its
+            // rows are copied from the bordered taps.
+            let shifted = [&[0u16][..], &with_border(&xb, s)].concat();
+            let off_line = Im2colTiles { s, image: Bf16Image::Bordered(&shifted[1..]) };
+            let mut copied = vec![0xffff; m * o];
+            assert!(off_line.in_place().is_some_and(|a| !a.covers((m, 9 * c))), "{s:?}");
+            let y = TilesOut::Bf16(&mut copied);
+            gemm_tile_rows(par, g, &off_line, &kernel.packed[0], epilogue, y).unwrap().unwrap();
+            assert_eq!(copied, want_bits, "{s:?} bordered, copied");
             assert!(want.iter().any(|&v| v > 0.0) && want.contains(&0.0), "ReLU both ways");
         }
     }
@@ -377,12 +464,7 @@ mod tests {
     fn narrow_layers_give_the_f32_panels_bits() {
         use crate::kernels::Activation;
         use crate::kernels::gemm::gemm_packed;
-        let backend = Backend::cpu().unwrap();
-        if !amx::available() {
-            eprintln!("no AMX tiles here: the narrow tile conv does not run (checked nothing)");
-            return;
-        }
-        let Backend::Cpu { par, .. } = backend else { unreachable!() };
+        let Some((backend, par)) = on_tiles("the narrow tile conv") else { return };
         for (n, h, w, c, o) in [(1, 8, 8, 3, 64), (2, 5, 7, 3, 40), (2, 4, 8, 1, 32), (1, 4, 16, 2, 33)] {
             let s = Shape::nhwc((n, h, w, c));
             let (x, k, bias) = layer(s, o);
@@ -396,8 +478,9 @@ mod tests {
             .unwrap();
             let xb = rounded(&x);
             let (mut got, mut got_bits) = (vec![f32::NAN; m * o], vec![0xffff; m * o]);
-            conv3x3_relu_bf16(par, s, &xb, &kernel, &bias, TilesOut::F32(&mut got)).unwrap();
-            conv3x3_relu_bf16(par, s, &xb, &kernel, &bias, TilesOut::Bf16(&mut got_bits)).unwrap();
+            let x = Bf16Image::Dense(&xb);
+            conv3x3_relu_bf16(par, s, x, &kernel, &bias, TilesOut::F32(&mut got)).unwrap();
+            conv3x3_relu_bf16(par, s, x, &kernel, &bias, TilesOut::Bf16(&mut got_bits)).unwrap();
             let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&got), bits(&want), "{s:?}");
             assert_eq!(got_bits, rounded(&want), "{s:?}");
@@ -410,12 +493,7 @@ mod tests {
     /// so a network that keeps its activations in bf16 writes the same features.
     #[test]
     fn bf16_activations_give_the_f32_paths_bits_rounded() {
-        let backend = Backend::cpu().unwrap();
-        if !amx::available() {
-            eprintln!("no AMX tiles here: the bf16 activations path does not run (checked nothing)");
-            return;
-        }
-        let Backend::Cpu { par, .. } = backend else { unreachable!() };
+        let Some((backend, par)) = on_tiles("the bf16 activations path") else { return };
         // Odd sizes (a partial row panel, a pool that drops a row and a column), two batches.
         for (n, h, w, c, o) in [(1, 7, 9, 32, 40), (2, 5, 6, 64, 32)] {
             let s = Shape::nhwc((n, h, w, c));
@@ -425,21 +503,76 @@ mod tests {
             conv3x3_relu_packed(&backend, s, &x, &kernel, &bias, &mut want).unwrap();
             let xb = rounded(&x);
             let mut got = vec![f32::NAN; want.len()];
-            conv3x3_relu_bf16(par, s, &xb, &kernel, &bias, TilesOut::F32(&mut got)).unwrap();
+            conv3x3_relu_bf16(par, s, Bf16Image::Dense(&xb), &kernel, &bias, TilesOut::F32(&mut got))
+                .unwrap();
             assert_eq!(
                 got.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
                 want.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
             );
             let mut bits = vec![0xffff; want.len()];
-            conv3x3_relu_bf16(par, s, &xb, &kernel, &bias, TilesOut::Bf16(&mut bits)).unwrap();
+            conv3x3_relu_bf16(par, s, Bf16Image::Dense(&xb), &kernel, &bias, TilesOut::Bf16(&mut bits))
+                .unwrap();
             assert_eq!(bits, rounded(&want));
             assert!(want.iter().any(|&v| v > 0.0) && want.contains(&0.0), "ReLU both ways");
             let t = Shape::nhwc((n, h, w, o));
             let mut pooled = vec![0.0; n * (h / 2) * (w / 2) * o];
             maxpool2x2(&backend, t, &want, &mut pooled).unwrap();
             let mut pooled_bits = vec![0xffff; pooled.len()];
-            maxpool2x2_bf16(par, t, &bits, &mut pooled_bits).unwrap();
+            maxpool2x2_bf16(par, t, &bits, &mut pooled_bits, false).unwrap();
             assert_eq!(pooled_bits, rounded(&pooled));
+        }
+    }
+
+    /// `x` (shape `s`) inside a border of one zero pixel.
+    fn with_border(x: &[u16], s: Shape) -> Vec<u16> {
+        let Shape { n, h, w, c } = s;
+        let mut out = vec![0; bordered_len(s)];
+        for (r, row) in x.chunks(w * c).enumerate() {
+            let (img, y) = (r / h, r % h);
+            out[((img * (h + 2) + y + 1) * (w + 2) + 1) * c..][..w * c].copy_from_slice(row);
+        }
+        assert_eq!(x.len(), n * h * w * c);
+        out
+    }
+
+    /// Layers that hand each other bordered images give the dense path's bits: a conv reading
+    /// a bordered input in place, a conv writing its output bordered (blocks of 32 rows across
+    /// image rows, a partial panel), and a pool writing its output bordered; each border is
+    /// written as zeros over whatever the buffer held.
+    #[test]
+    fn bordered_images_give_the_dense_bits() {
+        let Some((backend, par)) = on_tiles("the bordered images") else { return };
+        for (n, h, w, c, o) in [(2, 4, 32, 32, 64), (2, 2, 48, 64, 32), (1, 3, 48, 32, 40)] {
+            let s = Shape::nhwc((n, h, w, c));
+            let (x, k, bias) = layer(s, o);
+            let kernel = pack_kernel_with(Algorithm::Direct, &backend, Precision::Bf16, &k, (c, o)).unwrap();
+            let xb = rounded(&x);
+            let t = Shape::nhwc((n, h, w, o));
+            let mut want = vec![0xffff; t.len()];
+            conv3x3_relu_bf16(par, s, Bf16Image::Dense(&xb), &kernel, &bias, TilesOut::Bf16(&mut want))
+                .unwrap();
+            let mut got = vec![0xffff; bordered_len(t)];
+            let y = TilesOut::Bf16Bordered(&mut got, (h, w));
+            conv3x3_relu_bf16(par, s, Bf16Image::Dense(&xb), &kernel, &bias, y).unwrap();
+            assert_eq!(got, with_border(&want, t), "{s:?}: bordered out");
+            if reads_in_place(s) {
+                // On a 64-byte line, as the network keeps its activations.
+                let mut lines = Tiles::default();
+                lines.resize(bordered_len(s));
+                let bordered = &mut lines.bits_mut()[..bordered_len(s)];
+                bordered.copy_from_slice(&with_border(&xb, s));
+                let mut from_bordered = vec![0xffff; t.len()];
+                let y = TilesOut::Bf16(&mut from_bordered);
+                conv3x3_relu_bf16(par, s, Bf16Image::Bordered(bordered), &kernel, &bias, y).unwrap();
+                assert_eq!(from_bordered, want, "{s:?}: bordered in");
+            }
+            let p = Shape::nhwc((n, h / 2, w / 2, o));
+            let mut pooled = vec![0xffff; p.len()];
+            maxpool2x2_bf16(par, t, &want, &mut pooled, false).unwrap();
+            let mut pooled_bordered = vec![0xffff; bordered_len(p)];
+            maxpool2x2_bf16(par, t, &want, &mut pooled_bordered, true).unwrap();
+            assert_eq!(pooled_bordered, with_border(&pooled, p), "{s:?}: bordered pool");
+            assert!(want.iter().any(|&v| v > 0) && want.contains(&0), "ReLU both ways");
         }
     }
 }

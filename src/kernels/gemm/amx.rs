@@ -370,13 +370,50 @@ pub(super) fn gemm_rows<T: TileRows>(
 pub(crate) enum TilesOut<'a> {
     F32(&'a mut [f32]),
     Bf16(&'a mut [u16]),
+    /// bf16 as [`TilesOut::Bf16`], C's rows being the pixels of images of (h, w) pixels
+    /// (`.1`), each placed inside a border of one zero pixel: (m / (h·w), h + 2, w + 2, n), the
+    /// border written too. A next convolution's tile loads read such an image in place.
+    Bf16Bordered(&'a mut [u16], (usize, usize)),
+}
+
+/// Where the rows of a bf16 C lie.
+#[derive(Clone, Copy)]
+enum RowPlaces {
+    /// Row i at i·n.
+    Dense,
+    /// Row i (pixel (img, y, x) of images of h × w) at pixel (img, y + 1, x + 1) of images of
+    /// (h + 2) × (w + 2), times n.
+    Bordered { h: usize, w: usize },
+}
+
+impl RowPlaces {
+    /// Rows `i0 .. i0 + rows` as runs of consecutive places: (first row of the run from i0,
+    /// its rows, the place of its first row in rows of n).
+    fn runs(self, i0: usize, rows: usize) -> impl Iterator<Item = (usize, usize, usize)> {
+        let mut r = 0;
+        std::iter::from_fn(move || {
+            if r == rows {
+                return None;
+            }
+            let i = i0 + r;
+            let run = match self {
+                RowPlaces::Dense => (r, rows - r, i),
+                RowPlaces::Bordered { h, w } => {
+                    let (img, y, x) = (i / (h * w), i / w % h, i % w);
+                    (r, (w - x).min(rows - r), (img * (h + 2) + y + 1) * (w + 2) + x + 1)
+                }
+            };
+            r += run.1;
+            Some(run)
+        })
+    }
 }
 
 /// [`TilesOut`] as a pointer shared by the tasks, which write disjoint blocks.
 #[derive(Clone, Copy)]
 enum SharedOut {
     F32(SharedC),
-    Bf16(*mut u16),
+    Bf16(*mut u16, RowPlaces),
 }
 
 // SAFETY: as `SharedC`: tasks write disjoint blocks of C, so sharing the pointer across
@@ -573,6 +610,46 @@ fn plan(m_panels: usize, n_panels: usize, threads: usize) -> Vec<Task> {
     even(m_panels, groups).map(|rows| Task { row_panels: rows, col_panels: 0..n_panels }).collect()
 }
 
+/// A bf16 C (`c`, rows placed as `places`) for the tasks: `None` when there is nothing to
+/// compute (m or n zero; k zero: act(bias) written here). A bordered C's border is zeroed.
+fn bf16_out(
+    c: &mut [u16],
+    places: RowPlaces,
+    (m, n, k): (usize, usize, usize),
+    epilogue: &Epilogue<'_>,
+) -> Option<SharedOut> {
+    match places {
+        RowPlaces::Dense => assert_eq!(c.len(), m * n, "AMX bf16 C"),
+        RowPlaces::Bordered { h, w } => {
+            assert!(h * w > 0 && m.is_multiple_of(h * w), "AMX bordered C: whole images");
+            assert_eq!(c.len(), m / (h * w) * (h + 2) * (w + 2) * n, "AMX bordered C");
+            // Rows 0 and h + 1 of each image, and pixels 0 and w + 1 of the rows between.
+            for (row, pixels) in c.chunks_mut((w + 2) * n).enumerate() {
+                match row % (h + 2) {
+                    0 => pixels.fill(0),
+                    y if y == h + 1 => pixels.fill(0),
+                    _ => {
+                        pixels[..n].fill(0);
+                        pixels[(w + 1) * n..].fill(0);
+                    }
+                }
+            }
+        }
+    }
+    if m == 0 || n == 0 {
+        return None;
+    }
+    if k == 0 {
+        for (_, rows, at) in places.runs(0, m) {
+            for row in c[at * n..(at + rows) * n].chunks_mut(n) {
+                row.iter_mut().enumerate().for_each(|(j, x)| *x = bf16_bits(epilogue.apply(j, 0.0)) as u16);
+            }
+        }
+        return None;
+    }
+    Some(SharedOut::Bf16(c.as_mut_ptr(), places))
+}
+
 /// The loop nest of the module doc, A packed by `a`.
 fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<'_>, c: TilesOut<'_>) {
     let (m, n, k) = (g.m, g.n, g.k);
@@ -583,24 +660,12 @@ fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<
             if tasks::trivial(m, n, k, &epilogue, c) {
                 return;
             }
-            SharedOut::F32(SharedC::new(c))
+            Some(SharedOut::F32(SharedC::new(c)))
         }
-        TilesOut::Bf16(c) => {
-            assert_eq!(c.len(), m * n, "AMX bf16 C");
-            if m == 0 || n == 0 {
-                return;
-            }
-            if k == 0 {
-                for row in c.chunks_mut(n) {
-                    row.iter_mut()
-                        .enumerate()
-                        .for_each(|(j, x)| *x = bf16_bits(epilogue.apply(j, 0.0)) as u16);
-                }
-                return;
-            }
-            SharedOut::Bf16(c.as_mut_ptr())
-        }
+        TilesOut::Bf16(c) => bf16_out(c, RowPlaces::Dense, (m, n, k), &epilogue),
+        TilesOut::Bf16Bordered(c, (h, w)) => bf16_out(c, RowPlaces::Bordered { h, w }, (m, n, k), &epilogue),
     };
+    let Some(cptr) = cptr else { return };
     let m_panels = m.div_ceil(MR);
     let plain =
         epilogue.bias.is_none() && matches!(epilogue.activation, crate::kernels::Activation::Identity);
@@ -609,7 +674,7 @@ fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<
     // of 8 in f32, 51 MB in bf16.
     let out_bytes = match cptr {
         SharedOut::F32(_) => size_of::<f32>(),
-        SharedOut::Bf16(_) => size_of::<u16>(),
+        SharedOut::Bf16(..) => size_of::<u16>(),
     };
     let stream = m * n * out_bytes > STREAM_BYTES;
     let b = b.bits();
@@ -726,12 +791,16 @@ fn driver<P: PackA>(par: Par, g: Gemm, (a, b): (&P, &Tiles), epilogue: Epilogue<
                                         (rows, width, j0),
                                         &epilogue,
                                     ),
-                                    SharedOut::Bf16(c) => x86::finish_bf16(
-                                        block,
-                                        (c.add(i0 * n + j0), n, stream),
-                                        (rows, width, j0),
-                                        &epilogue,
-                                    ),
+                                    SharedOut::Bf16(c, places) => {
+                                        for (r, run, at) in places.runs(i0, rows) {
+                                            x86::finish_bf16(
+                                                &block[r * NR..],
+                                                (c.add(at * n + j0), n, stream),
+                                                (run, width, j0),
+                                                &epilogue,
+                                            )
+                                        }
+                                    }
                                 }
                             };
                         }

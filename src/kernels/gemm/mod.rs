@@ -144,12 +144,16 @@ pub(crate) fn gemm_tile_rows<T: amx::TileRows>(
     }
     match &c {
         amx::TilesOut::F32(c) => g.check_output(&epilogue, c)?,
-        amx::TilesOut::Bf16(c) => {
-            g.want("c", c.len(), g.m * g.n)?;
-            if let Some(bias) = epilogue.bias {
-                g.want("bias", bias.len(), g.n)?;
+        amx::TilesOut::Bf16(c) => g.want("c", c.len(), g.m * g.n)?,
+        amx::TilesOut::Bf16Bordered(c, (h, w)) => {
+            if h * w == 0 || !g.m.is_multiple_of(h * w) {
+                return Err(Error::Shape(format!("gemm {g:?}: {} rows are not images of {h} × {w}", g.m)));
             }
+            g.want("c", c.len(), g.m / (h * w) * (h + 2) * (w + 2) * g.n)?
         }
+    }
+    if let (amx::TilesOut::Bf16(_) | amx::TilesOut::Bf16Bordered(..), Some(bias)) = (&c, epilogue.bias) {
+        g.want("bias", bias.len(), g.n)?;
     }
     amx::gemm_rows(par, g, (a, tiles), epilogue, c);
     Ok(Some(()))
