@@ -290,10 +290,14 @@ thread_local! {
 /// Whether the tile loads can read a layer of shape `s` in place from its padded image: a
 /// 16-row tile is 16 consecutive pixels of one image row (`w` a multiple of 16), so row r of
 /// tap (dy, dx) is pixel x + r + dx of padded row y + dy, `2c` bytes after row r − 1; and the
-/// pixels make whole 32-row panels. VGG16's 224- and 112-wide layers, whose 64 and 128
-/// channels made the row copies as costly as the products.
+/// pixels make whole 32-row panels; and whole 32-channel blocks per tap (not a narrow layer,
+/// whose taps share a k-block). VGG16's 224- and 112-wide layers, whose 64 and 128 channels
+/// made the row copies as costly as the products.
 pub(super) fn reads_in_place(s: Shape) -> bool {
-    fits(s.c) && s.w.is_multiple_of(16) && (s.n * s.h * s.w).is_multiple_of(32)
+    s.c > 0
+        && s.c.is_multiple_of(BLOCK_CHANNELS)
+        && s.w.is_multiple_of(16)
+        && (s.n * s.h * s.w).is_multiple_of(32)
 }
 
 /// Whether a layer with `c` input channels runs on the tiles: whole 32-channel blocks per
@@ -542,6 +546,7 @@ mod tests {
     #[test]
     fn bordered_images_give_the_dense_bits() {
         let Some((backend, par)) = on_tiles("the bordered images") else { return };
+        assert!(!reads_in_place(Shape::nhwc((1, 32, 32, 3))), "a narrow layer's taps share a k-block");
         for (n, h, w, c, o) in [(2, 4, 32, 32, 64), (2, 2, 48, 64, 32), (1, 3, 48, 32, 40)] {
             let s = Shape::nhwc((n, h, w, c));
             let (x, k, bias) = layer(s, o);
