@@ -78,21 +78,8 @@ pub(super) fn maxpool2x2_bits(par: Par, s: Shape, x: &[u16], y: &mut [u16], bord
         return;
     }
     if bordered {
-        // Output row g of image i is bordered row i·(ho + 2) + g + 1, from its pixel 1.
-        let row = (wo + 2) * c;
-        let out = |(r, dst): (usize, &mut [u16])| match r % (ho + 2) {
-            0 => dst.fill(0),
-            g if g == ho + 1 => dst.fill(0),
-            g => {
-                dst[..c].fill(0);
-                dst[(wo + 1) * c..].fill(0);
-                pool_row(x, s, (r / (ho + 2)) * ho + g - 1, &mut dst[c..(wo + 1) * c]);
-            }
-        };
-        match par {
-            Par::Seq => y.chunks_mut(row).enumerate().for_each(out),
-            Par::Rayon => y.par_chunks_mut(row).enumerate().for_each(out),
-        }
+        let out = Shape { h: ho, w: wo, ..s };
+        fill_bordered(par, out, y, |g, interior| pool_row(x, s, g, interior));
         return;
     }
     let row = |(g, out): (usize, &mut [u16])| pool_row(x, s, g, out);
@@ -251,34 +238,40 @@ fn narrow_row<const C: usize>(xb: &[u16], s: Shape, (img, y, x): (usize, usize, 
 /// w + 2, c) on 64-byte lines, written into this thread's [`PADDED_IMAGE`] buffer, when the
 /// tile loads can read it in place ([`reads_in_place`]); else with `xb` as it is.
 fn with_padded<R>(par: Par, s: Shape, xb: &[u16], f: impl FnOnce(Bf16Image<'_>) -> R) -> R {
-    use rayon::prelude::*;
     if !reads_in_place(s) || xb.len() != s.len() {
         return f(Bf16Image::Dense(xb));
     }
-    let Shape { n, h, w, c } = s;
-    let row = (w + 2) * c;
+    let row = s.w * s.c;
     let mut padded = PADDED_IMAGE.take();
-    padded.resize(n * (h + 2) * row);
-    let bits = &mut padded.bits_mut()[..n * (h + 2) * row];
-    let fill = |(r, dst): (usize, &mut [u16])| match r % (h + 2) {
-        0 => dst.fill(0),
-        y if y == h + 1 => dst.fill(0),
-        y => {
-            let src = &xb[((r / (h + 2)) * h + y - 1) * w * c..][..w * c];
-            dst[..c].fill(0);
-            dst[c..c + w * c].copy_from_slice(src);
-            dst[c + w * c..].fill(0);
-        }
-    };
-    match par {
-        Par::Seq => bits.chunks_mut(row).enumerate().for_each(fill),
-        Par::Rayon => bits.par_chunks_mut(row).enumerate().for_each(fill),
-    }
+    padded.resize(bordered_len(s));
+    let bits = &mut padded.bits_mut()[..bordered_len(s)];
+    fill_bordered(par, s, bits, |r, interior| interior.copy_from_slice(&xb[r * row..][..row]));
     let out = f(Bf16Image::Bordered(&*bits));
     if size_of_val(padded.bits()) <= BF16_IMAGE_KEPT_BYTES {
         PADDED_IMAGE.set(padded);
     }
     out
+}
+
+/// Write `bits`, an image of shape `s` inside a border of one zero pixel, one bordered row per
+/// task: the border rows and pixels as zeros, and image row r (over all images) through
+/// `interior(r, its w·c values)`.
+fn fill_bordered(par: Par, s: Shape, bits: &mut [u16], interior: impl Fn(usize, &mut [u16]) + Sync) {
+    use rayon::prelude::*;
+    let Shape { h, w, c, .. } = s;
+    let fill = |(r, dst): (usize, &mut [u16])| match r % (h + 2) {
+        0 => dst.fill(0),
+        y if y == h + 1 => dst.fill(0),
+        y => {
+            dst[..c].fill(0);
+            dst[(w + 1) * c..].fill(0);
+            interior((r / (h + 2)) * h + y - 1, &mut dst[c..(w + 1) * c]);
+        }
+    };
+    match par {
+        Par::Seq => bits.chunks_mut((w + 2) * c).enumerate().for_each(fill),
+        Par::Rayon => bits.par_chunks_mut((w + 2) * c).enumerate().for_each(fill),
+    }
 }
 
 thread_local! {
