@@ -87,6 +87,7 @@ pub mod labels;
 pub mod layout;
 pub mod linalg;
 pub mod matrix;
+pub mod memory;
 pub mod metrics;
 pub mod mlp;
 pub mod model_file;

@@ -8,6 +8,13 @@ cores; the two sides alternate `rounds` times (default 3) and each keeps its bes
 OPENBLAS_L2_SIZE removed (if set they pin OpenBLAS to a slower kernel); the kernel OpenBLAS
 picked is reported via threadpoolctl when it is installed. Prints one line per size with
 ours / numpy.
+
+Both sides' matrices are on the same kind of memory: numpy asks Linux for transparent huge
+pages for every array of 4 MiB or more (its `madvise_hugepage` setting, on by default; the
+script prints it), and `cinegenre bench gemm` allocates A, B and C through
+`cinegenre::memory::zeroed`, which does the same. At n = 4096 a matrix on 4 KiB pages is 16,384
+pages, more than the TLB holds; on a 2-core Intel Xeon VM with AMX our n = 4096 ran 3-5% slower
+on 4 KiB pages.
 """
 import argparse
 import json
@@ -29,7 +36,11 @@ try:
     info = [{k: p.get(k) for k in ("internal_api", "version", "architecture", "num_threads")} for p in threadpool_info()]
 except ImportError:
     info = "threadpoolctl not installed"
-out = {"info": info, "gflops": {}}
+try:
+    hugepage = bool(np._core.multiarray._get_madvise_hugepage())
+except AttributeError:
+    hugepage = "unknown (numpy < 2)"
+out = {"info": info, "hugepage": hugepage, "gflops": {}}
 rng = np.random.default_rng(0)
 for n in sizes:
     a = rng.random((n, n), dtype=np.float32)
@@ -58,7 +69,7 @@ def main():
     env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     # This machine is a shared VM whose speed drifts by ±20% over seconds: alternating the two
     # sides and keeping each one's best compares them at their best moments, not at random ones.
-    best_numpy, rayon, info = {}, {}, None
+    best_numpy, rayon, info, hugepage = {}, {}, None, None
     for _ in range(args.rounds):
         numpy = json.loads(
             subprocess.run(
@@ -66,7 +77,7 @@ def main():
                 env=env, check=True, capture_output=True, text=True,
             ).stdout
         )
-        info = numpy["info"]
+        info, hugepage = numpy["info"], numpy.get("hugepage")
         for n, g in numpy["gflops"].items():
             best_numpy[n] = max(best_numpy.get(n, 0.0), g)
         ours = subprocess.run(
@@ -78,6 +89,7 @@ def main():
             if backend.endswith("+rayon") and float(gflops) > rayon.get(size, ("", 0.0))[1]:
                 rayon[size] = (backend, float(gflops))
     print(f"numpy BLAS: {info}")
+    print(f"numpy madvise_hugepage: {hugepage} (ours: huge pages from 4 MiB, cinegenre::memory)")
     print(f"{'size':>6} {'ours':>18} {'GFLOP/s':>9} {'numpy GFLOP/s':>14} {'ratio':>6}")
     for n in sizes:
         backend, g = rayon[str(n)]

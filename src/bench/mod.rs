@@ -21,10 +21,14 @@ use crate::error::Result;
 use crate::kernels::Activation;
 use crate::rng::Mt19937;
 
-/// Uniform values in [−1, 1) from a seeded MT19937 (numpy's `random_sample` stream).
+/// Uniform values in [−1, 1) from a seeded MT19937 (numpy's `random_sample` stream), in a
+/// buffer from [`memory::zeroed`](crate::memory::zeroed): on huge pages from 4 MiB, as numpy
+/// allocates the arrays of the Python side.
 pub fn random_matrix(len: usize, seed: u32) -> Vec<f32> {
     let mut rng = Mt19937::new(seed);
-    (0..len).map(|_| (rng.random_sample() * 2.0 - 1.0) as f32).collect()
+    let mut values = crate::memory::zeroed(len);
+    values.iter_mut().for_each(|x| *x = (rng.random_sample() * 2.0 - 1.0) as f32);
+    values
 }
 
 /// Best of `reps` runs of `work` after one warm-up (which also compiles GPU pipelines).

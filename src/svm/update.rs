@@ -21,8 +21,9 @@
 //! assert_eq!(two_variable_update(&p), (1.0, 1.0));
 //! ```
 
-/// Curvature used when `Q_ii + Q_jj ∓ 2Q_ij ≤ 0` (libsvm's `TAU`).
-pub const TAU: f64 = 1e-12;
+/// Curvature used when `Q_ii + Q_jj ∓ 2Q_ij ≤ 0` (libsvm's `TAU`); defined beside the
+/// kernels that also use it, which sit a layer below (`ARCHITECTURE.md`).
+pub use crate::kernels::smo::TAU;
 
 /// What the update of one working pair reads.
 #[derive(Debug, Clone, Copy, PartialEq)]

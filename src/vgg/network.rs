@@ -65,7 +65,7 @@ const BITS_LINE: usize = 32;
 /// needed, with a line of slack): rows of 32 channels are then whole lines, which the AMX
 /// kernel writes with non-temporal stores.
 fn on_lines(bits: &mut Vec<u16>, len: usize) -> &mut [u16] {
-    bits.resize(bits.len().max(len + BITS_LINE), 0);
+    crate::memory::grow(bits, len + BITS_LINE);
     let at = bits.as_ptr().align_offset(2 * BITS_LINE).min(BITS_LINE);
     &mut bits[at..at + len]
 }
@@ -167,7 +167,7 @@ impl Vgg {
         // of 16 floats can be stored as aligned lines (the AMX kernel's streaming stores).
         const LINE: usize = 16;
         for buffer in [&mut *act, &mut *out] {
-            buffer.resize(buffer.len().max(most.1 + LINE), 0.0);
+            crate::memory::grow(buffer, most.1 + LINE);
         }
         let aligned = |buffer: &mut Vec<f32>| buffer.as_ptr().align_offset(4 * LINE).min(LINE);
         let (mut act, mut out) = ((aligned(act), act), (aligned(out), out));

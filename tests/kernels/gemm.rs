@@ -47,6 +47,9 @@ fn awkward_shapes_all_variants() {
         // Past six row panels, ≥ 4 column panels per thread on 2 threads and k ≥ 256: a stored
         // A is cut by columns only, each thread packing its own B (two k-slices here).
         (100, 300, 530),
+        // Wider than two 1024-column blocks, A stored, two threads: on a CPU with 2 MiB of L2
+        // per core, blocks of 2048 columns with slices of at most 384 (three of 268 here).
+        (30, 2100, 800),
     ];
     for &(m, n, k) in &shapes {
         for (ta, tb) in [(false, false), (false, true), (true, false)] {

@@ -192,12 +192,24 @@ pub fn gemm_packed<A: PanelSource + ?Sized>(
         (Backend::Gpu(ctx), Panels::Plain(bp)) => {
             on_gpu!(ctx, bp => gpu::gemm(ctx, g, (&panel::materialise(a, g.m, g.k), bp), epilogue, c)?)
         }
-        (Backend::Cpu { simd, par }, Panels::F32(level, bp)) if level == simd => {
-            simd::blocked(&simd::F32(*simd), *par, g, a, simd::Right::<f32, f32>::Packed(bp), epilogue, c)
-        }
-        (Backend::Cpu { par, .. }, Panels::Pairs(bp)) => {
-            simd::blocked(&pairs::Pairs, *par, g, a, simd::Right::<f32, u32>::Packed(bp), epilogue, c)
-        }
+        (Backend::Cpu { simd, par }, Panels::F32(level, bp)) if level == simd => simd::blocked(
+            &simd::F32(*simd),
+            *par,
+            g,
+            a,
+            simd::Right::<f32, f32>::Packed(bp.as_slice()),
+            epilogue,
+            c,
+        ),
+        (Backend::Cpu { par, .. }, Panels::Pairs(bp)) => simd::blocked(
+            &pairs::Pairs,
+            *par,
+            g,
+            a,
+            simd::Right::<f32, u32>::Packed(bp.as_slice()),
+            epilogue,
+            c,
+        ),
         (Backend::Cpu { par, .. }, Panels::Tiles(bp)) => amx::gemm(*par, g, (a, bp), epilogue, c),
         (backend, _) => {
             return Err(Error::param(

@@ -34,9 +34,9 @@ pub(super) enum Panels {
     /// op(B) row-major (k, n), for the scalar reference and the GPU.
     Plain(Vec<f32>),
     /// The f32 micro-kernel's panels at a SIMD level.
-    F32(SimdLevel, Vec<f32>),
+    F32(SimdLevel, simd::LinePanels),
     /// AVX512-BF16 pairs ([`pairs`]).
-    Pairs(Vec<u32>),
+    Pairs(simd::LinePanels),
     /// AMX tiles ([`amx`]).
     Tiles(amx::Tiles),
 }

@@ -84,7 +84,7 @@ pub fn gemm_by_rows<A: Weight, B: Weight>(
             Par::Seq,
             sub,
             &source,
-            Right::<f32, f32>::Packed(&packed),
+            Right::<f32, f32>::Packed(packed.as_slice()),
             Epilogue::default(),
             &mut c,
         );

@@ -47,7 +47,18 @@
 //! per core) NC = 4096 then beat 1024 at n = 2048 / 4096 (best of 4 interleaved runs: 208 /
 //! 212 against 202 / 204 GFLOP/s, OpenBLAS 204 / 207): the B panels a row panel reads stream
 //! from L3 at a few bytes per cycle, well inside its bandwidth, while each block of columns
-//! costs one more packing of every A panel. Products with n ≤ 1024 are unchanged.
+//! costs one more packing of every A panel. Products with n ≤ 1024 are unchanged. On a 2 MiB
+//! L2, products wider than 2048 columns with a stored A take blocks of 2048 columns and
+//! slices of at most 384 ([`Blocking::for_product`]): half the packings of A for a third more
+//! passes over C.
+//!
+//! What bounds it, on a 2-core Intel Xeon VM with AMX (215 GFLOP/s f32 FMA peak per core): the
+//! k loop alone (`vbroadcastss` ×14, two B loads, 28 FMAs, two prefetches), written in
+//! assembly with every operand in L1 or streamed from L2, runs at ~184 GFLOP/s, 86% of the
+//! peak; this kernel in the same setting at ~176 (the tile's C and the loop's entry and exit);
+//! inside the n = 4096 product at ~163, where it has 94% of the samples, the copies of A
+//! panels 4.6% and the packing of B 1.3%. The product reaches ~158 per core, 74% of the peak
+//! (OpenBLAS 0.3.31: 72–73%).
 
 use super::micro::{self, MicroKernel, TileOut};
 use super::panel::{A_STRIDE, Panel, PanelSource};
@@ -83,8 +94,61 @@ fn block_columns() -> usize {
         _ => NC_WIDE,
     })
 }
-/// The A panel buffer: the largest MR's rows at [`A_STRIDE`].
+/// Deepest k-slice of a [`Blocking::two_blocks`] product.
+const KC_SHALLOW: usize = 384;
+
+/// How [`blocked`] cuts a product: columns per block and the deepest k-slice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Blocking {
+    columns: usize,
+    depth: usize,
+}
+
+impl Blocking {
+    /// [`block_columns`] and [`KC`]: what [`pack_all`] packs for, and what a prepacked B is
+    /// always read with.
+    fn packed() -> Blocking {
+        Blocking { columns: block_columns(), depth: KC }
+    }
+
+    /// The blocking of a product whose B is packed per call, n columns wide, on `threads`
+    /// threads, A stored or not.
+    ///
+    /// Where cores have [`WIDE_L2`] or more and a stored A gives each thread a band of columns
+    /// of its own ([`super::tasks`]), a product wider than two blocks of [`NC_NARROW`] is cut
+    /// into blocks twice as wide with slices of at most [`KC_SHALLOW`] (`two_blocks`), as long
+    /// as a thread's share of a packed slice still fits three quarters of its L2 (384 × 1024
+    /// floats, 1.5 MiB, on two threads). Each block costs every thread a packing of every A
+    /// panel (at n = 4096, 4.6% of the time), and at n = 4096 that halves their number for a
+    /// third more passes over C. Measured on a 2-core Intel Xeon VM with AMX (2 MiB L2,
+    /// `cinegenre bench gemm`, three alternated runs, operands on huge pages): n = 4096 went
+    /// from 309–311 to 316–317 GFLOP/s (448-deep slices 314–318, 256-deep 312–313); n = 2048
+    /// was level with it (312 either way, hence the threshold), n = 1024 lost 2–3% with
+    /// shallower slices. The slices being shallower, the k sums are added in another order
+    /// than with [`KC`] (the values agree to rounding).
+    fn for_product(n: usize, threads: usize, stored_a: bool) -> Blocking {
+        let packed = Blocking::packed();
+        let two_blocks = Blocking { columns: 2 * NC_NARROW, depth: KC_SHALLOW };
+        let share = two_blocks.depth * two_blocks.columns.div_ceil(threads) * size_of::<f32>();
+        match crate::simd::l2_bytes() {
+            Some(l2)
+                if packed.columns == NC_NARROW
+                    && stored_a
+                    && threads > 1
+                    && n > two_blocks.columns
+                    && share <= l2 / 4 * 3 =>
+            {
+                two_blocks
+            }
+            _ => packed,
+        }
+    }
+}
+
+/// The A panel buffer: the largest MR's rows at [`A_STRIDE`] (whole lines, so that the f32
+/// source after it starts on one too).
 const MAX_A_PANEL: usize = 14 * A_STRIDE;
+const _: () = assert!(MAX_A_PANEL.is_multiple_of(16));
 const _: () = assert!(KC <= A_STRIDE);
 
 /// A register-blocked kernel the driver runs: its tile, what its panels hold, how they are
@@ -213,16 +277,16 @@ pub(super) enum Right<'a, W, E> {
     Packed(&'a [E]),
 }
 
-/// The depth of the k-slices of a k-deep product: at most [`KC`], as even as possible (k = 576
-/// makes two slices of 288, not 512 + 64: a thin slice is a pass over C for little), and even,
-/// so that a slice never splits a bf16 pair.
-fn slice_depth(k: usize) -> usize {
-    k.div_ceil(k.div_ceil(KC).max(1)).next_multiple_of(2).clamp(2, KC)
+/// The depth of the k-slices of a k-deep product: at most `deepest` (≤ [`KC`]), as even as
+/// possible (k = 576 makes two slices of 288, not 512 + 64: a thin slice is a pass over C for
+/// little), and even, so that a slice never splits a bf16 pair.
+fn slice_depth(k: usize, deepest: usize) -> usize {
+    k.div_ceil(k.div_ceil(deepest).max(1)).next_multiple_of(2).clamp(2, deepest)
 }
 
-/// The k-slices of a k-deep product.
-fn slices(k: usize) -> impl Iterator<Item = Slice> {
-    let depth = slice_depth(k);
+/// The k-slices of a k-deep product, each at most `deepest`.
+fn slices(k: usize, deepest: usize) -> impl Iterator<Item = Slice> {
+    let depth = slice_depth(k, deepest);
     (0..k).step_by(depth).map(move |pc| (pc, depth.min(k - pc)))
 }
 
@@ -234,34 +298,67 @@ fn packed_range<U: Unit>(nr: usize, k: usize, (jc, nc): Slice, (pc, kc): Slice) 
 
 /// Every panel of op(B) (shape (`g.k`, `g.n`), transposed if `g.trans_b`) in the order
 /// [`blocked`] reads them: per block of NC columns, per k-slice, NR-column panels.
-pub(super) fn pack_all<U: Unit, W: Weight>(unit: &U, g: Gemm, b: &[W]) -> Vec<U::E> {
+pub(super) fn pack_all<U: Unit, W: Weight>(unit: &U, g: Gemm, b: &[W]) -> LinePanels {
     let nr = unit.tile().1;
-    let mut panels = vec![U::E::default(); U::units(g.k) * g.n.div_ceil(nr) * nr];
-    let block = block_columns();
+    let mut all = LinePanels::zeroed(U::units(g.k) * g.n.div_ceil(nr) * nr);
+    let panels = all.as_mut_slice::<U::E>();
+    let Blocking { columns: block, depth } = Blocking::packed();
     for jc in (0..g.n).step_by(block) {
         let nc = block.min(g.n - jc);
-        for (pc, kc) in slices(g.k) {
+        for (pc, kc) in slices(g.k, depth) {
             let (at, len) = packed_range::<U>(nr, g.k, (jc, nc), (pc, kc));
             unit.pack_b(Par::Rayon, g, b, Block { k: (pc, kc), cols: (jc, nc) }, &mut panels[at..at + len]);
         }
     }
-    panels
+    all
+}
+
+/// One cache line of panel elements (16 words of 4 bytes: f32, or u32 bf16 pairs). Panels of
+/// B are kept in lines so that they start on one: a panel row of NR = 32 (or 16) elements is
+/// then whole lines, and no vector load of the micro-kernel straddles two. A plain `Vec<f32>`
+/// of a megabyte starts 16 bytes into a line (glibc's header), and then every other load of B
+/// is a split load: aligning the packed k-slice raised n = 4096 from 301–310 to 309–312
+/// GFLOP/s (`cinegenre bench gemm`, 2-core Intel Xeon with AMX, three alternated runs).
+#[repr(C, align(64))]
+#[derive(Debug, Clone, Copy, bytemuck::Zeroable, bytemuck::Pod)]
+pub(super) struct Line([u32; 16]);
+
+/// `len` panel elements on whole [`Line`]s.
+#[derive(Debug, Clone)]
+pub(super) struct LinePanels {
+    lines: Vec<Line>,
+    len: usize,
+}
+
+impl LinePanels {
+    /// `len` zero elements.
+    fn zeroed(len: usize) -> LinePanels {
+        LinePanels { lines: vec![bytemuck::Zeroable::zeroed(); len.div_ceil(16)], len }
+    }
+
+    /// The elements, as f32 or u32.
+    pub(super) fn as_slice<E: bytemuck::Pod>(&self) -> &[E] {
+        &bytemuck::cast_slice(&self.lines)[..self.len]
+    }
+
+    fn as_mut_slice<E: bytemuck::Pod>(&mut self) -> &mut [E] {
+        &mut bytemuck::cast_slice_mut(&mut self.lines)[..self.len]
+    }
 }
 
 thread_local! {
     /// The packed k-slice of B, kept between calls so each GEMM does not fault in fresh pages.
     /// Taken out while in use: a nested call on the same thread (rayon work stealing) finds it
     /// empty and allocates its own.
-    /// Words of 4 bytes: f32 or u32 panels.
-    static B_SCRATCH: std::cell::Cell<Vec<u32>> = const { std::cell::Cell::new(Vec::new()) };
+    static B_SCRATCH: std::cell::Cell<Vec<Line>> = const { std::cell::Cell::new(Vec::new()) };
     /// An A panel and its f32 source (two [`MAX_A_PANEL`]s of 4-byte words), taken per slice.
-    static A_SCRATCH: std::cell::Cell<Vec<u32>> = const { std::cell::Cell::new(Vec::new()) };
+    static A_SCRATCH: std::cell::Cell<Vec<Line>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
-/// The first `len` words of a scratch buffer (grown as needed) as panel elements.
-fn words<E: bytemuck::Pod>(scratch: &mut Vec<u32>, len: usize) -> &mut [E] {
-    scratch.resize(scratch.len().max(len), 0);
-    bytemuck::cast_slice_mut(&mut scratch[..len])
+/// The first `len` elements of a scratch buffer (grown as needed), from the start of a line.
+fn on_lines<E: bytemuck::Pod>(scratch: &mut Vec<Line>, len: usize) -> &mut [E] {
+    scratch.resize(scratch.len().max(len.div_ceil(16)), bytemuck::Zeroable::zeroed());
+    &mut bytemuck::cast_slice_mut(scratch)[..len]
 }
 
 /// The blocked algorithm of the module doc, for any [`Unit`]. Shapes were checked by the
@@ -283,7 +380,10 @@ pub(super) fn blocked<U: Unit, A: PanelSource + ?Sized, W: Weight>(
     }
     let m_panels = m.div_ceil(mr);
     let cptr = SharedC::new(c);
-    let block = block_columns();
+    let Blocking { columns: block, depth: deepest } = match b {
+        Right::Stored(_) => Blocking::for_product(n, tasks::threads(par), a.stored()),
+        Right::Packed(_) => Blocking::packed(),
+    };
     for jc in (0..n).step_by(block) {
         let nc = block.min(n - jc);
         let n_panels = nc.div_ceil(nr);
@@ -295,8 +395,7 @@ pub(super) fn blocked<U: Unit, A: PanelSource + ?Sized, W: Weight>(
             // The A panel and (for converting units) its f32 source, kept per thread: zeroing
             // 2 × 28 KiB per slice cost ~20% of the small GEMMs of a Winograd conv.
             let mut scratch = A_SCRATCH.take();
-            scratch.resize(scratch.len().max(2 * MAX_A_PANEL), 0);
-            let (apanel, wide) = scratch.split_at_mut(MAX_A_PANEL);
+            let (apanel, wide) = on_lines::<u32>(&mut scratch, 2 * MAX_A_PANEL).split_at_mut(MAX_A_PANEL);
             let apanel: &mut [U::E] = bytemuck::cast_slice_mut(&mut apanel[..mr * U::A_ROW]);
             let wide: &mut [f32] =
                 bytemuck::cast_slice_mut(&mut wide[..if U::CONVERTS_A { mr * A_STRIDE } else { 0 }]);
@@ -344,8 +443,8 @@ pub(super) fn blocked<U: Unit, A: PanelSource + ?Sized, W: Weight>(
                     let mut scratch = B_SCRATCH.take();
                     let first = task.col_panels.start;
                     let (j0, cols) = (jc + first * nr, (nr * task.col_panels.len()).min(nc - first * nr));
-                    for (pc, kc) in slices(k) {
-                        let bpack = words::<U::E>(&mut scratch, task.col_panels.len() * nr * U::units(kc));
+                    for (pc, kc) in slices(k, deepest) {
+                        let bpack = on_lines::<U::E>(&mut scratch, task.col_panels.len() * nr * U::units(kc));
                         unit.pack_b(Par::Seq, g, b, Block { k: (pc, kc), cols: (j0, cols) }, bpack);
                         slice(task, (pc, kc), (bpack, first));
                     }
@@ -355,8 +454,8 @@ pub(super) fn blocked<U: Unit, A: PanelSource + ?Sized, W: Weight>(
             // Pack each k-slice of B (all threads), then every task adds that slice.
             Right::Stored(b) => {
                 let mut scratch = B_SCRATCH.take();
-                for (pc, kc) in slices(k) {
-                    let bpack = words::<U::E>(&mut scratch, n_panels * nr * U::units(kc));
+                for (pc, kc) in slices(k, deepest) {
+                    let bpack = on_lines::<U::E>(&mut scratch, n_panels * nr * U::units(kc));
                     unit.pack_b(par, g, b, Block { k: (pc, kc), cols: (jc, nc) }, bpack);
                     let bpack = &*bpack;
                     tasks::run(par, &tasks, |task| slice(task, (pc, kc), (bpack, 0)));
@@ -364,11 +463,54 @@ pub(super) fn blocked<U: Unit, A: PanelSource + ?Sized, W: Weight>(
                 B_SCRATCH.set(scratch);
             }
             Right::Packed(panels) => tasks::run(par, &tasks, |task| {
-                for (pc, kc) in slices(k) {
+                for (pc, kc) in slices(k, deepest) {
                     let (at, len) = packed_range::<U>(nr, k, (jc, nc), (pc, kc));
                     slice(task, (pc, kc), (&panels[at..at + len], 0));
                 }
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Packed panels and both scratch buffers start on a 64-byte line, whatever the length.
+    #[test]
+    fn panels_start_on_a_line() {
+        for len in [1, 15, 16, 17, 1000, 300_001] {
+            let panels = LinePanels::zeroed(len);
+            assert_eq!(panels.as_slice::<f32>().len(), len);
+            assert_eq!(panels.as_slice::<u32>().as_ptr() as usize % 64, 0, "len {len}");
+            let mut scratch = Vec::new();
+            assert_eq!(on_lines::<f32>(&mut scratch, len).as_ptr() as usize % 64, 0, "len {len}");
+            assert_eq!(on_lines::<u32>(&mut scratch, len).len(), len);
+        }
+        let g = Gemm::nn(3, 70, 40);
+        let b: Vec<f32> = (0..40 * 70).map(|i| i as f32).collect();
+        let packed = pack_all(&F32(SimdLevel::Portable), g, &b);
+        assert_eq!(packed.as_slice::<f32>().as_ptr() as usize % 64, 0);
+    }
+
+    /// Blocks of two [`NC_NARROW`]s with shallow slices only for a product wider than two
+    /// blocks, A stored (a band of columns per thread), several threads, and a large L2.
+    #[test]
+    fn two_blocks_only_for_wide_products_cut_by_columns() {
+        let large_l2 = crate::simd::l2_bytes().is_some_and(|l2| l2 >= WIDE_L2);
+        let want = match large_l2 {
+            true => Blocking { columns: 2 * NC_NARROW, depth: KC_SHALLOW },
+            false => Blocking::packed(),
+        };
+        assert_eq!(Blocking::for_product(4096, 2, true), want);
+        for (n, threads, stored_a) in [(2048, 2, true), (4096, 1, true), (4096, 2, false)] {
+            assert_eq!(
+                Blocking::for_product(n, threads, stored_a),
+                Blocking::packed(),
+                "{n} {threads} {stored_a}"
+            );
+        }
+        assert_eq!(slices(4096, KC_SHALLOW).count(), 11);
+        assert!(slices(4096, KC_SHALLOW).all(|(_, kc)| kc <= KC_SHALLOW && kc % 2 == 0));
     }
 }

@@ -42,6 +42,10 @@ pub mod simd;
 
 use crate::simd::SimdLevel;
 
+/// Curvature used when `Q_ii + Q_jj ∓ 2Q_ij ≤ 0` (libsvm's `TAU`; Fan, Chen & Lin 2005, §4),
+/// in the working-set selection here and in the pair update of [`crate::svm::update`].
+pub const TAU: f64 = 1e-12;
+
 /// Where a variable sits in its box `0 ≤ α ≤ C` (one byte, as the SIMD loops read it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]

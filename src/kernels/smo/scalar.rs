@@ -2,8 +2,8 @@
 //! continues from a running state and numbers its elements from `first`, so that the SIMD
 //! variant can finish its tail here.
 
+use super::TAU;
 use super::{Active, Best, Bound, Selection};
-use crate::svm::update::TAU;
 
 /// `k ∈ I_up`: `y = +1` below its upper bound, or `y = −1` above 0.
 fn in_up(positive: bool, status: Bound) -> bool {

@@ -94,9 +94,9 @@ fn reduce(values: &[f64; 16], indices: &[i64; 16], better: impl Fn(f64, f64) -> 
 mod x86 {
     use std::arch::x86_64::*;
 
+    use super::super::TAU;
     use super::super::{Active, Best, Bound, Selection, scalar};
     use super::reduce;
-    use crate::svm::update::TAU;
 
     /// The low and high 8 f32 lanes of `v` widened to f64.
     #[inline(always)]
